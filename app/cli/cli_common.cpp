@@ -1,0 +1,39 @@
+#include "cli_common.h"
+
+#include "util/input_error.h"
+
+#include <iostream>
+
+namespace gpo::cli {
+
+nlohmann::json errorJson(const std::exception& e) {
+    nlohmann::json j;
+    j["error"] = e.what();
+    if (auto ie = dynamic_cast<const InputError*>(&e)) {
+        j["file"] = ie->file();
+        if (ie->line() > 0) j["line"] = ie->line();
+        if (ie->offset() >= 0) j["offset"] = ie->offset();
+        j["cause"] = ie->cause();
+    }
+    return j;
+}
+
+void printJson(const nlohmann::json& j) {
+    std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
+}
+
+int runCommand(bool json, const std::function<int()>& body) {
+    try {
+        return body();
+    } catch (const std::exception& e) {
+        std::cerr << "gpo: error: " << e.what() << '\n';
+        if (json) {
+            nlohmann::json j = errorJson(e);
+            j["ok"] = false;
+            printJson(j);
+        }
+        return 1;
+    }
+}
+
+} // namespace gpo::cli

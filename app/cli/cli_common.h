@@ -1,0 +1,38 @@
+#pragma once
+// What every `gpo` command shares: the registry, output in text or JSON, and one error path.
+#include "plugin/registry.h"
+#include "store/queries.h"
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace gpo::cli {
+
+struct Context {
+    Registry* registry = nullptr;
+};
+
+/// Runs a command body; prints errors (as {"ok": false, "error": …} with --json) and returns the exit code.
+int runCommand(bool json, const std::function<int()>& body);
+/// Prints one JSON object as the last line on stdout.
+void printJson(const nlohmann::json& j);
+/// An InputError as JSON (file, line, offset, cause).
+nlohmann::json errorJson(const std::exception& e);
+
+/// The trajectory filter of ls and export.
+TrajectoryFilter makeFilter(const std::string& dataset, const std::string& text, const std::string& source, bool correct,
+                            bool incorrect, bool unverified);
+
+// Each command adds its subcommand to `app`; the callbacks set the exit code.
+void addImport(CLI::App& app, Context& ctx, int& rc);
+void addList(CLI::App& app, Context& ctx, int& rc);
+void addShow(CLI::App& app, Context& ctx, int& rc);
+void addStats(CLI::App& app, Context& ctx, int& rc);
+void addVerify(CLI::App& app, Context& ctx, int& rc);
+void addExport(CLI::App& app, Context& ctx, int& rc);
+void addFormats(CLI::App& app, Context& ctx, int& rc);
+void addBench(CLI::App& app, Context& ctx, int& rc);
+
+} // namespace gpo::cli

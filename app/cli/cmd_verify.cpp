@@ -1,0 +1,83 @@
+#include "cli_common.h"
+
+#include "store/verification.h"
+
+#include <iostream>
+
+namespace gpo::cli {
+
+void addVerify(CLI::App& app, Context& ctx, int& rc) {
+    struct Args {
+        std::string project, dataset, verifier, answer, reference;
+        bool json = false, listIds = false;
+    };
+    auto a = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand(
+        "verify", "Check one answer (--answer, --reference) or grade every trajectory of a project (--project)");
+    std::vector<std::string> verifiers;
+    for (const auto* v : ctx.registry->verifiers()) verifiers.push_back(v->name());
+    cmd->add_option("--project,-p", a->project, "Grade the project's trajectories and store the verdicts");
+    cmd->add_option("--dataset,-d", a->dataset, "Only this dataset");
+    cmd->add_option("--verifier,-v", a->verifier, "Verifier (default: math for one answer; the dataset's for a project)")
+        ->check(CLI::IsMember(verifiers));
+    auto* ans = cmd->add_option("--answer", a->answer, "A response or a bare answer");
+    auto* ref = cmd->add_option("--reference", a->reference, "The reference answer (or a worked reference solution)");
+    ans->needs(ref);
+    ref->needs(ans);
+    cmd->add_flag("--json", a->json, "Print a JSON result on stdout");
+    cmd->callback([a, &ctx, &rc] {
+        rc = runCommand(a->json, [&] {
+            if (a->project.empty() == a->answer.empty() && a->project.empty() == a->reference.empty())
+                throw std::invalid_argument("give either --answer and --reference, or --project");
+            if (!a->project.empty()) {
+                auto project = Project::open(a->project, OpenMode::Existing);
+                VerifyOptions o;
+                o.dataset = a->dataset;
+                o.verifier = a->verifier;
+                const auto r = verifyTrajectories(project, *ctx.registry, o);
+                if (a->json) {
+                    nlohmann::json j{{"ok", true},
+                                     {"n", r.n},
+                                     {"correct", r.correct},
+                                     {"accuracy", r.accuracy()},
+                                     {"unparsed", r.unparsed},
+                                     {"no_reference", r.noReference.size()}};
+                    if (r.labeled > 0) {
+                        j["labeled"] = r.labeled;
+                        j["label_agreement"] = static_cast<double>(r.agreeWithLabels) / static_cast<double>(r.labeled);
+                        j["disagree_with_labels"] = r.disagreeWithLabels;
+                    }
+                    printJson(j);
+                } else {
+                    std::printf("%lld graded: %lld right (%.2f%%); %zu without a final answer; %zu without a reference "
+                                "answer\n",
+                                static_cast<long long>(r.n), static_cast<long long>(r.correct), 100 * r.accuracy(),
+                                r.unparsed.size(), r.noReference.size());
+                    if (r.labeled)
+                        std::printf("agreement with the data's own verdicts: %lld of %lld (%.2f%%)\n",
+                                    static_cast<long long>(r.agreeWithLabels), static_cast<long long>(r.labeled),
+                                    100.0 * static_cast<double>(r.agreeWithLabels) / static_cast<double>(r.labeled));
+                }
+                return 0;
+            }
+            const Verifier& v = ctx.registry->requireVerifier(a->verifier.empty() ? "math" : a->verifier);
+            const Verdict verdict = v.verify(a->answer, a->reference);
+            if (a->json) {
+                printJson({{"ok", true},
+                           {"verifier", v.name()},
+                           {"correct", verdict.correct},
+                           {"parsed", verdict.parsed},
+                           {"extracted", verdict.extracted},
+                           {"normalized_answer", verdict.normalizedAnswer},
+                           {"normalized_reference", verdict.normalizedReference}});
+            } else {
+                std::cout << (verdict.correct ? "right" : "wrong") << "\n  answer:    "
+                          << (verdict.parsed ? verdict.extracted : "(no final answer found)") << "\n  normalised: "
+                          << verdict.normalizedAnswer << "\n  reference:  " << verdict.normalizedReference << '\n';
+            }
+            return verdict.correct ? 0 : 3;
+        });
+    });
+}
+
+} // namespace gpo::cli

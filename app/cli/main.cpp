@@ -1,0 +1,32 @@
+// gpo: the headless GPO Studio command (import, inspect, verify, export, bench; analysis and training
+// in later releases). Every command's work is in gpo_core; this only wires the command line.
+#include "builtin.h"
+#include "cli_common.h"
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+    std::vector<std::string> pluginErrors;
+    auto registry = gpo::plugins::standardRegistry(&pluginErrors);
+    for (const auto& e : pluginErrors) std::cerr << "gpo: warning: " << e << '\n';
+    gpo::cli::Context ctx{registry.get()};
+
+    CLI::App app{"gpo — critical-step analysis and training of reasoning language models (GPO Studio)"};
+    app.set_version_flag("--version", std::string("gpo 0.1.0"));
+    app.require_subcommand(1);
+    int rc = 0;
+    gpo::cli::addImport(app, ctx, rc);
+    gpo::cli::addList(app, ctx, rc);
+    gpo::cli::addShow(app, ctx, rc);
+    gpo::cli::addStats(app, ctx, rc);
+    gpo::cli::addVerify(app, ctx, rc);
+    gpo::cli::addExport(app, ctx, rc);
+    gpo::cli::addFormats(app, ctx, rc);
+    gpo::cli::addBench(app, ctx, rc);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    }
+    return rc;
+}

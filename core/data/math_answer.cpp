@@ -1,0 +1,379 @@
+#include "data/math_answer.h"
+
+#include "data/answer_extraction.h"
+#include "data/math_expr.h"
+#include "util/text.h"
+
+#include <algorithm>
+#include <optional>
+#include <regex>
+
+namespace gpo::mathanswer {
+namespace {
+
+using text::replaceAll;
+
+/// Index of the brace closing the one at `open`, or npos.
+size_t matchingBrace(std::string_view s, size_t open) {
+    int depth = 0;
+    for (size_t i = open; i < s.size(); ++i) {
+        if (s[i] == '{') ++depth;
+        if (s[i] == '}' && --depth == 0) return i;
+    }
+    return std::string_view::npos;
+}
+
+bool hasDigit(std::string_view s) { return std::any_of(s.begin(), s.end(), text::isDigit); }
+
+bool isUnitWords(std::string_view s) {
+    s = text::trim(s);
+    if (s.empty()) return false;
+    for (char c : s)
+        if (!text::isAlpha(c) && c != ' ' && c != '^' && c != '2' && c != '3' && c != '.' && c != '-') return false;
+    return text::isAlpha(s.front());
+}
+
+/// Handles \text{…}-like groups: units after a number are dropped, anything else is unwrapped.
+std::string handleTextGroups(std::string s) {
+    static const std::vector<std::string> wrappers = {"\\text", "\\textbf", "\\textit", "\\mathrm", "\\mathbf",
+                                                      "\\mbox", "\\operatorname", "\\textrm", "\\mathit"};
+    for (int guard = 0; guard < 50; ++guard) {
+        size_t best = std::string::npos, nameLen = 0;
+        for (const auto& w : wrappers) {
+            size_t p = s.find(w + "{");
+            while (p != std::string::npos && p + w.size() < s.size() && text::isAlpha(s[p + w.size()]))
+                p = s.find(w + "{", p + 1);
+            if (p != std::string::npos && p < best) {
+                best = p;
+                nameLen = w.size();
+            }
+        }
+        if (best == std::string::npos) break;
+        const size_t open = best + nameLen;
+        const size_t close = matchingBrace(s, open);
+        if (close == std::string::npos) break;
+        const std::string content = s.substr(open + 1, close - open - 1);
+        std::string rest = s.substr(0, best) + s.substr(close + 1);
+        if (isUnitWords(content) && hasDigit(rest)) {
+            s = rest; // "5\text{ cm}" → "5"
+        } else {
+            s = s.substr(0, best) + content + s.substr(close + 1);
+        }
+    }
+    return s;
+}
+
+/// \sqrt5 → \sqrt{5}, \frac12 → \frac{1}{2}, \frac1{2} → \frac{1}{2}.
+std::string braceShortArguments(std::string s) {
+    auto wrapNext = [&](size_t pos) {
+        // Wraps the single character or command at `pos` in braces; returns the position after it.
+        if (pos >= s.size() || s[pos] == '{') {
+            const size_t close = pos < s.size() ? matchingBrace(s, pos) : std::string::npos;
+            return close == std::string::npos ? s.size() : close + 1;
+        }
+        size_t end = pos + 1;
+        if (s[pos] == '\\')
+            while (end < s.size() && text::isAlpha(s[end])) ++end;
+        s.insert(end, "}");
+        s.insert(pos, "{");
+        return end + 2;
+    };
+    for (size_t p = s.find("\\sqrt"); p != std::string::npos; p = s.find("\\sqrt", p + 1)) {
+        size_t q = p + 5;
+        if (q < s.size() && s[q] == '[') q = s.find(']', q) == std::string::npos ? s.size() : s.find(']', q) + 1;
+        while (q < s.size() && s[q] == ' ') s.erase(q, 1);
+        if (q < s.size() && !text::isAlpha(s[q])) wrapNext(q);
+        else if (q < s.size() && text::isAlpha(s[q]) && (q + 1 >= s.size() || !text::isAlpha(s[q + 1]))) wrapNext(q);
+    }
+    for (size_t p = s.find("\\frac"); p != std::string::npos; p = s.find("\\frac", p + 1)) {
+        size_t q = p + 5;
+        if (q < s.size() && text::isAlpha(s[q])) continue; // \fraction is not \frac
+        while (q < s.size() && s[q] == ' ') s.erase(q, 1);
+        q = wrapNext(q);
+        while (q < s.size() && s[q] == ' ') s.erase(q, 1);
+        wrapNext(q);
+    }
+    return s;
+}
+
+/// "2.50" → "2.5", "3.0" → "3", ".5" → "0.5" for every plain number in the string.
+std::string canonicalNumbers(const std::string& s) {
+    std::string out;
+    size_t i = 0;
+    while (i < s.size()) {
+        const bool prevIsWord = i > 0 && (text::isAlpha(s[i - 1]) || text::isDigit(s[i - 1]) || s[i - 1] == '.');
+        if (!prevIsWord && (text::isDigit(s[i]) || (s[i] == '.' && i + 1 < s.size() && text::isDigit(s[i + 1])))) {
+            size_t e = i;
+            while (e < s.size() && text::isDigit(s[e])) ++e;
+            std::string intPart = s.substr(i, e - i);
+            std::string frac;
+            if (e < s.size() && s[e] == '.' && e + 1 < s.size() && text::isDigit(s[e + 1])) {
+                size_t f = e + 1;
+                while (f < s.size() && text::isDigit(s[f])) ++f;
+                frac = s.substr(e + 1, f - e - 1);
+                e = f;
+            }
+            while (!frac.empty() && frac.back() == '0') frac.pop_back();
+            if (intPart.empty()) intPart = "0";
+            // Leading zeros of integers carry no meaning in an answer ("025" is 25), except "0" itself.
+            while (intPart.size() > 1 && intPart[0] == '0') intPart.erase(0, 1);
+            out += intPart;
+            if (!frac.empty()) out += "." + frac;
+            i = e;
+        } else {
+            out.push_back(s[i++]);
+        }
+    }
+    return out;
+}
+
+/// "x = 11" → "11"; "\theta=30" → "30"; "f(x)=2x" → "2x". Only a short left-hand side is dropped.
+std::string dropVariableAssignment(const std::string& s) {
+    if (std::count(s.begin(), s.end(), '=') != 1) return s;
+    const size_t eq = s.find('=');
+    std::string lhs = text::trimmed(std::string_view(s).substr(0, eq));
+    std::string rhs = text::trimmed(std::string_view(s).substr(eq + 1));
+    if (rhs.empty()) return s;
+    static const std::regex shortLhs(R"(^([A-Za-z](_\{?\w+\}?)?|\\[A-Za-z]+|[A-Za-z]\([A-Za-z]\)|[A-Za-z]\s*\+\s*[A-Za-z])$)");
+    if (std::regex_match(lhs, shortLhs)) return rhs;
+    return s;
+}
+
+/// Index of the bracket closing the one at 0, counting (, [ and { alike; npos when unbalanced.
+size_t closingBracket(std::string_view s) {
+    int depth = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (c == '(' || c == '[' || c == '{') ++depth;
+        if ((c == ')' || c == ']' || c == '}') && --depth == 0) return i;
+    }
+    return std::string_view::npos;
+}
+
+bool wholeIsBracketed(std::string_view s) {
+    return s.size() >= 2 && (s.front() == '(' || s.front() == '[') && closingBracket(s) == s.size() - 1;
+}
+
+std::optional<std::vector<std::vector<std::string>>> parseMatrix(std::string_view s) {
+    static const std::regex env(R"(^\\begin\{([pbvB]?matrix|array)\}(\{[^}]*\})?(.*)\\end\{\1\}$)");
+    std::match_results<std::string_view::const_iterator> m;
+    if (!std::regex_match(s.begin(), s.end(), m, env)) return std::nullopt;
+    std::vector<std::vector<std::string>> rows;
+    std::string body = m[3].str();
+    size_t start = 0;
+    while (true) {
+        size_t p = body.find("\\\\", start);
+        std::string row = body.substr(start, p == std::string::npos ? std::string::npos : p - start);
+        if (!text::trim(row).empty()) rows.push_back(text::split(row, '&'));
+        if (p == std::string::npos) break;
+        start = p + 2;
+    }
+    if (rows.empty()) return std::nullopt;
+    return rows;
+}
+
+bool scalarEqual(const std::string& a, const std::string& b);
+bool structurallyEqual(const std::string& a, const std::string& b);
+
+bool unorderedEqual(std::vector<std::string> a, std::vector<std::string> b) {
+    if (a.size() != b.size()) return false;
+    std::vector<bool> used(b.size(), false);
+    for (const auto& x : a) {
+        bool found = false;
+        for (size_t j = 0; j < b.size() && !found; ++j) {
+            if (!used[j] && structurallyEqual(x, b[j])) used[j] = found = true;
+        }
+        if (!found) return false;
+    }
+    return true;
+}
+
+bool orderedEqual(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (!structurallyEqual(a[i], b[i])) return false;
+    return true;
+}
+
+/// "a\pm b" → {"a+b", "a-b"}; otherwise the string itself.
+std::vector<std::string> expandPlusMinus(const std::string& s) {
+    const size_t p = s.find("\\pm");
+    if (p == std::string::npos || s.find("\\pm", p + 1) != std::string::npos) return {s};
+    return {s.substr(0, p) + "+" + s.substr(p + 3), s.substr(0, p) + "-" + s.substr(p + 3)};
+}
+
+std::vector<std::string> elements(const std::string& s) {
+    std::vector<std::string> out;
+    for (auto& part : splitTopLevel(s)) {
+        for (auto& e : expandPlusMinus(dropVariableAssignment(part))) out.push_back(e);
+    }
+    return out;
+}
+
+bool scalarEqual(const std::string& a, const std::string& b) {
+    if (a == b) return true;
+    // Equations: compare both sides.
+    if (std::count(a.begin(), a.end(), '=') == 1 && std::count(b.begin(), b.end(), '=') == 1) {
+        const size_t ea = a.find('='), eb = b.find('=');
+        return scalarEqual(a.substr(0, ea), b.substr(0, eb)) && scalarEqual(a.substr(ea + 1), b.substr(eb + 1));
+    }
+    return mathexpr::equivalent(a, b);
+}
+
+bool structurallyEqual(const std::string& aIn, const std::string& bIn) {
+    const std::string a = dropVariableAssignment(aIn), b = dropVariableAssignment(bIn);
+    if (a == b) return true;
+    auto ma = parseMatrix(a), mb = parseMatrix(b);
+    if (ma || mb) {
+        auto flat = [](const std::vector<std::vector<std::string>>& m) {
+            std::vector<std::string> f;
+            for (auto& r : m)
+                for (auto& c : r) f.push_back(text::trimmed(c));
+            return f;
+        };
+        if (ma && mb) {
+            if (ma->size() != mb->size()) return false;
+            for (size_t i = 0; i < ma->size(); ++i)
+                if ((*ma)[i].size() != (*mb)[i].size()) return false;
+            return orderedEqual(flat(*ma), flat(*mb));
+        }
+        // A column or row vector against a tuple.
+        const auto& m = ma ? *ma : *mb;
+        const std::string& other = ma ? b : a;
+        if (m.size() != 1 && m.front().size() != 1) return false;
+        return orderedEqual(flat(m), elements(wholeIsBracketed(other) ? other.substr(1, other.size() - 2) : other));
+    }
+    // Unions of intervals or sets, in any order.
+    {
+        auto splitUnion = [](const std::string& s) {
+            std::vector<std::string> parts;
+            size_t start = 0, p;
+            while ((p = s.find("\\cup", start)) != std::string::npos) {
+                parts.push_back(s.substr(start, p - start));
+                start = p + 4;
+            }
+            parts.push_back(s.substr(start));
+            return parts;
+        };
+        const auto ua = splitUnion(a), ub = splitUnion(b);
+        if (ua.size() > 1 || ub.size() > 1) return unorderedEqual(ua, ub);
+    }
+    // Sets: \{…\} in any order.
+    const bool setA = text::startsWith(a, "\\{") && text::endsWith(a, "\\}");
+    const bool setB = text::startsWith(b, "\\{") && text::endsWith(b, "\\}");
+    if (setA || setB) {
+        return unorderedEqual(elements(setA ? a.substr(2, a.size() - 4) : a),
+                              elements(setB ? b.substr(2, b.size() - 4) : b));
+    }
+    const bool brA = wholeIsBracketed(a), brB = wholeIsBracketed(b);
+    const auto innerA = brA ? a.substr(1, a.size() - 2) : a;
+    const auto innerB = brB ? b.substr(1, b.size() - 2) : b;
+    const auto ea = elements(innerA), eb = elements(innerB);
+    if (ea.size() > 1 || eb.size() > 1) {
+        if (brA && brB) { // tuples and intervals: brackets and order matter
+            if (a.front() != b.front() || a.back() != b.back()) return false;
+            return orderedEqual(ea, eb);
+        }
+        if (brA || brB) return orderedEqual(ea, eb);
+        return unorderedEqual(ea, eb); // a list of solutions, in any order
+    }
+    if (ea.size() == 1 && eb.size() == 1 && (ea[0] != a || eb[0] != b)) {
+        if (ea[0] == eb[0]) return true;
+        if (scalarEqual(ea[0], eb[0])) return true;
+    }
+    return scalarEqual(a, b);
+}
+
+} // namespace
+
+std::vector<std::string> splitTopLevel(std::string_view s, char sep) {
+    std::vector<std::string> out;
+    int depth = 0;
+    size_t start = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (c == '\\' && i + 1 < s.size() && (s[i + 1] == '{' || s[i + 1] == '}')) {
+            depth += s[i + 1] == '{' ? 1 : -1;
+            ++i;
+            continue;
+        }
+        if (c == '(' || c == '[' || c == '{') ++depth;
+        if (c == ')' || c == ']' || c == '}') --depth;
+        if (c == sep && depth == 0) {
+            out.emplace_back(text::trim(s.substr(start, i - start)));
+            start = i + 1;
+        }
+    }
+    out.emplace_back(text::trim(s.substr(start)));
+    return out;
+}
+
+std::string normalize(std::string_view answer) {
+    std::string s = extract::stripMathDelimiters(answer);
+    if (auto inner = extract::lastBoxed(s); inner && text::startsWith(text::trim(s), "\\boxed")) s = *inner;
+    s = replaceAll(s, "\n", " ");
+    for (const char* noise : {"\\displaystyle", "\\!", "\\,", "\\;", "\\:", "\\left.", "\\right.", "\\left",
+                              "\\right", "\\bigl", "\\bigr", "\\Bigl", "\\Bigr", "\\big", "\\Big", "\\limits"})
+        s = replaceAll(s, noise, "");
+    s = replaceAll(s, "\\quad", " ");
+    s = replaceAll(s, "\\qquad", " ");
+    s = replaceAll(s, "\\ ", " ");
+    s = replaceAll(s, "~", " ");
+    s = replaceAll(s, "\\dfrac", "\\frac");
+    s = replaceAll(s, "\\tfrac", "\\frac");
+    s = replaceAll(s, "\\cfrac", "\\frac");
+    for (const char* deg : {"^{\\circ}", "^\\circ", "{}^\\circ", "\\circ", "\xC2\xB0", "^{\\prime}", "^\\prime"})
+        s = replaceAll(s, deg, "");
+    s = replaceAll(s, "\\%", "");
+    s = replaceAll(s, "%", "");
+    s = replaceAll(s, "\\$", "");
+    s = replaceAll(s, "$", "");
+    s = replaceAll(s, "\\leq", "\\le");
+    s = replaceAll(s, "\\geq", "\\ge");
+    s = replaceAll(s, "\\varnothing", "\\emptyset");
+    s = replaceAll(s, "{,}", "");
+    s = replaceAll(s, "\\infty", "\\infty ");
+    s = handleTextGroups(s);
+    s = text::trimmed(s);
+    // A number followed by plain unit words: "12 inches", "5 square units".
+    {
+        static const std::regex numberWithUnits(R"(^(-?[0-9][0-9,]*(\.[0-9]+)?)\s+([A-Za-z][A-Za-z ]*)$)");
+        std::smatch m;
+        if (std::regex_match(s, m, numberWithUnits)) s = m[1].str();
+    }
+    {
+        static const std::regex thousands(R"(^-?\d{1,3}(,\d{3})+(\.\d+)?$)");
+        if (std::regex_match(s, thousands)) s.erase(std::remove(s.begin(), s.end(), ','), s.end());
+    }
+    s = braceShortArguments(s);
+    s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
+    while (!s.empty() && s.back() == '.') s.pop_back();
+    s = dropVariableAssignment(s);
+    // "x\in[1,2]" → "[1,2]"
+    {
+        static const std::regex inSet(R"(^[A-Za-z]\\in(.+)$)");
+        std::smatch m;
+        if (std::regex_match(s, m, inSet)) s = m[1].str();
+    }
+    // Single-token braces: x^{2} → x^2, 1011_{2} → 1011_2.
+    {
+        static const std::regex singleBrace(R"(([\^_])\{([A-Za-z0-9]+)\})");
+        s = std::regex_replace(s, singleBrace, "$1$2");
+    }
+    s = canonicalNumbers(s);
+    // A choice letter in parentheses: "(C)" → "C".
+    if (s.size() == 3 && s[0] == '(' && s[2] == ')' && s[1] >= 'A' && s[1] <= 'Z') s = s.substr(1, 1);
+    return s;
+}
+
+bool equivalent(std::string_view answer, std::string_view reference) {
+    const std::string a = normalize(answer), r = normalize(reference);
+    if (a.empty() || r.empty()) return false;
+    if (a == r) return true;
+    const bool wordsOnly = std::all_of(a.begin(), a.end(), [](char c) { return text::isAlpha(c); }) &&
+                           std::all_of(r.begin(), r.end(), [](char c) { return text::isAlpha(c); });
+    if (wordsOnly && a.size() > 1 && r.size() > 1) return text::toLower(a) == text::toLower(r);
+    return structurallyEqual(a, r);
+}
+
+} // namespace gpo::mathanswer

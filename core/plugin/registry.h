@@ -1,0 +1,64 @@
+#pragma once
+// The registry of named implementations (dataset readers, verifiers, segmenters) that the CLI, the
+// studio and the jobs look formats up in. Built-in ones and shared-library plugins fill it the same way:
+// through a plugin entry point (see plugins/api/gpo/plugin.h).
+#include "data/reader.h"
+#include "data/segmenter.h"
+#include "data/verifier.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace gpo {
+
+class Registry;
+
+/// Version of the plugin interface; a plugin built for another version is refused.
+inline constexpr int kPluginApiVersion = 1;
+/// Name of the C entry point every plugin library exports.
+inline constexpr const char* kPluginEntryPoint = "gpo_plugin_register";
+/// Returns 0 on success; anything else refuses the plugin.
+using PluginEntry = int (*)(int apiVersion, Registry* registry);
+
+struct PluginInfo {
+    std::string name; ///< "builtin" or the library path
+    int readers = 0, verifiers = 0, segmenters = 0;
+};
+
+class Registry {
+public:
+    void addReader(std::unique_ptr<DatasetReader> reader);
+    void addVerifier(std::unique_ptr<Verifier> verifier);
+    void addSegmenter(std::unique_ptr<Segmenter> segmenter);
+
+    /// nullptr when no such name.
+    const DatasetReader* reader(const std::string& name) const;
+    const Verifier* verifier(const std::string& name) const;
+    const Segmenter* segmenter(const std::string& name) const;
+    /// Like the above but throws std::invalid_argument listing the known names.
+    const DatasetReader& requireReader(const std::string& name) const;
+    const Verifier& requireVerifier(const std::string& name) const;
+    const Segmenter& requireSegmenter(const std::string& name) const;
+
+    std::vector<const DatasetReader*> readers() const;
+    std::vector<const Verifier*> verifiers() const;
+    std::vector<const Segmenter*> segmenters() const;
+    const std::vector<PluginInfo>& plugins() const { return plugins_; }
+
+    /// Runs a plugin's entry point (built-in or from dlopen) and records what it added.
+    void registerPlugin(const std::string& name, PluginEntry entry);
+    /// dlopen()s a plugin library and registers it; throws std::runtime_error with the reason on failure.
+    void loadPluginLibrary(const std::string& path);
+    /// Loads every lib*.so in each folder of a ':'-separated list; returns the errors (one per bad library).
+    std::vector<std::string> loadPluginFolders(const std::string& folders);
+
+private:
+    std::vector<std::unique_ptr<DatasetReader>> readers_;
+    std::vector<std::unique_ptr<Verifier>> verifiers_;
+    std::vector<std::unique_ptr<Segmenter>> segmenters_;
+    std::vector<PluginInfo> plugins_;
+    std::vector<void*> libraries_;
+};
+
+} // namespace gpo

@@ -1,0 +1,160 @@
+#include "store/schema.h"
+
+namespace gpo::schema {
+
+namespace {
+
+// Migration 1: the whole data model. A trajectory's steps are stored with it (store/step_codec.h);
+// per-step results refer to (trajectory_id, step_idx). Tables that later features fill (runs, rollouts, estimates,
+// picks, annotations, metrics) exist from the start so every project file has one shape.
+constexpr std::string_view kV1 = R"SQL(
+CREATE TABLE project_info(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE datasets(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  format TEXT NOT NULL,
+  verifier TEXT NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));
+
+CREATE TABLE imports(
+  id INTEGER PRIMARY KEY,
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+  path TEXT NOT NULL,
+  format TEXT NOT NULL,
+  records INTEGER NOT NULL,
+  problems_added INTEGER NOT NULL,
+  trajectories_added INTEGER NOT NULL,
+  skipped INTEGER NOT NULL,
+  imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));
+
+CREATE TABLE problems(
+  id INTEGER PRIMARY KEY,
+  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+  source_id TEXT NOT NULL DEFAULT '',
+  question TEXT NOT NULL,
+  answer TEXT NOT NULL DEFAULT '',
+  answer_from TEXT NOT NULL DEFAULT '',   -- '' = its own; else the dataset whose same problem gave it
+  verifier TEXT NOT NULL DEFAULT '',      -- '' = the dataset's
+  subject TEXT NOT NULL DEFAULT '',
+  level TEXT NOT NULL DEFAULT '',
+  split TEXT NOT NULL DEFAULT '',
+  question_key BLOB NOT NULL,             -- hash of the whitespace-normalised question
+  content_hash BLOB NOT NULL,             -- hash of question + answer: import identity
+  UNIQUE(dataset_id, content_hash));
+CREATE INDEX problems_by_question ON problems(question_key);
+CREATE INDEX problems_without_answer ON problems(question_key) WHERE answer = '';
+
+CREATE TABLE trajectories(
+  id INTEGER PRIMARY KEY,
+  problem_id INTEGER NOT NULL REFERENCES problems(id) ON DELETE CASCADE,
+  source TEXT NOT NULL,                   -- 'reference' or the model that wrote it
+  response TEXT NOT NULL,
+  n_steps INTEGER NOT NULL,
+  step_offsets BLOB NOT NULL,             -- (begin, end) UTF-8 byte offsets into response, uint32 LE pairs
+  step_labels BLOB,                       -- one int8 per step: human rating -1/0/1, 127 none; NULL: no labels
+  first_error INTEGER,                    -- labelled earliest wrong step; -1 none; NULL unknown
+  label_correct INTEGER,                  -- an outside verdict on the final answer; NULL unknown
+  final_answer TEXT,                      -- as extracted by the last verification
+  correct INTEGER,                        -- our verdict; NULL = not verified / no reference
+  verified_with TEXT,
+  content_hash BLOB NOT NULL,
+  UNIQUE(problem_id, content_hash));
+CREATE INDEX trajectories_by_correct ON trajectories(correct);
+
+CREATE TABLE policies(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  path TEXT NOT NULL,
+  is_default INTEGER NOT NULL DEFAULT 0,
+  config TEXT NOT NULL DEFAULT '{}');
+
+CREATE TABLE runs(
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,                     -- analysis, training, eval, sample
+  name TEXT NOT NULL,
+  config TEXT NOT NULL DEFAULT '{}',
+  status TEXT NOT NULL DEFAULT 'created', -- created, running, done, failed, cancelled
+  started_at TEXT,
+  finished_at TEXT,
+  error TEXT);
+
+CREATE TABLE rollouts(
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+  trajectory_id INTEGER NOT NULL REFERENCES trajectories(id) ON DELETE CASCADE,
+  step_idx INTEGER NOT NULL,              -- the rollout continues prefix p_step_idx
+  seed INTEGER,
+  text TEXT NOT NULL,
+  answer TEXT,
+  reward REAL NOT NULL);
+CREATE INDEX rollouts_by_prefix ON rollouts(trajectory_id, step_idx);
+
+CREATE TABLE mc_estimates(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  trajectory_id INTEGER NOT NULL REFERENCES trajectories(id) ON DELETE CASCADE,
+  step_idx INTEGER NOT NULL,
+  k INTEGER NOT NULL,
+  successes REAL NOT NULL,
+  value REAL NOT NULL,
+  ci_low REAL NOT NULL,
+  ci_high REAL NOT NULL,
+  advantage REAL,
+  PRIMARY KEY(run_id, trajectory_id, step_idx)) WITHOUT ROWID;
+
+CREATE TABLE critical_picks(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  trajectory_id INTEGER NOT NULL REFERENCES trajectories(id) ON DELETE CASCADE,
+  selector TEXT NOT NULL,
+  step_idx INTEGER,                       -- NULL: the selector made no pick
+  PRIMARY KEY(run_id, trajectory_id, selector)) WITHOUT ROWID;
+
+CREATE TABLE annotators(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL DEFAULT 'human',     -- human, or imported (prm800k, processbench)
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));
+
+CREATE TABLE studies(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  config TEXT NOT NULL DEFAULT '{}',
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));
+
+CREATE TABLE study_items(
+  study_id INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+  trajectory_id INTEGER NOT NULL REFERENCES trajectories(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  PRIMARY KEY(study_id, trajectory_id)) WITHOUT ROWID;
+
+CREATE TABLE annotations(
+  id INTEGER PRIMARY KEY,
+  annotator_id INTEGER NOT NULL REFERENCES annotators(id) ON DELETE CASCADE,
+  trajectory_id INTEGER NOT NULL REFERENCES trajectories(id) ON DELETE CASCADE,
+  study_id INTEGER REFERENCES studies(id) ON DELETE SET NULL,
+  critical_step INTEGER,                  -- NULL with no_single_step = 1: "no single critical step"
+  no_single_step INTEGER NOT NULL DEFAULT 0,
+  step_labels TEXT,                       -- JSON list of -1/0/1/null
+  confidence INTEGER,
+  note TEXT,
+  seconds REAL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  UNIQUE(annotator_id, trajectory_id, study_id));
+CREATE INDEX annotations_by_trajectory ON annotations(trajectory_id);
+
+CREATE TABLE metrics(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  step INTEGER NOT NULL,
+  value REAL NOT NULL,
+  PRIMARY KEY(run_id, name, step)) WITHOUT ROWID;
+)SQL";
+
+} // namespace
+
+const std::vector<std::string_view>& migrations() {
+    static const std::vector<std::string_view> all = {kV1};
+    return all;
+}
+
+} // namespace gpo::schema

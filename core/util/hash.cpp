@@ -1,0 +1,27 @@
+#include "util/hash.h"
+
+#include <cstring>
+#define XXH_STATIC_LINKING_ONLY // a stack-allocated state: no allocation per hash
+#include <xxhash.h>
+
+namespace gpo {
+
+Hash128 contentHash(std::initializer_list<std::string_view> parts) {
+    XXH3_state_t stateStorage;
+    XXH3_state_t* state = &stateStorage;
+    XXH3_INITSTATE(state);
+    XXH3_128bits_reset(state);
+    const char sep = '\x1f';
+    for (std::string_view p : parts) {
+        XXH3_128bits_update(state, p.data(), p.size());
+        XXH3_128bits_update(state, &sep, 1);
+    }
+    const XXH128_hash_t h = XXH3_128bits_digest(state);
+    XXH128_canonical_t canonical;
+    XXH128_canonicalFromHash(&canonical, h);
+    Hash128 out;
+    std::memcpy(out.data(), canonical.digest, out.size());
+    return out;
+}
+
+} // namespace gpo

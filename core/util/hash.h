@@ -1,0 +1,15 @@
+#pragma once
+// Content hashes that make imports idempotent (XXH3, 128 bits: collisions are out of reach).
+#include <array>
+#include <cstdint>
+#include <initializer_list>
+#include <string_view>
+
+namespace gpo {
+
+using Hash128 = std::array<uint8_t, 16>;
+
+/// Hash of the parts, each followed by a separator byte so ("ab","c") and ("a","bc") differ.
+Hash128 contentHash(std::initializer_list<std::string_view> parts);
+
+} // namespace gpo

@@ -1,0 +1,16 @@
+#pragma once
+// The built-in plugin (formats, verifiers, segmenters) and the standard way to build a registry.
+#include "plugin/registry.h"
+
+#include <memory>
+
+namespace gpo::plugins {
+
+/// Entry point of the built-in plugin: the same signature a shared-library plugin exports.
+int registerBuiltins(int apiVersion, Registry* registry);
+
+/// A registry with the built-in plugin, then every plugin found in GPO_PLUGIN_PATH and the install's
+/// plugin folder. Load errors are written to `errors` when given.
+std::unique_ptr<Registry> standardRegistry(std::vector<std::string>* errors = nullptr);
+
+} // namespace gpo::plugins
