@@ -312,12 +312,14 @@ std::string normalize(std::string_view answer) {
     std::string s = extract::stripMathDelimiters(answer);
     if (auto inner = extract::lastBoxed(s); inner && text::startsWith(text::trim(s), "\\boxed")) s = *inner;
     s = replaceAll(s, "\n", " ");
+    s = replaceAll(s, "\\\\", "\x02"); // matrix row separators survive the "\ " rule below
     for (const char* noise : {"\\displaystyle", "\\!", "\\,", "\\;", "\\:", "\\left.", "\\right.", "\\left",
                               "\\right", "\\bigl", "\\bigr", "\\Bigl", "\\Bigr", "\\big", "\\Big", "\\limits"})
         s = replaceAll(s, noise, "");
     s = replaceAll(s, "\\quad", " ");
     s = replaceAll(s, "\\qquad", " ");
     s = replaceAll(s, "\\ ", " ");
+    s = replaceAll(s, "\x02", "\\\\");
     s = replaceAll(s, "~", " ");
     s = replaceAll(s, "\\dfrac", "\\frac");
     s = replaceAll(s, "\\tfrac", "\\frac");

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Sets GPO Studio up on Debian 12 and runs it:
+#   bash packaging/setup.sh studio   install packages, build, open the studio on its demo project
+#   bash packaging/setup.sh test     install packages, build, run the whole test suite (CTest)
+set -euo pipefail
+mode="${1:-}"
+case "$mode" in studio|test) ;; *) echo "usage: $0 studio|test" >&2; exit 2 ;; esac
+cd "$(dirname "$0")/.."
+
+# Why each package is here: README.md, "Dependencies".
+packages=(
+  build-essential cmake ninja-build pkg-config
+  qt6-base-dev qt6-base-dev-tools qt6-svg-dev libqcustomplot-dev
+  nlohmann-json3-dev libsqlite3-dev libsnappy-dev libxxhash-dev libcli11-dev
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "== installing: ${missing[*]}"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+echo "== building"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGPO_BUILD_STUDIO=ON -DGPO_BUILD_TESTS=ON
+cmake --build build --parallel "$(nproc)"
+
+if [ "$mode" = test ]; then
+  echo "== testing"
+  cd build
+  exec ctest --output-on-failure --parallel "$(nproc)"
+fi
+echo "== opening the studio on the demo project"
+exec ./build/bin/gpo-studio --demo

@@ -1,0 +1,122 @@
+// The studio shell offscreen: the demo project, the lazy browser, filters, the trajectory view, keys.
+#include "builtin.h"
+#include "demo_project.h"
+#include "main_window.h"
+#include "store/importer.h"
+#include "trajectory_table_model.h"
+#include "trajectory_view.h"
+
+#include <QComboBox>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QtTest>
+
+using namespace gpo;
+
+class TestStudio : public QObject {
+    Q_OBJECT
+    std::unique_ptr<Registry> registry_;
+    QTemporaryDir dir_;
+
+    static bool waitLoaded(ui::MainWindow& w) {
+        QSignalSpy spy(&w, &ui::MainWindow::trajectoriesLoaded);
+        return !w.isLoading() || spy.wait(20000);
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        registry_ = plugins::standardRegistry();
+    }
+
+    void demoProjectOpens() {
+        const QString demo = dir_.filePath("demo.gpo");
+        ui::ensureDemoProject(demo, *registry_);
+        ui::MainWindow w(*registry_);
+        w.setProperty("quiet", true);
+        QSignalSpy spy(&w, &ui::MainWindow::trajectoriesLoaded);
+        QVERIFY(w.openProject(demo));
+        QVERIFY(spy.wait(20000));
+        QCOMPARE(w.trajectoryModel()->rowCount(), 112); // 60 GSM8K + 49 MATH + 3 MATH-500
+        QVERIFY(w.trajectoryView()->trajectoryId().has_value());
+        QVERIFY(w.trajectoryView()->stepCount() > 0);
+        QVERIFY(w.trajectoryView()->toPlainText().contains(QStringLiteral("right")));
+    }
+
+    void filtersNarrowTheList() {
+        ui::MainWindow w(*registry_);
+        w.setProperty("quiet", true);
+        QVERIFY(w.openProject(dir_.filePath("demo.gpo")));
+        QVERIFY(waitLoaded(w));
+        QSignalSpy spy(&w, &ui::MainWindow::trajectoriesLoaded);
+        w.datasetFilter()->setCurrentIndex(w.datasetFilter()->findData(QStringLiteral("math")));
+        QVERIFY(spy.wait(20000));
+        QCOMPARE(w.trajectoryModel()->rowCount(), 49);
+        w.textFilter()->setText(QStringLiteral("piecewise"));
+        QVERIFY(spy.wait(20000));
+        QCOMPARE(w.trajectoryModel()->rowCount(), 1);
+        w.verdictFilter()->setCurrentIndex(w.verdictFilter()->findData(static_cast<int>(Correctness::Incorrect)));
+        QVERIFY(spy.wait(20000));
+        QCOMPARE(w.trajectoryModel()->rowCount(), 0);
+    }
+
+    void keyboardMovesThroughTrajectories() {
+        ui::MainWindow w(*registry_);
+        w.setProperty("quiet", true);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openProject(dir_.filePath("demo.gpo")));
+        QVERIFY(waitLoaded(w));
+        const auto first = w.trajectoryView()->trajectoryId();
+        w.trajectoryTable()->setFocus();
+        QTest::keyClick(w.trajectoryTable(), Qt::Key_Down);
+        QVERIFY(w.trajectoryView()->trajectoryId() != first);
+        QCOMPARE(w.trajectoryTable()->currentIndex().row(), 1);
+    }
+
+    void largeProjectLoadsLazily() {
+        // 20k trajectories: the model holds ids only and fetches one page of rows when asked.
+        const QString data = dir_.filePath("many.jsonl");
+        QFile f(data);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 20000; ++i)
+            f.write(QStringLiteral("{\"problem\": \"q%1\", \"answer\": \"%1\", \"steps\": [\"a\", \"b\", \"the answer is %1\"]}\n").arg(i).toUtf8());
+        f.close();
+        const QString path = dir_.filePath("many.gpo");
+        {
+            auto p = Project::open(path.toStdString(), OpenMode::Create);
+            ImportOptions o;
+            o.format = "jsonl";
+            Importer(p, *registry_).importPath(data.toStdString(), o);
+        }
+        ui::MainWindow w(*registry_);
+        w.setProperty("quiet", true);
+        QElapsedTimer timer;
+        timer.start();
+        QSignalSpy spy(&w, &ui::MainWindow::trajectoriesLoaded);
+        QVERIFY(w.openProject(path));
+        QVERIFY(spy.wait(20000));
+        qInfo("opened 20k trajectories in %lld ms", static_cast<long long>(timer.elapsed()));
+        QCOMPARE(w.trajectoryModel()->rowCount(), 20000);
+        QVERIFY(w.trajectoryModel()->fetchedRows() <= 2 * ui::TrajectoryTableModel::kPageSize);
+        const QModelIndex last = w.trajectoryModel()->index(19999, ui::TrajectoryTableModel::Question);
+        QCOMPARE(w.trajectoryModel()->data(last, Qt::DisplayRole).toString(), QStringLiteral("q19999"));
+    }
+
+    void badProjectShowsError() {
+        const QString notProject = dir_.filePath("notes.gpo");
+        QFile f(notProject);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(4096, 'x'));
+        f.close();
+        ui::MainWindow w(*registry_);
+        w.setProperty("quiet", true);
+        QVERIFY(!w.openProject(notProject));
+        QVERIFY(w.projectPath().isEmpty());
+    }
+};
+
+QTEST_MAIN(TestStudio)
+#include "test_studio.moc"

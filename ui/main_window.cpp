@@ -1,0 +1,329 @@
+#include "main_window.h"
+
+#include "demo_project.h"
+#include "import_dialog.h"
+#include "store/importer.h"
+#include "store/queries.h"
+#include "store/verification.h"
+#include "trajectory_table_model.h"
+#include "trajectory_view.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+namespace gpo::ui {
+
+MainWindow::MainWindow(Registry& registry, QWidget* parent) : QMainWindow(parent), registry_(registry) {
+    initResources();
+    setWindowTitle(tr("GPO Studio"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/gpo-studio.svg")));
+    model_ = new TrajectoryTableModel(this);
+    model_->setRowSource([this](const std::vector<int64_t>& ids) {
+        return project_ ? trajectoryRows(*project_, ids) : std::vector<TrajectoryRow>{};
+    });
+    buildLayout();
+    buildActions();
+    connect(&loadJob_, &JobTracker::busyChanged, this, [this](bool busy) {
+        if (busy) statusBar()->showMessage(tr("Loading…"));
+    });
+    resize(1280, 800);
+}
+
+MainWindow::~MainWindow() {
+    loadJob_.cancel();
+    writeJob_.cancel();
+}
+
+void MainWindow::buildLayout() {
+    datasetFilter_ = new QComboBox(this);
+    datasetFilter_->setMinimumWidth(160);
+    datasetFilter_->setToolTip(tr("Show one dataset"));
+    verdictFilter_ = new QComboBox(this);
+    verdictFilter_->addItem(tr("Any verdict"), static_cast<int>(Correctness::Any));
+    verdictFilter_->addItem(tr("Right"), static_cast<int>(Correctness::Correct));
+    verdictFilter_->addItem(tr("Wrong"), static_cast<int>(Correctness::Incorrect));
+    verdictFilter_->addItem(tr("Not verified"), static_cast<int>(Correctness::Unverified));
+    textFilter_ = new QLineEdit(this);
+    textFilter_->setPlaceholderText(tr("Search questions and responses (Ctrl+F)"));
+    textFilter_->setClearButtonEnabled(true);
+    countLabel_ = new QLabel(this);
+
+    filterDelay_ = new QTimer(this);
+    filterDelay_->setSingleShot(true);
+    filterDelay_->setInterval(250); // typing: filter once the user pauses
+    connect(filterDelay_, &QTimer::timeout, this, &MainWindow::reloadTrajectories);
+    connect(textFilter_, &QLineEdit::textChanged, filterDelay_, qOverload<>(&QTimer::start));
+    connect(datasetFilter_, &QComboBox::currentIndexChanged, this, &MainWindow::reloadTrajectories);
+    connect(verdictFilter_, &QComboBox::currentIndexChanged, this, &MainWindow::reloadTrajectories);
+
+    auto* filterBar = new QToolBar(tr("Filter"), this);
+    filterBar->setObjectName(QStringLiteral("filterBar"));
+    filterBar->setMovable(false);
+    filterBar->addWidget(new QLabel(tr(" Dataset "), this));
+    filterBar->addWidget(datasetFilter_);
+    filterBar->addWidget(new QLabel(tr("  Verdict "), this));
+    filterBar->addWidget(verdictFilter_);
+    filterBar->addWidget(new QLabel(QStringLiteral("  "), this));
+    filterBar->addWidget(textFilter_);
+    filterBar->addWidget(new QLabel(QStringLiteral("  "), this));
+    filterBar->addWidget(countLabel_);
+    addToolBar(Qt::TopToolBarArea, filterBar);
+
+    table_ = new QTableView(this);
+    table_->setModel(model_);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setSelectionMode(QAbstractItemView::SingleSelection);
+    table_->setAlternatingRowColors(true);
+    table_->setWordWrap(false);
+    table_->verticalHeader()->hide();
+    table_->verticalHeader()->setDefaultSectionSize(22);
+    table_->horizontalHeader()->setStretchLastSection(true);
+    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    table_->setColumnWidth(TrajectoryTableModel::Id, 64);
+    table_->setColumnWidth(TrajectoryTableModel::Dataset, 110);
+    table_->setColumnWidth(TrajectoryTableModel::Source, 120);
+    table_->setColumnWidth(TrajectoryTableModel::Steps, 52);
+    table_->setColumnWidth(TrajectoryTableModel::Verdict, 64);
+    connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::showCurrentTrajectory);
+
+    view_ = new TrajectoryView(this);
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(table_);
+    splitter->addWidget(view_);
+    splitter->setStretchFactor(0, 5);
+    splitter->setStretchFactor(1, 6);
+    setCentralWidget(splitter);
+}
+
+void MainWindow::buildActions() {
+    auto* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New Project…"), QKeySequence::New, this, &MainWindow::newProject);
+    file->addAction(tr("&Open Project…"), QKeySequence::Open, this, &MainWindow::chooseProject);
+    file->addAction(tr("Open &Demo Project"), this, &MainWindow::openDemoProject);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
+
+    auto* projectMenu = menuBar()->addMenu(tr("&Project"));
+    projectMenu->addAction(tr("&Import Dataset…"), QKeySequence(Qt::CTRL | Qt::Key_I), this, &MainWindow::importDataset);
+    projectMenu->addAction(tr("&Verify Answers"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V), this, &MainWindow::verifyAnswers);
+    projectMenu->addAction(tr("&Reload"), QKeySequence::Refresh, this, [this] {
+        refreshDatasets();
+        reloadTrajectories();
+    });
+
+    auto* go = menuBar()->addMenu(tr("&Go"));
+    go->addAction(tr("&Find"), QKeySequence::Find, this, [this] {
+        textFilter_->setFocus();
+        textFilter_->selectAll();
+    });
+    auto step = [this](int delta) {
+        const int row = std::clamp(table_->currentIndex().row() + delta, 0, model_->rowCount() - 1);
+        if (model_->rowCount() > 0) table_->setCurrentIndex(model_->index(row, 0));
+    };
+    go->addAction(tr("&Next Trajectory"), QKeySequence(Qt::Key_J), this, [step] { step(1); });
+    go->addAction(tr("&Previous Trajectory"), QKeySequence(Qt::Key_K), this, [step] { step(-1); });
+    go->addAction(tr("Trajectory &List"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] { table_->setFocus(); });
+
+    auto* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About GPO Studio"), this, [this] {
+        QMessageBox::about(this, tr("About GPO Studio"),
+                           tr("<b>GPO Studio</b> 0.1<p>Critical-step analysis and training of reasoning language "
+                              "models (Guided Pivotal Optimization).</p>"));
+    });
+}
+
+QString MainWindow::projectPath() const { return project_ ? QString::fromStdString(project_->path()) : QString(); }
+
+bool MainWindow::openProject(const QString& path, bool create) {
+    try {
+        auto project = std::make_unique<Project>(Project::open(path.toStdString(), create ? OpenMode::Create : OpenMode::Existing));
+        loadJob_.cancel();
+        project_ = std::move(project);
+    } catch (const std::exception& e) {
+        showError(tr("Cannot open project"), QString::fromStdString(e.what()));
+        return false;
+    }
+    QSettings().setValue(QStringLiteral("lastProject"), path);
+    setWindowTitle(tr("%1 — GPO Studio").arg(QFileInfo(path).fileName()));
+    view_->showMessage(tr("Select a trajectory."));
+    refreshDatasets();
+    reloadTrajectories();
+    return true;
+}
+
+bool MainWindow::openDemoProject() {
+    const QString path = defaultDemoProjectPath();
+    try {
+        QApplication::setOverrideCursor(Qt::WaitCursor);
+        ensureDemoProject(path, registry_);
+        QApplication::restoreOverrideCursor();
+    } catch (const std::exception& e) {
+        QApplication::restoreOverrideCursor();
+        showError(tr("Cannot create the demo project"), QString::fromStdString(e.what()));
+        return false;
+    }
+    return openProject(path);
+}
+
+void MainWindow::refreshDatasets() {
+    const QString current = datasetFilter_->currentData().toString();
+    QSignalBlocker block(datasetFilter_);
+    datasetFilter_->clear();
+    datasetFilter_->addItem(tr("All datasets"), QString());
+    if (project_) {
+        for (const auto& name : datasetNames(*project_))
+            datasetFilter_->addItem(QString::fromStdString(name), QString::fromStdString(name));
+    }
+    const int idx = datasetFilter_->findData(current);
+    datasetFilter_->setCurrentIndex(idx >= 0 ? idx : 0);
+}
+
+void MainWindow::reloadTrajectories() {
+    filterDelay_->stop();
+    if (!project_) {
+        model_->clear();
+        return;
+    }
+    TrajectoryFilter filter;
+    filter.dataset = datasetFilter_->currentData().toString().toStdString();
+    filter.correctness = static_cast<Correctness>(verdictFilter_->currentData().toInt());
+    filter.text = textFilter_->text().trimmed().toStdString();
+    const std::string path = project_->path();
+    const int64_t keep = model_->idAt(table_->currentIndex().row());
+    loading_ = true;
+    // Filtering reads the whole project: on a worker thread, with its own connection.
+    loadJob_.run<std::pair<std::vector<int64_t>, int>>(
+        [path, filter](const JobTracker::CancelFlag&) {
+            auto project = Project::open(path, OpenMode::ReadOnly);
+            auto ids = trajectoryIds(project, filter);
+            auto count = project.db().prepare("SELECT count(*) FROM trajectories");
+            const int total = count.step() ? static_cast<int>(count.columnInt(0)) : 0;
+            return std::make_pair(std::move(ids), total);
+        },
+        [this, keep](std::pair<std::vector<int64_t>, int> result) {
+            total_ = result.second;
+            model_->setIds(std::move(result.first));
+            loading_ = false;
+            const int row = model_->rowOf(keep);
+            if (model_->rowCount() > 0) table_->setCurrentIndex(model_->index(row >= 0 ? row : 0, 0));
+            else view_->showMessage(total_ ? tr("No trajectory matches the filters.") : tr("This project has no trajectories yet: Project → Import Dataset…"));
+            updateStatus();
+            emit trajectoriesLoaded(model_->rowCount());
+        },
+        [this](const QString& error) {
+            loading_ = false;
+            showError(tr("Cannot load trajectories"), error);
+        });
+}
+
+void MainWindow::showCurrentTrajectory() {
+    const int64_t id = model_->idAt(table_->currentIndex().row());
+    if (id < 0 || !project_) return;
+    try {
+        if (auto d = loadTrajectory(*project_, id)) view_->showTrajectory(*d);
+        else view_->showMessage(tr("Trajectory %1 no longer exists.").arg(id));
+    } catch (const std::exception& e) {
+        view_->showMessage(QString::fromStdString(e.what()));
+    }
+}
+
+void MainWindow::newProject() {
+    QString path = QFileDialog::getSaveFileName(this, tr("New Project"), QString(), tr("GPO projects (*.gpo)"));
+    if (path.isEmpty()) return;
+    if (!path.endsWith(QLatin1String(".gpo"))) path += QLatin1String(".gpo");
+    openProject(path, true);
+}
+
+void MainWindow::chooseProject() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Project"), QString(), tr("GPO projects (*.gpo);;All files (*)"));
+    if (!path.isEmpty()) openProject(path);
+}
+
+void MainWindow::importDataset() {
+    if (!project_ && !openDemoProject()) return;
+    ImportDialog dialog(registry_, this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    const auto paths = dialog.paths();
+    const ImportOptions options = dialog.options();
+    const std::string projectPath = project_->path();
+    Registry* registry = &registry_;
+    statusBar()->showMessage(tr("Importing…"));
+    writeJob_.run<QString>(
+        [projectPath, paths, options, registry](const JobTracker::CancelFlag& cancelled) {
+            auto project = Project::open(projectPath, OpenMode::Existing);
+            Importer importer(project, *registry);
+            QStringList lines;
+            for (const QString& p : paths) {
+                if (cancelled->load()) break;
+                const auto r = importer.importPath(p.toStdString(), options);
+                lines << QObject::tr("%1: %2 records; %3 problems and %4 trajectories added; %5 already present; %6 skipped")
+                             .arg(QFileInfo(p).fileName())
+                             .arg(r.records)
+                             .arg(r.problemsAdded)
+                             .arg(r.trajectoriesAdded)
+                             .arg(r.duplicates)
+                             .arg(r.skipped.size());
+                for (size_t i = 0; i < r.skipped.size() && i < 10; ++i)
+                    lines << QStringLiteral("    ") + QString::fromStdString(r.skipped[i].what());
+            }
+            return lines.join(QLatin1Char('\n'));
+        },
+        [this](QString summary) {
+            refreshDatasets();
+            reloadTrajectories();
+            QMessageBox::information(this, tr("Import finished"), summary);
+        },
+        [this](const QString& error) {
+            statusBar()->clearMessage();
+            showError(tr("Import failed"), error + tr("\n\nNothing from the failing file was stored."));
+        });
+}
+
+void MainWindow::verifyAnswers() {
+    if (!project_) return;
+    const std::string projectPath = project_->path();
+    Registry* registry = &registry_;
+    statusBar()->showMessage(tr("Verifying answers…"));
+    writeJob_.run<VerifyReport>(
+        [projectPath, registry](const JobTracker::CancelFlag&) {
+            auto project = Project::open(projectPath, OpenMode::Existing);
+            return verifyTrajectories(project, *registry, {});
+        },
+        [this](VerifyReport r) {
+            reloadTrajectories();
+            statusBar()->showMessage(tr("Verified %1 trajectories: %2 right (%3%); %4 without a reference answer")
+                                         .arg(r.n)
+                                         .arg(r.correct)
+                                         .arg(100.0 * r.accuracy(), 0, 'f', 1)
+                                         .arg(r.noReference.size()),
+                                     10000);
+        },
+        [this](const QString& error) { showError(tr("Verification failed"), error); });
+}
+
+void MainWindow::showError(const QString& title, const QString& message) {
+    statusBar()->showMessage(message, 10000);
+    if (!property("quiet").toBool()) QMessageBox::warning(this, title, message);
+}
+
+void MainWindow::updateStatus() {
+    countLabel_->setText(tr("%1 of %2 trajectories").arg(model_->rowCount()).arg(total_));
+    statusBar()->showMessage(projectPath());
+}
+
+} // namespace gpo::ui

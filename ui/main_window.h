@@ -1,0 +1,77 @@
+#pragma once
+// The studio's main window: a project's trajectory browser (filterable) beside the trajectory view.
+#include "job_tracker.h"
+#include "plugin/registry.h"
+#include "store/project.h"
+
+#include <QMainWindow>
+
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QTableView;
+class QTimer;
+
+namespace gpo::ui {
+
+class TrajectoryTableModel;
+class TrajectoryView;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(Registry& registry, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens a project file (created when `create`); shows an error and returns false on failure.
+    bool openProject(const QString& path, bool create = false);
+    /// Opens (creating it on first use) the demo project.
+    bool openDemoProject();
+    QString projectPath() const;
+
+    // For tests and scripting.
+    TrajectoryTableModel* trajectoryModel() const { return model_; }
+    TrajectoryView* trajectoryView() const { return view_; }
+    QTableView* trajectoryTable() const { return table_; }
+    QComboBox* datasetFilter() const { return datasetFilter_; }
+    QComboBox* verdictFilter() const { return verdictFilter_; }
+    QLineEdit* textFilter() const { return textFilter_; }
+    /// True while the trajectory list is being (re)loaded.
+    bool isLoading() const { return loading_; }
+
+signals:
+    /// The trajectory list for the current filters is in place.
+    void trajectoriesLoaded(int count);
+
+private:
+    void buildActions();
+    void buildLayout();
+    void refreshDatasets();
+    void reloadTrajectories();
+    void showCurrentTrajectory();
+    void newProject();
+    void chooseProject();
+    void importDataset();
+    void verifyAnswers();
+    void showError(const QString& title, const QString& message);
+    void updateStatus();
+
+    Registry& registry_;
+    std::unique_ptr<Project> project_;
+    TrajectoryTableModel* model_;
+    TrajectoryView* view_;
+    QTableView* table_;
+    QComboBox* datasetFilter_;
+    QComboBox* verdictFilter_;
+    QLineEdit* textFilter_;
+    QLabel* countLabel_;
+    QTimer* filterDelay_;
+    JobTracker loadJob_;
+    JobTracker writeJob_;
+    bool loading_ = false;
+    int total_ = 0;
+};
+
+} // namespace gpo::ui
