@@ -8,11 +8,12 @@
 #include <QFileInfo>
 #include <QStandardPaths>
 #include <QTemporaryDir>
-
 #include <stdexcept>
 
 // Resources compiled into a static library are registered only when asked for by name.
-static void initDemoResources() { Q_INIT_RESOURCE(resources); }
+static void initDemoResources() {
+    Q_INIT_RESOURCE(resources);
+}
 
 namespace gpo::ui {
 namespace {
@@ -32,10 +33,13 @@ constexpr DemoPart kParts[] = {
 } // namespace
 
 QString defaultDemoProjectPath() {
-    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/demo.gpo");
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
+           QStringLiteral("/demo.gpo");
 }
 
-void initResources() { initDemoResources(); }
+void initResources() {
+    initDemoResources();
+}
 
 void ensureDemoProject(const QString& path, const Registry& registry) {
     initResources();
@@ -44,7 +48,8 @@ void ensureDemoProject(const QString& path, const Registry& registry) {
     QTemporaryDir scratch;
     if (!scratch.isValid()) throw std::runtime_error("cannot make a temporary folder for the demo data");
     const QString building = path + QStringLiteral(".building");
-    for (const char* suffix : {"", "-wal", "-shm"}) QFile::remove(building + QLatin1String(suffix));
+    for (const char* suffix : {"", "-wal", "-shm"})
+        QFile::remove(building + QLatin1String(suffix));
     {
         auto project = Project::open(building.toStdString(), OpenMode::Create);
         Importer importer(project, registry);
@@ -59,7 +64,8 @@ void ensureDemoProject(const QString& path, const Registry& registry) {
         }
         verifyTrajectories(project, registry, {});
     } // closing the last connection checkpoints the WAL into the file
-    if (!QFile::rename(building, path)) throw std::runtime_error("cannot move the demo project to " + path.toStdString());
+    if (!QFile::rename(building, path))
+        throw std::runtime_error("cannot move the demo project to " + path.toStdString());
 }
 
 } // namespace gpo::ui

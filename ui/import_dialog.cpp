@@ -17,13 +17,15 @@ ImportDialog::ImportDialog(const Registry& registry, QWidget* parent) : QDialog(
     setWindowTitle(tr("Import Dataset"));
     format_ = new QComboBox(this);
     for (const auto* r : registry.readers())
-        format_->addItem(QStringLiteral("%1 — %2").arg(QString::fromStdString(r->name()), QString::fromStdString(r->description())),
+        format_->addItem(QStringLiteral("%1 — %2").arg(QString::fromStdString(r->name()),
+                                                       QString::fromStdString(r->description())),
                          QString::fromStdString(r->name()));
     dataset_ = new QLineEdit(this);
     dataset_->setPlaceholderText(tr("default: the format's name"));
     segmenter_ = new QComboBox(this);
     for (const auto* s : registry.segmenters())
-        segmenter_->addItem(QStringLiteral("%1 — %2").arg(QString::fromStdString(s->name()), QString::fromStdString(s->description())),
+        segmenter_->addItem(QStringLiteral("%1 — %2").arg(QString::fromStdString(s->name()),
+                                                          QString::fromStdString(s->description())),
                             QString::fromStdString(s->name()));
     skipBad_ = new QCheckBox(tr("Skip bad records (otherwise a bad record cancels its file)"), this);
     files_ = new QListWidget(this);
@@ -63,9 +65,10 @@ ImportDialog::ImportDialog(const Registry& registry, QWidget* parent) : QDialog(
 }
 
 void ImportDialog::addFiles() {
-    const auto paths = QFileDialog::getOpenFileNames(this, tr("Dataset Files"), QString(),
-                                                     tr("Datasets (*.jsonl *.json *.csv *.parquet);;All files (*)"));
-    for (const auto& p : paths) files_->addItem(p);
+    const auto paths = QFileDialog::getOpenFileNames(
+        this, tr("Dataset Files"), QString(), tr("Datasets (*.jsonl *.json *.csv *.parquet);;All files (*)"));
+    for (const auto& p : paths)
+        files_->addItem(p);
     updateOk();
 }
 
@@ -75,11 +78,14 @@ void ImportDialog::addFolder() {
     updateOk();
 }
 
-void ImportDialog::updateOk() { ok_->setEnabled(files_->count() > 0); }
+void ImportDialog::updateOk() {
+    ok_->setEnabled(files_->count() > 0);
+}
 
 QStringList ImportDialog::paths() const {
     QStringList out;
-    for (int i = 0; i < files_->count(); ++i) out << files_->item(i)->text();
+    for (int i = 0; i < files_->count(); ++i)
+        out << files_->item(i)->text();
     return out;
 }
 

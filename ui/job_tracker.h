@@ -5,7 +5,6 @@
 #include <QObject>
 #include <QPointer>
 #include <QThreadPool>
-
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -31,8 +30,8 @@ public:
         const quint64 generation = ++generation_;
         emit busyChanged(true);
         QPointer<JobTracker> self(this);
-        QThreadPool::globalInstance()->start([self, flag, generation, work = std::move(work), done = std::move(done),
-                                              failed = std::move(failed)]() mutable {
+        QThreadPool::globalInstance()->start([self, flag, generation, work = std::move(work),
+                                              done = std::move(done), failed = std::move(failed)]() mutable {
             std::shared_ptr<T> result;
             QString error;
             try {
@@ -41,12 +40,17 @@ public:
                 error = QString::fromStdString(e.what());
             }
             if (!self) return;
-            QMetaObject::invokeMethod(self, [self, flag, generation, result, error, done, failed] {
-                if (!self || flag->load() || generation != self->generation_) return;
-                emit self->busyChanged(false);
-                if (result) done(std::move(*result));
-                else if (failed) failed(error);
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                self,
+                [self, flag, generation, result, error, done, failed] {
+                    if (!self || flag->load() || generation != self->generation_) return;
+                    emit self->busyChanged(false);
+                    if (result)
+                        done(std::move(*result));
+                    else if (failed)
+                        failed(error);
+                },
+                Qt::QueuedConnection);
         });
     }
 

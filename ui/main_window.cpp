@@ -99,7 +99,8 @@ void MainWindow::buildLayout() {
     table_->setColumnWidth(TrajectoryTableModel::Source, 120);
     table_->setColumnWidth(TrajectoryTableModel::Steps, 52);
     table_->setColumnWidth(TrajectoryTableModel::Verdict, 64);
-    connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::showCurrentTrajectory);
+    connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &MainWindow::showCurrentTrajectory);
 
     view_ = new TrajectoryView(this);
     auto* splitter = new QSplitter(Qt::Horizontal, this);
@@ -119,8 +120,10 @@ void MainWindow::buildActions() {
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
 
     auto* projectMenu = menuBar()->addMenu(tr("&Project"));
-    projectMenu->addAction(tr("&Import Dataset…"), QKeySequence(Qt::CTRL | Qt::Key_I), this, &MainWindow::importDataset);
-    projectMenu->addAction(tr("&Verify Answers"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V), this, &MainWindow::verifyAnswers);
+    projectMenu->addAction(tr("&Import Dataset…"), QKeySequence(Qt::CTRL | Qt::Key_I), this,
+                           &MainWindow::importDataset);
+    projectMenu->addAction(tr("&Verify Answers"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V), this,
+                           &MainWindow::verifyAnswers);
     projectMenu->addAction(tr("&Reload"), QKeySequence::Refresh, this, [this] {
         refreshDatasets();
         reloadTrajectories();
@@ -137,21 +140,26 @@ void MainWindow::buildActions() {
     };
     go->addAction(tr("&Next Trajectory"), QKeySequence(Qt::Key_J), this, [step] { step(1); });
     go->addAction(tr("&Previous Trajectory"), QKeySequence(Qt::Key_K), this, [step] { step(-1); });
-    go->addAction(tr("Trajectory &List"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] { table_->setFocus(); });
+    go->addAction(tr("Trajectory &List"), QKeySequence(Qt::CTRL | Qt::Key_L), this,
+                  [this] { table_->setFocus(); });
 
     auto* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About GPO Studio"), this, [this] {
-        QMessageBox::about(this, tr("About GPO Studio"),
-                           tr("<b>GPO Studio</b> 0.1<p>Critical-step analysis and training of reasoning language "
-                              "models (Guided Pivotal Optimization).</p>"));
+        QMessageBox::about(
+            this, tr("About GPO Studio"),
+            tr("<b>GPO Studio</b> 0.1<p>Critical-step analysis and training of reasoning language "
+               "models (Guided Pivotal Optimization).</p>"));
     });
 }
 
-QString MainWindow::projectPath() const { return project_ ? QString::fromStdString(project_->path()) : QString(); }
+QString MainWindow::projectPath() const {
+    return project_ ? QString::fromStdString(project_->path()) : QString();
+}
 
 bool MainWindow::openProject(const QString& path, bool create) {
     try {
-        auto project = std::make_unique<Project>(Project::open(path.toStdString(), create ? OpenMode::Create : OpenMode::Existing));
+        auto project = std::make_unique<Project>(
+            Project::open(path.toStdString(), create ? OpenMode::Create : OpenMode::Existing));
         loadJob_.cancel();
         project_ = std::move(project);
     } catch (const std::exception& e) {
@@ -220,8 +228,12 @@ void MainWindow::reloadTrajectories() {
             model_->setIds(std::move(result.first));
             loading_ = false;
             const int row = model_->rowOf(keep);
-            if (model_->rowCount() > 0) table_->setCurrentIndex(model_->index(row >= 0 ? row : 0, 0));
-            else view_->showMessage(total_ ? tr("No trajectory matches the filters.") : tr("This project has no trajectories yet: Project → Import Dataset…"));
+            if (model_->rowCount() > 0)
+                table_->setCurrentIndex(model_->index(row >= 0 ? row : 0, 0));
+            else
+                view_->showMessage(
+                    total_ ? tr("No trajectory matches the filters.")
+                           : tr("This project has no trajectories yet: Project → Import Dataset…"));
             updateStatus();
             emit trajectoriesLoaded(model_->rowCount());
         },
@@ -235,22 +247,26 @@ void MainWindow::showCurrentTrajectory() {
     const int64_t id = model_->idAt(table_->currentIndex().row());
     if (id < 0 || !project_) return;
     try {
-        if (auto d = loadTrajectory(*project_, id)) view_->showTrajectory(*d);
-        else view_->showMessage(tr("Trajectory %1 no longer exists.").arg(id));
+        if (auto d = loadTrajectory(*project_, id))
+            view_->showTrajectory(*d);
+        else
+            view_->showMessage(tr("Trajectory %1 no longer exists.").arg(id));
     } catch (const std::exception& e) {
         view_->showMessage(QString::fromStdString(e.what()));
     }
 }
 
 void MainWindow::newProject() {
-    QString path = QFileDialog::getSaveFileName(this, tr("New Project"), QString(), tr("GPO projects (*.gpo)"));
+    QString path =
+        QFileDialog::getSaveFileName(this, tr("New Project"), QString(), tr("GPO projects (*.gpo)"));
     if (path.isEmpty()) return;
     if (!path.endsWith(QLatin1String(".gpo"))) path += QLatin1String(".gpo");
     openProject(path, true);
 }
 
 void MainWindow::chooseProject() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Project"), QString(), tr("GPO projects (*.gpo);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Project"), QString(),
+                                                      tr("GPO projects (*.gpo);;All files (*)"));
     if (!path.isEmpty()) openProject(path);
 }
 
@@ -271,7 +287,8 @@ void MainWindow::importDataset() {
             for (const QString& p : paths) {
                 if (cancelled->load()) break;
                 const auto r = importer.importPath(p.toStdString(), options);
-                lines << QObject::tr("%1: %2 records; %3 problems and %4 trajectories added; %5 already present; %6 skipped")
+                lines << QObject::tr("%1: %2 records; %3 problems and %4 trajectories added; %5 already "
+                                     "present; %6 skipped")
                              .arg(QFileInfo(p).fileName())
                              .arg(r.records)
                              .arg(r.problemsAdded)
@@ -306,12 +323,13 @@ void MainWindow::verifyAnswers() {
         },
         [this](VerifyReport r) {
             reloadTrajectories();
-            statusBar()->showMessage(tr("Verified %1 trajectories: %2 right (%3%); %4 without a reference answer")
-                                         .arg(r.n)
-                                         .arg(r.correct)
-                                         .arg(100.0 * r.accuracy(), 0, 'f', 1)
-                                         .arg(r.noReference.size()),
-                                     10000);
+            statusBar()->showMessage(
+                tr("Verified %1 trajectories: %2 right (%3%); %4 without a reference answer")
+                    .arg(r.n)
+                    .arg(r.correct)
+                    .arg(100.0 * r.accuracy(), 0, 'f', 1)
+                    .arg(r.noReference.size()),
+                10000);
         },
         [this](const QString& error) { showError(tr("Verification failed"), error); });
 }

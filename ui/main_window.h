@@ -5,7 +5,6 @@
 #include "store/project.h"
 
 #include <QMainWindow>
-
 #include <memory>
 
 class QComboBox;

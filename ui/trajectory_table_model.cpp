@@ -7,7 +7,8 @@ namespace gpo::ui {
 
 TrajectoryTableModel::TrajectoryTableModel(QObject* parent) : QAbstractTableModel(parent) {}
 
-void TrajectoryTableModel::setRowSource(std::function<std::vector<TrajectoryRow>(const std::vector<int64_t>&)> source) {
+void TrajectoryTableModel::setRowSource(
+    std::function<std::vector<TrajectoryRow>(const std::vector<int64_t>&)> source) {
     source_ = std::move(source);
 }
 
@@ -18,7 +19,9 @@ void TrajectoryTableModel::setIds(std::vector<int64_t> ids) {
     endResetModel();
 }
 
-void TrajectoryTableModel::clear() { setIds({}); }
+void TrajectoryTableModel::clear() {
+    setIds({});
+}
 
 int64_t TrajectoryTableModel::idAt(int row) const {
     return row >= 0 && static_cast<size_t>(row) < ids_.size() ? ids_[static_cast<size_t>(row)] : -1;
@@ -34,7 +37,9 @@ int TrajectoryTableModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : static_cast<int>(ids_.size());
 }
 
-int TrajectoryTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int TrajectoryTableModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 const TrajectoryRow* TrajectoryTableModel::rowData(int row) const {
     if (row < 0 || static_cast<size_t>(row) >= ids_.size()) return nullptr;
@@ -59,16 +64,22 @@ QVariant TrajectoryTableModel::data(const QModelIndex& index, int role) const {
     if (!r) return {};
     if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
         switch (index.column()) {
-        case Id: return QVariant::fromValue<qlonglong>(r->id);
-        case Dataset: return QString::fromStdString(r->dataset);
-        case Source: return QString::fromStdString(r->source);
-        case Steps: return QVariant::fromValue<qlonglong>(r->steps);
-        case Verdict: return !r->correct ? QStringLiteral("–") : *r->correct ? tr("right") : tr("wrong");
+        case Id:
+            return QVariant::fromValue<qlonglong>(r->id);
+        case Dataset:
+            return QString::fromStdString(r->dataset);
+        case Source:
+            return QString::fromStdString(r->source);
+        case Steps:
+            return QVariant::fromValue<qlonglong>(r->steps);
+        case Verdict:
+            return !r->correct ? QStringLiteral("–") : *r->correct ? tr("right") : tr("wrong");
         case Question: {
             QString q = QString::fromStdString(r->questionStart).simplified();
             return role == Qt::ToolTipRole ? q : q;
         }
-        default: return {};
+        default:
+            return {};
         }
     }
     if (role == Qt::ForegroundRole && index.column() == Verdict && r->correct)
@@ -81,13 +92,20 @@ QVariant TrajectoryTableModel::data(const QModelIndex& index, int role) const {
 QVariant TrajectoryTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-    case Id: return tr("Id");
-    case Dataset: return tr("Dataset");
-    case Source: return tr("Source");
-    case Steps: return tr("Steps");
-    case Verdict: return tr("Verdict");
-    case Question: return tr("Question");
-    default: return {};
+    case Id:
+        return tr("Id");
+    case Dataset:
+        return tr("Dataset");
+    case Source:
+        return tr("Source");
+    case Steps:
+        return tr("Steps");
+    case Verdict:
+        return tr("Verdict");
+    case Question:
+        return tr("Question");
+    default:
+        return {};
     }
 }
 

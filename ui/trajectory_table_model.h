@@ -5,7 +5,6 @@
 
 #include <QAbstractTableModel>
 #include <QHash>
-
 #include <functional>
 
 namespace gpo::ui {

@@ -4,7 +4,6 @@
 #include "store/queries.h"
 
 #include <QTextBrowser>
-
 #include <optional>
 
 namespace gpo::ui {

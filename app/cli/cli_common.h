@@ -21,9 +21,13 @@ void printJson(const nlohmann::json& j);
 /// An InputError as JSON (file, line, offset, cause).
 nlohmann::json errorJson(const std::exception& e);
 
-/// The trajectory filter of ls and export.
-TrajectoryFilter makeFilter(const std::string& dataset, const std::string& text, const std::string& source, bool correct,
-                            bool incorrect, bool unverified);
+/// The trajectory filter options that ls and export share.
+struct FilterArgs {
+    std::string dataset, text, source;
+    bool correct = false, incorrect = false, unverified = false;
+    void addTo(CLI::App* cmd);
+    TrajectoryFilter filter() const;
+};
 
 // Each command adds its subcommand to `app`; the callbacks set the exit code.
 void addImport(CLI::App& app, Context& ctx, int& rc);

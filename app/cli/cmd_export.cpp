@@ -1,5 +1,4 @@
 #include "cli_common.h"
-
 #include "store/exporter.h"
 
 #include <filesystem>
@@ -10,43 +9,44 @@ namespace gpo::cli {
 
 void addExport(CLI::App& app, Context&, int& rc) {
     struct Args {
-        std::string project, dataset, text, source, format = "jsonl", output;
-        bool correct = false, incorrect = false, unverified = false, json = false;
+        std::string project, format = "jsonl", output;
+        FilterArgs filter;
+        bool json = false;
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("export", "Write trajectories as generic JSONL (re-importable) or CSV");
     cmd->add_option("--project,-p", a->project, "Project file")->required();
     cmd->add_option("--format,-f", a->format, "jsonl or csv")->check(CLI::IsMember({"jsonl", "csv"}));
     cmd->add_option("--output,-o", a->output, "Output file (default: stdout)");
-    cmd->add_option("--dataset,-d", a->dataset, "Only this dataset");
-    cmd->add_option("--text,-t", a->text, "Only those containing this text");
-    cmd->add_option("--source", a->source, "Only this source");
-    cmd->add_flag("--correct", a->correct, "Only verified-correct trajectories");
-    cmd->add_flag("--incorrect", a->incorrect, "Only verified-wrong trajectories");
-    cmd->add_flag("--unverified", a->unverified, "Only unverified trajectories");
+    a->filter.addTo(cmd);
     cmd->add_flag("--json", a->json, "Print a JSON summary on stdout (needs --output)");
     cmd->callback([a, &rc] {
         rc = runCommand(a->json, [&] {
-            if (a->json && a->output.empty()) throw std::invalid_argument("--json needs --output (stdout carries the data)");
+            if (a->json && a->output.empty())
+                throw std::invalid_argument("--json needs --output (stdout carries the data)");
             auto project = Project::open(a->project, OpenMode::ReadOnly);
-            const auto filter = makeFilter(a->dataset, a->text, a->source, a->correct, a->incorrect, a->unverified);
+            const auto filter = a->filter.filter();
             int64_t n = 0;
             if (a->output.empty()) {
-                n = a->format == "csv" ? exportCsv(project, filter, std::cout) : exportJsonl(project, filter, std::cout);
+                n = a->format == "csv" ? exportCsv(project, filter, std::cout)
+                                       : exportJsonl(project, filter, std::cout);
             } else {
                 // Write beside the target and rename, so a failed export never leaves half a file.
                 const std::string tmp = a->output + ".part";
                 {
                     std::ofstream out(tmp, std::ios::binary);
                     if (!out) throw std::runtime_error(a->output + ": cannot write");
-                    n = a->format == "csv" ? exportCsv(project, filter, out) : exportJsonl(project, filter, out);
+                    n = a->format == "csv" ? exportCsv(project, filter, out)
+                                           : exportJsonl(project, filter, out);
                     out.flush();
                     if (!out) throw std::runtime_error(a->output + ": write failed");
                 }
                 std::filesystem::rename(tmp, a->output);
             }
-            if (a->json) printJson({{"ok", true}, {"output", a->output}, {"format", a->format}, {"trajectories", n}});
-            else if (!a->output.empty()) std::cerr << n << " trajectories written to " << a->output << '\n';
+            if (a->json)
+                printJson({{"ok", true}, {"output", a->output}, {"format", a->format}, {"trajectories", n}});
+            else if (!a->output.empty())
+                std::cerr << n << " trajectories written to " << a->output << '\n';
             return 0;
         });
     });

@@ -1,5 +1,4 @@
 #include "cli_common.h"
-
 #include "store/importer.h"
 
 #include <iostream>
@@ -16,7 +15,8 @@ struct ImportArgs {
 
 nlohmann::json resultJson(const ImportResult& r) {
     nlohmann::json skipped = nlohmann::json::array();
-    for (const auto& e : r.skipped) skipped.push_back(errorJson(e));
+    for (const auto& e : r.skipped)
+        skipped.push_back(errorJson(e));
     return {{"path", r.path},
             {"dataset", r.dataset},
             {"records", r.records},
@@ -32,18 +32,26 @@ nlohmann::json resultJson(const ImportResult& r) {
 
 void addImport(CLI::App& app, Context& ctx, int& rc) {
     auto a = std::make_shared<ImportArgs>();
-    auto* cmd = app.add_subcommand("import", "Import dataset files into a project (created when it does not exist)");
+    auto* cmd =
+        app.add_subcommand("import", "Import dataset files into a project (created when it does not exist)");
     std::vector<std::string> formats;
-    for (const auto* r : ctx.registry->readers()) formats.push_back(r->name());
+    for (const auto* r : ctx.registry->readers())
+        formats.push_back(r->name());
     cmd->add_option("--project,-p", a->project, "Project file")->required();
     cmd->add_option("--format,-f", a->format, "Input format")->required()->check(CLI::IsMember(formats));
     cmd->add_option("--dataset,-d", a->dataset, "Dataset name (default: the format's name)");
-    cmd->add_option("--segmenter", a->segmenter, "How responses are split into steps: newline, paragraph, step-marker");
-    cmd->add_option("--min-step-chars", a->minStepChars, "Merge steps shorter than this into the next one")->check(CLI::NonNegativeNumber);
-    cmd->add_option("--max-steps", a->maxSteps, "Fold steps past this count into the last one (0: no limit)")->check(CLI::NonNegativeNumber);
-    cmd->add_flag("--skip-bad", a->skipBad, "Import the good records and report the bad ones (default: a bad record fails its file)");
+    cmd->add_option("--segmenter", a->segmenter,
+                    "How responses are split into steps: newline, paragraph, step-marker");
+    cmd->add_option("--min-step-chars", a->minStepChars, "Merge steps shorter than this into the next one")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--max-steps", a->maxSteps, "Fold steps past this count into the last one (0: no limit)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_flag("--skip-bad", a->skipBad,
+                  "Import the good records and report the bad ones (default: a bad record fails its file)");
     cmd->add_flag("--json", a->json, "Print a JSON result on stdout");
-    cmd->add_option("files", a->files, "Files (or, for MATH, folders) to import")->required()->check(CLI::ExistingPath);
+    cmd->add_option("files", a->files, "Files (or, for MATH, folders) to import")
+        ->required()
+        ->check(CLI::ExistingPath);
     cmd->callback([a, &ctx, &rc] {
         nlohmann::json files = nlohmann::json::array();
         rc = runCommand(a->json, [&] {
@@ -78,7 +86,8 @@ void addImport(CLI::App& app, Context& ctx, int& rc) {
                     std::cout << '\n';
                     for (size_t i = 0; i < r.skipped.size() && i < 20; ++i)
                         std::cout << "  skipped: " << r.skipped[i].what() << '\n';
-                    if (r.skipped.size() > 20) std::cout << "  … and " << r.skipped.size() - 20 << " more skipped\n";
+                    if (r.skipped.size() > 20)
+                        std::cout << "  … and " << r.skipped.size() - 20 << " more skipped\n";
                 }
             }
             if (a->json)

@@ -1,5 +1,4 @@
 #include "cli_common.h"
-
 #include "store/verification.h"
 
 #include <iostream>
@@ -13,15 +12,19 @@ void addVerify(CLI::App& app, Context& ctx, int& rc) {
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand(
-        "verify", "Check one answer (--answer, --reference) or grade every trajectory of a project (--project)");
+        "verify",
+        "Check one answer (--answer, --reference) or grade every trajectory of a project (--project)");
     std::vector<std::string> verifiers;
-    for (const auto* v : ctx.registry->verifiers()) verifiers.push_back(v->name());
+    for (const auto* v : ctx.registry->verifiers())
+        verifiers.push_back(v->name());
     cmd->add_option("--project,-p", a->project, "Grade the project's trajectories and store the verdicts");
     cmd->add_option("--dataset,-d", a->dataset, "Only this dataset");
-    cmd->add_option("--verifier,-v", a->verifier, "Verifier (default: math for one answer; the dataset's for a project)")
+    cmd->add_option("--verifier,-v", a->verifier,
+                    "Verifier (default: math for one answer; the dataset's for a project)")
         ->check(CLI::IsMember(verifiers));
     auto* ans = cmd->add_option("--answer", a->answer, "A response or a bare answer");
-    auto* ref = cmd->add_option("--reference", a->reference, "The reference answer (or a worked reference solution)");
+    auto* ref =
+        cmd->add_option("--reference", a->reference, "The reference answer (or a worked reference solution)");
     ans->needs(ref);
     ref->needs(ans);
     cmd->add_flag("--json", a->json, "Print a JSON result on stdout");
@@ -44,19 +47,22 @@ void addVerify(CLI::App& app, Context& ctx, int& rc) {
                                      {"no_reference", r.noReference.size()}};
                     if (r.labeled > 0) {
                         j["labeled"] = r.labeled;
-                        j["label_agreement"] = static_cast<double>(r.agreeWithLabels) / static_cast<double>(r.labeled);
+                        j["label_agreement"] =
+                            static_cast<double>(r.agreeWithLabels) / static_cast<double>(r.labeled);
                         j["disagree_with_labels"] = r.disagreeWithLabels;
                     }
                     printJson(j);
                 } else {
-                    std::printf("%lld graded: %lld right (%.2f%%); %zu without a final answer; %zu without a reference "
+                    std::printf("%lld graded: %lld right (%.2f%%); %zu without a final answer; %zu without a "
+                                "reference "
                                 "answer\n",
-                                static_cast<long long>(r.n), static_cast<long long>(r.correct), 100 * r.accuracy(),
-                                r.unparsed.size(), r.noReference.size());
+                                static_cast<long long>(r.n), static_cast<long long>(r.correct),
+                                100 * r.accuracy(), r.unparsed.size(), r.noReference.size());
                     if (r.labeled)
-                        std::printf("agreement with the data's own verdicts: %lld of %lld (%.2f%%)\n",
-                                    static_cast<long long>(r.agreeWithLabels), static_cast<long long>(r.labeled),
-                                    100.0 * static_cast<double>(r.agreeWithLabels) / static_cast<double>(r.labeled));
+                        std::printf(
+                            "agreement with the data's own verdicts: %lld of %lld (%.2f%%)\n",
+                            static_cast<long long>(r.agreeWithLabels), static_cast<long long>(r.labeled),
+                            100.0 * static_cast<double>(r.agreeWithLabels) / static_cast<double>(r.labeled));
                 }
                 return 0;
             }
@@ -72,8 +78,9 @@ void addVerify(CLI::App& app, Context& ctx, int& rc) {
                            {"normalized_reference", verdict.normalizedReference}});
             } else {
                 std::cout << (verdict.correct ? "right" : "wrong") << "\n  answer:    "
-                          << (verdict.parsed ? verdict.extracted : "(no final answer found)") << "\n  normalised: "
-                          << verdict.normalizedAnswer << "\n  reference:  " << verdict.normalizedReference << '\n';
+                          << (verdict.parsed ? verdict.extracted : "(no final answer found)")
+                          << "\n  normalised: " << verdict.normalizedAnswer
+                          << "\n  reference:  " << verdict.normalizedReference << '\n';
             }
             return verdict.correct ? 0 : 3;
         });

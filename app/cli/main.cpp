@@ -8,7 +8,8 @@
 int main(int argc, char** argv) {
     std::vector<std::string> pluginErrors;
     auto registry = gpo::plugins::standardRegistry(&pluginErrors);
-    for (const auto& e : pluginErrors) std::cerr << "gpo: warning: " << e << '\n';
+    for (const auto& e : pluginErrors)
+        std::cerr << "gpo: warning: " << e << '\n';
     gpo::cli::Context ctx{registry.get()};
 
     CLI::App app{"gpo — critical-step analysis and training of reasoning language models (GPO Studio)"};

@@ -11,7 +11,6 @@
 #include <QSettings>
 #include <QTableView>
 #include <QTimer>
-
 #include <iostream>
 
 int main(int argc, char** argv) {
@@ -21,20 +20,25 @@ int main(int argc, char** argv) {
     QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Critical-step analysis and training of reasoning language models"));
+    parser.setApplicationDescription(
+        QStringLiteral("Critical-step analysis and training of reasoning language models"));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("Project file to open"));
     QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the demo project"));
-    QCommandLineOption screenshot(QStringLiteral("screenshot"), QStringLiteral("Save a screenshot once loaded, then quit"),
+    QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                  QStringLiteral("Save a screenshot once loaded, then quit"),
                                   QStringLiteral("file"));
-    QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select this row of the trajectory list"), QStringLiteral("row"));
+    QCommandLineOption select(QStringLiteral("select"),
+                              QStringLiteral("Select this row of the trajectory list"),
+                              QStringLiteral("row"));
     parser.addOptions({demo, screenshot, select});
     parser.process(app);
 
     std::vector<std::string> pluginErrors;
     auto registry = gpo::plugins::standardRegistry(&pluginErrors);
-    for (const auto& e : pluginErrors) std::cerr << "gpo-studio: warning: " << e << '\n';
+    for (const auto& e : pluginErrors)
+        std::cerr << "gpo-studio: warning: " << e << '\n';
 
     gpo::ui::MainWindow window(*registry);
     // Unattended (screenshot) runs report errors in the status bar, never in a modal box.
@@ -43,20 +47,23 @@ int main(int argc, char** argv) {
     const QStringList args = parser.positionalArguments();
     const QString last = QSettings().value(QStringLiteral("lastProject")).toString();
     bool opened = false;
-    if (!args.isEmpty()) opened = window.openProject(args.first(), !QFileInfo::exists(args.first()));
-    else if (!parser.isSet(demo) && !last.isEmpty() && QFileInfo::exists(last)) opened = window.openProject(last);
+    if (!args.isEmpty())
+        opened = window.openProject(args.first(), !QFileInfo::exists(args.first()));
+    else if (!parser.isSet(demo) && !last.isEmpty() && QFileInfo::exists(last))
+        opened = window.openProject(last);
     if (!opened && args.isEmpty()) window.openDemoProject();
 
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
         const int row = parser.value(select).toInt();
-        QObject::connect(&window, &gpo::ui::MainWindow::trajectoriesLoaded, &window, [&window, file, row](int count) {
-            if (row > 0 && row < count) window.trajectoryTable()->selectRow(row);
-            QTimer::singleShot(300, &window, [&window, file] {
-                window.grab().save(file);
-                QApplication::quit();
-            });
-        });
+        QObject::connect(&window, &gpo::ui::MainWindow::trajectoriesLoaded, &window,
+                         [&window, file, row](int count) {
+                             if (row > 0 && row < count) window.trajectoryTable()->selectRow(row);
+                             QTimer::singleShot(300, &window, [&window, file] {
+                                 window.grab().save(file);
+                                 QApplication::quit();
+                             });
+                         });
     }
     return QApplication::exec();
 }

@@ -30,7 +30,9 @@ size_t rfindCaseInsensitive(std::string_view haystack, std::string_view needle) 
     return lower.rfind(text::toLower(needle));
 }
 
-bool numberChar(char c) { return text::isDigit(c); }
+bool numberChar(char c) {
+    return text::isDigit(c);
+}
 
 /// Every number in `text` as [begin, end) with its digits (separators dropped).
 std::vector<std::string> numbers(std::string_view text) {
@@ -73,8 +75,8 @@ std::string cutAtSentenceEnd(std::string_view s) {
     size_t nl = s.find('\n');
     std::string_view line = s.substr(0, nl);
     for (size_t i = 0; i + 1 < line.size(); ++i) {
-        if (line[i] == '.' && line[i + 1] == ' ' && !(i > 0 && text::isDigit(line[i - 1]) && i + 2 < line.size() &&
-                                                       text::isDigit(line[i + 2]))) {
+        if (line[i] == '.' && line[i + 1] == ' ' &&
+            !(i > 0 && text::isDigit(line[i - 1]) && i + 2 < line.size() && text::isDigit(line[i + 2]))) {
             line = line.substr(0, i);
             break;
         }
@@ -101,9 +103,11 @@ std::optional<std::string> lastBoxed(std::string_view text) {
         return braceGroup(text, i, end);
     }
     if (i < text.size() && text[i] == ' ') { // "\boxed 5"
-        while (i < text.size() && text[i] == ' ') ++i;
+        while (i < text.size() && text[i] == ' ')
+            ++i;
         size_t e = i;
-        while (e < text.size() && text[e] != '$' && !text::isSpace(text[e])) ++e;
+        while (e < text.size() && text[e] != '$' && !text::isSpace(text[e]))
+            ++e;
         if (e > i) return std::string(text.substr(i, e - i));
     }
     return std::nullopt;
@@ -140,7 +144,8 @@ std::optional<std::string> answerPhrase(std::string_view text) {
     }
     if (bestPos == std::string_view::npos) return std::nullopt;
     std::string_view rest = text.substr(bestPos + bestLen);
-    while (!rest.empty() && (rest.front() == ' ' || rest.front() == ':' || rest.front() == '\t')) rest.remove_prefix(1);
+    while (!rest.empty() && (rest.front() == ' ' || rest.front() == ':' || rest.front() == '\t'))
+        rest.remove_prefix(1);
     std::string answer = stripMathDelimiters(cutAtSentenceEnd(rest));
     if (answer.empty()) return std::nullopt;
     return answer;
@@ -161,8 +166,10 @@ std::optional<std::string> firstNumber(std::string_view text) {
 std::string stripMathDelimiters(std::string_view s) {
     std::string out = text::trimmed(s);
     auto strip = [&](std::string_view open, std::string_view close) {
-        if (out.size() >= open.size() + close.size() && text::startsWith(out, open) && text::endsWith(out, close)) {
-            out = text::trimmed(std::string_view(out).substr(open.size(), out.size() - open.size() - close.size()));
+        if (out.size() >= open.size() + close.size() && text::startsWith(out, open) &&
+            text::endsWith(out, close)) {
+            out = text::trimmed(
+                std::string_view(out).substr(open.size(), out.size() - open.size() - close.size()));
             return true;
         }
         return false;
@@ -174,7 +181,8 @@ std::string stripMathDelimiters(std::string_view s) {
             changed = true;
         }
         out = text::trimmed(out);
-        changed = strip("$$", "$$") || strip("$", "$") || strip("\\(", "\\)") || strip("\\[", "\\]") || changed;
+        changed =
+            strip("$$", "$$") || strip("$", "$") || strip("\\(", "\\)") || strip("\\[", "\\]") || changed;
     }
     return out;
 }
@@ -183,14 +191,16 @@ std::optional<char> choiceLetter(std::string_view input) {
     auto letterOf = [](std::string_view s) -> std::optional<char> {
         std::string t = stripMathDelimiters(s);
         for (std::string_view wrap : {"\\text{", "\\textbf{", "\\mathrm{", "\\mathbf{"}) {
-            if (text::startsWith(t, wrap) && text::endsWith(t, "}")) t = t.substr(wrap.size(), t.size() - wrap.size() - 1);
+            if (text::startsWith(t, wrap) && text::endsWith(t, "}"))
+                t = t.substr(wrap.size(), t.size() - wrap.size() - 1);
         }
         t = text::trimmed(t);
         if (t.size() >= 3 && t[0] == '(' && t[2] == ')') t = t.substr(1, 1) + t.substr(3);
         t = text::trimmed(t);
         if (t.empty() || t[0] < 'A' || t[0] > 'Z') return std::nullopt;
         // "C", "C.", "C)", "C: 42", "C) 42" — a letter standing alone at the start.
-        if (t.size() == 1 || t[1] == '.' || t[1] == ')' || t[1] == ':' || t[1] == ' ' || t[1] == ',') return t[0];
+        if (t.size() == 1 || t[1] == '.' || t[1] == ')' || t[1] == ':' || t[1] == ' ' || t[1] == ',')
+            return t[0];
         return std::nullopt;
     };
     if (auto b = lastBoxed(input))
@@ -200,7 +210,8 @@ std::optional<char> choiceLetter(std::string_view input) {
     if (auto c = letterOf(input)) return c;
     // A "(C)" in the last non-empty line.
     std::string_view body = text::trim(input);
-    std::string_view lastLine = body.substr(body.rfind('\n') == std::string_view::npos ? 0 : body.rfind('\n') + 1);
+    std::string_view lastLine =
+        body.substr(body.rfind('\n') == std::string_view::npos ? 0 : body.rfind('\n') + 1);
     for (size_t i = lastLine.size(); i >= 3; --i) {
         const size_t k = i - 3;
         if (lastLine[k] == '(' && lastLine[k + 2] == ')' && lastLine[k + 1] >= 'A' && lastLine[k + 1] <= 'Z')

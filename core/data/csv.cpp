@@ -44,7 +44,8 @@ void forEachRow(std::string_view data, const std::string& file, const std::funct
             }
             if (!closed) throw InputError(file, quoteLine, "unterminated quoted field");
             if (i < data.size() && data[i] != ',' && data[i] != '\n' && data[i] != '\r')
-                throw InputError(file, line, "unexpected text after a closing quote", static_cast<int64_t>(i));
+                throw InputError(file, line, "unexpected text after a closing quote",
+                                 static_cast<int64_t>(i));
             continue;
         }
         if (c == ',') {

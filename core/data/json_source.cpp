@@ -12,7 +12,9 @@ namespace {
 
 constexpr size_t kMaxLineBytes = size_t{256} << 20; // a JSONL line longer than this is not a record
 
-std::string typeName(const nlohmann::json& j) { return j.type_name(); }
+std::string typeName(const nlohmann::json& j) {
+    return j.type_name();
+}
 
 /// 1-based line of byte `offset` in `text`, and the column on it.
 std::pair<int64_t, int64_t> lineAndColumn(std::string_view text, size_t offset) {
@@ -28,7 +30,8 @@ std::pair<int64_t, int64_t> lineAndColumn(std::string_view text, size_t offset) 
     return {line, static_cast<int64_t>(offset - lineStart) + 1};
 }
 
-/// nlohmann's message without its "[json.exception.parse_error.101] parse error at line 1, column 2: " prefix.
+/// nlohmann's message without its "[json.exception.parse_error.101] parse error at line 1, column 2: "
+/// prefix.
 std::string parseCause(const nlohmann::json::parse_error& e) {
     std::string msg = e.what();
     const size_t p = msg.find(": ");
@@ -46,20 +49,25 @@ std::vector<int64_t> arrayElementLines(std::string_view text) {
         const char c = text[i];
         if (c == '\n') ++line;
         if (inString) {
-            if (c == '\\') ++i;
-            else if (c == '"') inString = false;
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
             continue;
         }
         if (depth == 1 && expectValue && !text::isSpace(c) && c != ']') {
             lines.push_back(line);
             expectValue = false;
         }
-        if (c == '"') inString = true;
+        if (c == '"')
+            inString = true;
         else if (c == '[' || c == '{') {
             ++depth;
             if (depth == 1) expectValue = true;
-        } else if (c == ']' || c == '}') --depth;
-        else if (c == ',' && depth == 1) expectValue = true;
+        } else if (c == ']' || c == '}')
+            --depth;
+        else if (c == ',' && depth == 1)
+            expectValue = true;
     }
     return lines;
 }
@@ -86,7 +94,8 @@ std::string readInputFile(const std::string& path) {
     if (text::trim(data).empty()) throw InputError(path, 0, "file is empty");
     if (const size_t nul = data.find('\0'); nul != std::string::npos) {
         auto [line, col] = lineAndColumn(data, nul);
-        throw InputError(path, line, "binary data (NUL byte at column " + std::to_string(col) + "); not a text file",
+        throw InputError(path, line,
+                         "binary data (NUL byte at column " + std::to_string(col) + "); not a text file",
                          static_cast<int64_t>(nul));
     }
     return data;
@@ -96,7 +105,8 @@ void forEachJsonRecord(const std::string& path, const ReadContext& ctx, ReadRepo
                        const std::function<void(const nlohmann::json&, int64_t line)>& fn) {
     const std::string data = readInputFile(path);
     size_t first = 0;
-    while (first < data.size() && text::isSpace(data[first])) ++first;
+    while (first < data.size() && text::isSpace(data[first]))
+        ++first;
 
     auto parseWhole = [&]() {
         try {
@@ -115,7 +125,8 @@ void forEachJsonRecord(const std::string& path, const ReadContext& ctx, ReadRepo
         for (size_t i = 0; i < all.size(); ++i) {
             const int64_t line = i < lines.size() ? lines[i] : 0;
             guardRecord(path, line, ctx, report, [&] {
-                if (!all[i].is_object()) throw FieldError("record is a JSON " + typeName(all[i]) + ", not an object");
+                if (!all[i].is_object())
+                    throw FieldError("record is a JSON " + typeName(all[i]) + ", not an object");
                 fn(all[i], line);
             });
         }
@@ -124,7 +135,8 @@ void forEachJsonRecord(const std::string& path, const ReadContext& ctx, ReadRepo
 
     // JSON Lines; a file whose first line is not a whole record is one pretty-printed object.
     const size_t firstEnd = data.find('\n', first);
-    const std::string_view firstLine(data.data() + first, (firstEnd == std::string::npos ? data.size() : firstEnd) - first);
+    const std::string_view firstLine(data.data() + first,
+                                     (firstEnd == std::string::npos ? data.size() : firstEnd) - first);
     if (data[first] == '{' && !nlohmann::json::accept(firstLine)) {
         const nlohmann::json one = parseWhole();
         const int64_t line = lineAndColumn(data, first).first;
@@ -144,7 +156,8 @@ void forEachJsonRecord(const std::string& path, const ReadContext& ctx, ReadRepo
         if (text::trim(line).empty()) continue;
         guardRecord(path, lineNo, ctx, report, [&] {
             if (line.size() > kMaxLineBytes)
-                throw InputError(path, lineNo, "line is longer than " + std::to_string(kMaxLineBytes >> 20) + " MiB",
+                throw InputError(path, lineNo,
+                                 "line is longer than " + std::to_string(kMaxLineBytes >> 20) + " MiB",
                                  static_cast<int64_t>(lineOffset));
             nlohmann::json j;
             try {
@@ -169,7 +182,8 @@ const nlohmann::json& requireField(const nlohmann::json& j, const char* name) {
 
 std::string requireString(const nlohmann::json& j, const char* name) {
     const auto& v = requireField(j, name);
-    if (!v.is_string()) throw FieldError(std::string("field '") + name + "' must be a string, not " + typeName(v));
+    if (!v.is_string())
+        throw FieldError(std::string("field '") + name + "' must be a string, not " + typeName(v));
     return v.get<std::string>();
 }
 
@@ -190,16 +204,26 @@ std::string requireScalarText(const nlohmann::json& j, const char* name) {
 
 std::vector<std::string> requireStringList(const nlohmann::json& j, const char* name) {
     const auto& v = requireField(j, name);
-    if (!v.is_array()) throw FieldError(std::string("field '") + name + "' must be a list of strings, not " + typeName(v));
+    if (!v.is_array())
+        throw FieldError(std::string("field '") + name + "' must be a list of strings, not " + typeName(v));
     std::vector<std::string> out;
     out.reserve(v.size());
     for (size_t i = 0; i < v.size(); ++i) {
         if (!v[i].is_string())
-            throw FieldError(std::string("field '") + name + "' item " + std::to_string(i) + " must be a string, not " +
-                             typeName(v[i]));
+            throw FieldError(std::string("field '") + name + "' item " + std::to_string(i) +
+                             " must be a string, not " + typeName(v[i]));
         out.push_back(v[i].get<std::string>());
     }
     return out;
+}
+
+int requireStepIndex(const nlohmann::json& value, const char* name, size_t steps) {
+    if (!value.is_number_integer()) throw FieldError(std::string("field '") + name + "' must be an integer");
+    const auto index = value.get<int64_t>();
+    if (index < -1 || index >= static_cast<int64_t>(steps))
+        throw FieldError(std::string("field '") + name + "' = " + std::to_string(index) + " is outside -1.." +
+                         std::to_string(static_cast<int64_t>(steps) - 1));
+    return static_cast<int>(index);
 }
 
 } // namespace gpo

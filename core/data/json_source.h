@@ -22,5 +22,7 @@ std::string optionalString(const nlohmann::json& j, const char* name, const std:
 /// A string or a number, as text (AIME answers come both ways).
 std::string requireScalarText(const nlohmann::json& j, const char* name);
 std::vector<std::string> requireStringList(const nlohmann::json& j, const char* name);
+/// An earliest-wrong-step index: an integer in -1 .. steps-1 (-1: no wrong step).
+int requireStepIndex(const nlohmann::json& value, const char* name, size_t steps);
 
 } // namespace gpo

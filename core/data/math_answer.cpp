@@ -23,20 +23,24 @@ size_t matchingBrace(std::string_view s, size_t open) {
     return std::string_view::npos;
 }
 
-bool hasDigit(std::string_view s) { return std::any_of(s.begin(), s.end(), text::isDigit); }
+bool hasDigit(std::string_view s) {
+    return std::any_of(s.begin(), s.end(), text::isDigit);
+}
 
 bool isUnitWords(std::string_view s) {
     s = text::trim(s);
     if (s.empty()) return false;
     for (char c : s)
-        if (!text::isAlpha(c) && c != ' ' && c != '^' && c != '2' && c != '3' && c != '.' && c != '-') return false;
+        if (!text::isAlpha(c) && c != ' ' && c != '^' && c != '2' && c != '3' && c != '.' && c != '-')
+            return false;
     return text::isAlpha(s.front());
 }
 
 /// Handles \text{…}-like groups: units after a number are dropped, anything else is unwrapped.
 std::string handleTextGroups(std::string s) {
-    static const std::vector<std::string> wrappers = {"\\text", "\\textbf", "\\textit", "\\mathrm", "\\mathbf",
-                                                      "\\mbox", "\\operatorname", "\\textrm", "\\mathit"};
+    static const std::vector<std::string> wrappers = {"\\text",         "\\textbf", "\\textit",
+                                                      "\\mathrm",       "\\mathbf", "\\mbox",
+                                                      "\\operatorname", "\\textrm", "\\mathit"};
     for (int guard = 0; guard < 50; ++guard) {
         size_t best = std::string::npos, nameLen = 0;
         for (const auto& w : wrappers) {
@@ -73,24 +77,31 @@ std::string braceShortArguments(std::string s) {
         }
         size_t end = pos + 1;
         if (s[pos] == '\\')
-            while (end < s.size() && text::isAlpha(s[end])) ++end;
+            while (end < s.size() && text::isAlpha(s[end]))
+                ++end;
         s.insert(end, "}");
         s.insert(pos, "{");
         return end + 2;
     };
     for (size_t p = s.find("\\sqrt"); p != std::string::npos; p = s.find("\\sqrt", p + 1)) {
         size_t q = p + 5;
-        if (q < s.size() && s[q] == '[') q = s.find(']', q) == std::string::npos ? s.size() : s.find(']', q) + 1;
-        while (q < s.size() && s[q] == ' ') s.erase(q, 1);
-        if (q < s.size() && !text::isAlpha(s[q])) wrapNext(q);
-        else if (q < s.size() && text::isAlpha(s[q]) && (q + 1 >= s.size() || !text::isAlpha(s[q + 1]))) wrapNext(q);
+        if (q < s.size() && s[q] == '[')
+            q = s.find(']', q) == std::string::npos ? s.size() : s.find(']', q) + 1;
+        while (q < s.size() && s[q] == ' ')
+            s.erase(q, 1);
+        if (q < s.size() && !text::isAlpha(s[q]))
+            wrapNext(q);
+        else if (q < s.size() && text::isAlpha(s[q]) && (q + 1 >= s.size() || !text::isAlpha(s[q + 1])))
+            wrapNext(q);
     }
     for (size_t p = s.find("\\frac"); p != std::string::npos; p = s.find("\\frac", p + 1)) {
         size_t q = p + 5;
         if (q < s.size() && text::isAlpha(s[q])) continue; // \fraction is not \frac
-        while (q < s.size() && s[q] == ' ') s.erase(q, 1);
+        while (q < s.size() && s[q] == ' ')
+            s.erase(q, 1);
         q = wrapNext(q);
-        while (q < s.size() && s[q] == ' ') s.erase(q, 1);
+        while (q < s.size() && s[q] == ' ')
+            s.erase(q, 1);
         wrapNext(q);
     }
     return s;
@@ -101,22 +112,28 @@ std::string canonicalNumbers(const std::string& s) {
     std::string out;
     size_t i = 0;
     while (i < s.size()) {
-        const bool prevIsWord = i > 0 && (text::isAlpha(s[i - 1]) || text::isDigit(s[i - 1]) || s[i - 1] == '.');
-        if (!prevIsWord && (text::isDigit(s[i]) || (s[i] == '.' && i + 1 < s.size() && text::isDigit(s[i + 1])))) {
+        const bool prevIsWord =
+            i > 0 && (text::isAlpha(s[i - 1]) || text::isDigit(s[i - 1]) || s[i - 1] == '.');
+        if (!prevIsWord &&
+            (text::isDigit(s[i]) || (s[i] == '.' && i + 1 < s.size() && text::isDigit(s[i + 1])))) {
             size_t e = i;
-            while (e < s.size() && text::isDigit(s[e])) ++e;
+            while (e < s.size() && text::isDigit(s[e]))
+                ++e;
             std::string intPart = s.substr(i, e - i);
             std::string frac;
             if (e < s.size() && s[e] == '.' && e + 1 < s.size() && text::isDigit(s[e + 1])) {
                 size_t f = e + 1;
-                while (f < s.size() && text::isDigit(s[f])) ++f;
+                while (f < s.size() && text::isDigit(s[f]))
+                    ++f;
                 frac = s.substr(e + 1, f - e - 1);
                 e = f;
             }
-            while (!frac.empty() && frac.back() == '0') frac.pop_back();
+            while (!frac.empty() && frac.back() == '0')
+                frac.pop_back();
             if (intPart.empty()) intPart = "0";
             // Leading zeros of integers carry no meaning in an answer ("025" is 25), except "0" itself.
-            while (intPart.size() > 1 && intPart[0] == '0') intPart.erase(0, 1);
+            while (intPart.size() > 1 && intPart[0] == '0')
+                intPart.erase(0, 1);
             out += intPart;
             if (!frac.empty()) out += "." + frac;
             i = e;
@@ -134,7 +151,8 @@ std::string dropVariableAssignment(const std::string& s) {
     std::string lhs = text::trimmed(std::string_view(s).substr(0, eq));
     std::string rhs = text::trimmed(std::string_view(s).substr(eq + 1));
     if (rhs.empty()) return s;
-    static const std::regex shortLhs(R"(^([A-Za-z](_\{?\w+\}?)?|\\[A-Za-z]+|[A-Za-z]\([A-Za-z]\)|[A-Za-z]\s*\+\s*[A-Za-z])$)");
+    static const std::regex shortLhs(
+        R"(^([A-Za-z](_\{?\w+\}?)?|\\[A-Za-z]+|[A-Za-z]\([A-Za-z]\)|[A-Za-z]\s*\+\s*[A-Za-z])$)");
     if (std::regex_match(lhs, shortLhs)) return rhs;
     return s;
 }
@@ -205,7 +223,8 @@ std::vector<std::string> expandPlusMinus(const std::string& s) {
 std::vector<std::string> elements(const std::string& s) {
     std::vector<std::string> out;
     for (auto& part : splitTopLevel(s)) {
-        for (auto& e : expandPlusMinus(dropVariableAssignment(part))) out.push_back(e);
+        for (auto& e : expandPlusMinus(dropVariableAssignment(part)))
+            out.push_back(e);
     }
     return out;
 }
@@ -215,7 +234,8 @@ bool scalarEqual(const std::string& a, const std::string& b) {
     // Equations: compare both sides.
     if (std::count(a.begin(), a.end(), '=') == 1 && std::count(b.begin(), b.end(), '=') == 1) {
         const size_t ea = a.find('='), eb = b.find('=');
-        return scalarEqual(a.substr(0, ea), b.substr(0, eb)) && scalarEqual(a.substr(ea + 1), b.substr(eb + 1));
+        return scalarEqual(a.substr(0, ea), b.substr(0, eb)) &&
+               scalarEqual(a.substr(ea + 1), b.substr(eb + 1));
     }
     return mathexpr::equivalent(a, b);
 }
@@ -228,7 +248,8 @@ bool structurallyEqual(const std::string& aIn, const std::string& bIn) {
         auto flat = [](const std::vector<std::vector<std::string>>& m) {
             std::vector<std::string> f;
             for (auto& r : m)
-                for (auto& c : r) f.push_back(text::trimmed(c));
+                for (auto& c : r)
+                    f.push_back(text::trimmed(c));
             return f;
         };
         if (ma && mb) {
@@ -241,7 +262,8 @@ bool structurallyEqual(const std::string& aIn, const std::string& bIn) {
         const auto& m = ma ? *ma : *mb;
         const std::string& other = ma ? b : a;
         if (m.size() != 1 && m.front().size() != 1) return false;
-        return orderedEqual(flat(m), elements(wholeIsBracketed(other) ? other.substr(1, other.size() - 2) : other));
+        return orderedEqual(flat(m),
+                            elements(wholeIsBracketed(other) ? other.substr(1, other.size() - 2) : other));
     }
     // Unions of intervals or sets, in any order.
     {
@@ -313,8 +335,9 @@ std::string normalize(std::string_view answer) {
     if (auto inner = extract::lastBoxed(s); inner && text::startsWith(text::trim(s), "\\boxed")) s = *inner;
     s = replaceAll(s, "\n", " ");
     s = replaceAll(s, "\\\\", "\x02"); // matrix row separators survive the "\ " rule below
-    for (const char* noise : {"\\displaystyle", "\\!", "\\,", "\\;", "\\:", "\\left.", "\\right.", "\\left",
-                              "\\right", "\\bigl", "\\bigr", "\\Bigl", "\\Bigr", "\\big", "\\Big", "\\limits"})
+    for (const char* noise :
+         {"\\displaystyle", "\\!", "\\,", "\\;", "\\:", "\\left.", "\\right.", "\\left", "\\right", "\\bigl",
+          "\\bigr", "\\Bigl", "\\Bigr", "\\big", "\\Big", "\\limits"})
         s = replaceAll(s, noise, "");
     s = replaceAll(s, "\\quad", " ");
     s = replaceAll(s, "\\qquad", " ");
@@ -324,7 +347,8 @@ std::string normalize(std::string_view answer) {
     s = replaceAll(s, "\\dfrac", "\\frac");
     s = replaceAll(s, "\\tfrac", "\\frac");
     s = replaceAll(s, "\\cfrac", "\\frac");
-    for (const char* deg : {"^{\\circ}", "^\\circ", "{}^\\circ", "\\circ", "\xC2\xB0", "^{\\prime}", "^\\prime"})
+    for (const char* deg :
+         {"^{\\circ}", "^\\circ", "{}^\\circ", "\\circ", "\xC2\xB0", "^{\\prime}", "^\\prime"})
         s = replaceAll(s, deg, "");
     s = replaceAll(s, "\\%", "");
     s = replaceAll(s, "%", "");
@@ -349,7 +373,8 @@ std::string normalize(std::string_view answer) {
     }
     s = braceShortArguments(s);
     s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
-    while (!s.empty() && s.back() == '.') s.pop_back();
+    while (!s.empty() && s.back() == '.')
+        s.pop_back();
     s = dropVariableAssignment(s);
     // "x\in[1,2]" → "[1,2]"
     {

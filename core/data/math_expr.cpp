@@ -28,7 +28,8 @@ std::vector<Token> tokenize(std::string_view s, bool& ok) {
             ++i;
         } else if (text::isDigit(c) || (c == '.' && i + 1 < s.size() && text::isDigit(s[i + 1]))) {
             size_t e = i;
-            while (e < s.size() && (text::isDigit(s[e]) || s[e] == '.')) ++e;
+            while (e < s.size() && (text::isDigit(s[e]) || s[e] == '.'))
+                ++e;
             Token t{Tok::Number, std::string(s.substr(i, e - i)), 0};
             try {
                 t.number = std::stod(t.text);
@@ -40,7 +41,8 @@ std::vector<Token> tokenize(std::string_view s, bool& ok) {
             i = e;
         } else if (c == '\\') {
             size_t e = i + 1;
-            while (e < s.size() && text::isAlpha(s[e])) ++e;
+            while (e < s.size() && text::isAlpha(s[e]))
+                ++e;
             if (e == i + 1) { // "\{" "\}" "\|"
                 if (e < s.size()) ++e;
             }
@@ -63,23 +65,31 @@ std::vector<Token> tokenize(std::string_view s, bool& ok) {
 
 bool isGreek(const std::string& cmd) {
     static const std::set<std::string> greek = {
-        "\\alpha", "\\beta",  "\\gamma", "\\delta", "\\epsilon", "\\varepsilon", "\\zeta", "\\eta",
-        "\\theta", "\\vartheta", "\\iota", "\\kappa", "\\lambda", "\\mu", "\\nu", "\\xi", "\\rho",
-        "\\sigma", "\\tau", "\\upsilon", "\\phi", "\\varphi", "\\chi", "\\psi", "\\omega", "\\Omega",
-        "\\Delta", "\\Gamma", "\\Theta", "\\Lambda", "\\Phi", "\\Psi", "\\Sigma"};
+        "\\alpha",  "\\beta",   "\\gamma",    "\\delta", "\\epsilon", "\\varepsilon", "\\zeta",
+        "\\eta",    "\\theta",  "\\vartheta", "\\iota",  "\\kappa",   "\\lambda",     "\\mu",
+        "\\nu",     "\\xi",     "\\rho",      "\\sigma", "\\tau",     "\\upsilon",    "\\phi",
+        "\\varphi", "\\chi",    "\\psi",      "\\omega", "\\Omega",   "\\Delta",      "\\Gamma",
+        "\\Theta",  "\\Lambda", "\\Phi",      "\\Psi",   "\\Sigma"};
     return greek.count(cmd) > 0;
 }
 
 using Fn = double (*)(double);
 std::optional<Fn> function(const std::string& cmd) {
     static const std::map<std::string, Fn> fns = {
-        {"\\sin", [](double x) { return std::sin(x); }},     {"\\cos", [](double x) { return std::cos(x); }},
-        {"\\tan", [](double x) { return std::tan(x); }},     {"\\cot", [](double x) { return 1 / std::tan(x); }},
-        {"\\sec", [](double x) { return 1 / std::cos(x); }}, {"\\csc", [](double x) { return 1 / std::sin(x); }},
-        {"\\arcsin", [](double x) { return std::asin(x); }}, {"\\arccos", [](double x) { return std::acos(x); }},
-        {"\\arctan", [](double x) { return std::atan(x); }}, {"\\ln", [](double x) { return std::log(x); }},
-        {"\\log", [](double x) { return std::log10(x); }},   {"\\exp", [](double x) { return std::exp(x); }},
-        {"\\sinh", [](double x) { return std::sinh(x); }},   {"\\cosh", [](double x) { return std::cosh(x); }},
+        {"\\sin", [](double x) { return std::sin(x); }},
+        {"\\cos", [](double x) { return std::cos(x); }},
+        {"\\tan", [](double x) { return std::tan(x); }},
+        {"\\cot", [](double x) { return 1 / std::tan(x); }},
+        {"\\sec", [](double x) { return 1 / std::cos(x); }},
+        {"\\csc", [](double x) { return 1 / std::sin(x); }},
+        {"\\arcsin", [](double x) { return std::asin(x); }},
+        {"\\arccos", [](double x) { return std::acos(x); }},
+        {"\\arctan", [](double x) { return std::atan(x); }},
+        {"\\ln", [](double x) { return std::log(x); }},
+        {"\\log", [](double x) { return std::log10(x); }},
+        {"\\exp", [](double x) { return std::exp(x); }},
+        {"\\sinh", [](double x) { return std::sinh(x); }},
+        {"\\cosh", [](double x) { return std::cosh(x); }},
     };
     auto it = fns.find(cmd);
     if (it == fns.end()) return std::nullopt;
@@ -89,7 +99,8 @@ std::optional<Fn> function(const std::string& cmd) {
 /// Recursive-descent parser that evaluates as it parses (the expressions are tiny).
 class Parser {
 public:
-    Parser(const std::vector<Token>& toks, const std::map<std::string, double>* values, std::set<std::string>* vars)
+    Parser(const std::vector<Token>& toks, const std::map<std::string, double>* values,
+           std::set<std::string>* vars)
         : toks_(toks), values_(values), vars_(vars) {}
 
     std::optional<double> parseAll() {

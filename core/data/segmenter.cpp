@@ -7,8 +7,10 @@ namespace {
 
 /// Shrinks [b, e) of `text` to exclude leading and trailing whitespace.
 Step trimmedStep(std::string_view text, size_t b, size_t e) {
-    while (b < e && text::isSpace(text[b])) ++b;
-    while (e > b && text::isSpace(text[e - 1])) --e;
+    while (b < e && text::isSpace(text[b]))
+        ++b;
+    while (e > b && text::isSpace(text[e - 1]))
+        --e;
     return Step{static_cast<int64_t>(b), static_cast<int64_t>(e), std::nullopt};
 }
 
@@ -26,15 +28,18 @@ int64_t nonSpaceChars(std::string_view text, const Step& s) {
 
 /// True when the line starting at `pos` opens with a step marker such as "Step 3:" or "## Step 3".
 bool isStepMarker(std::string_view text, size_t pos) {
-    while (pos < text.size() && (text[pos] == '#' || text[pos] == '*' || text[pos] == ' ' || text[pos] == '\t'))
+    while (pos < text.size() &&
+           (text[pos] == '#' || text[pos] == '*' || text[pos] == ' ' || text[pos] == '\t'))
         ++pos;
     std::string_view rest = text.substr(pos);
     if (rest.size() < 5) return false;
     if (text::toLower(rest.substr(0, 4)) != "step") return false;
     size_t i = 4;
-    while (i < rest.size() && rest[i] == ' ') ++i;
+    while (i < rest.size() && rest[i] == ' ')
+        ++i;
     const size_t digitsStart = i;
-    while (i < rest.size() && text::isDigit(rest[i])) ++i;
+    while (i < rest.size() && text::isDigit(rest[i]))
+        ++i;
     return i > digitsStart;
 }
 
@@ -88,7 +93,8 @@ std::vector<Step> StepMarkerSegmenter::split(std::string_view text) const {
     return out;
 }
 
-std::vector<Step> applySegmentOptions(std::string_view text, std::vector<Step> steps, const SegmentOptions& o) {
+std::vector<Step> applySegmentOptions(std::string_view text, std::vector<Step> steps,
+                                      const SegmentOptions& o) {
     if (o.minChars > 0 && steps.size() > 1) {
         std::vector<Step> merged;
         std::optional<int64_t> pendingBegin;

@@ -47,12 +47,15 @@ public:
 class StepMarkerSegmenter final : public Segmenter {
 public:
     std::string name() const override { return "step-marker"; }
-    std::string description() const override { return "one step per 'Step k:' marker at the start of a line"; }
+    std::string description() const override {
+        return "one step per 'Step k:' marker at the start of a line";
+    }
     std::vector<Step> split(std::string_view text) const override;
 };
 
 /// Applies minChars / maxSteps to an existing split of `text`.
-std::vector<Step> applySegmentOptions(std::string_view text, std::vector<Step> steps, const SegmentOptions& o);
+std::vector<Step> applySegmentOptions(std::string_view text, std::vector<Step> steps,
+                                      const SegmentOptions& o);
 
 /// Builds a response from given step strings joined by `separator`, with exact offsets.
 Trajectory trajectoryFromSteps(const std::vector<std::string>& steps, std::string_view separator = "\n\n");

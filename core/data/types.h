@@ -17,10 +17,10 @@ struct Step {
 
 /// A question with its reference final answer, as one dataset states it.
 struct Problem {
-    std::string sourceId;  ///< the record's id in its source (id field, file path, or line)
-    std::string question;  ///< the full prompt text, choices included for multiple choice
-    std::string answer;    ///< reference final answer; empty when the source has none
-    std::string verifier;  ///< verifier name; empty means the dataset's default
+    std::string sourceId; ///< the record's id in its source (id field, file path, or line)
+    std::string question; ///< the full prompt text, choices included for multiple choice
+    std::string answer;   ///< reference final answer; empty when the source has none
+    std::string verifier; ///< verifier name; empty means the dataset's default
     std::string subject;
     std::string level;
     std::string split;
@@ -45,7 +45,8 @@ struct Record {
 /// The text of step `i` of `t`.
 inline std::string_view stepText(const Trajectory& t, size_t i) {
     const Step& s = t.steps.at(i);
-    return std::string_view(t.response).substr(static_cast<size_t>(s.begin), static_cast<size_t>(s.end - s.begin));
+    return std::string_view(t.response)
+        .substr(static_cast<size_t>(s.begin), static_cast<size_t>(s.end - s.begin));
 }
 
 } // namespace gpo

@@ -70,7 +70,9 @@ std::string MathVerifier::referenceAnswer(std::string_view reference) const {
     return std::string(reference);
 }
 
-std::string MathVerifier::normalize(std::string_view answer) const { return mathanswer::normalize(answer); }
+std::string MathVerifier::normalize(std::string_view answer) const {
+    return mathanswer::normalize(answer);
+}
 
 bool MathVerifier::equivalent(std::string_view answer, std::string_view reference) const {
     return mathanswer::equivalent(answer, reference);
@@ -107,7 +109,9 @@ bool Gsm8kVerifier::equivalent(std::string_view answer, std::string_view referen
 
 // ---- choice ----------------------------------------------------------------------------------------
 
-std::string ChoiceVerifier::description() const { return "the option letter: \\boxed{C}, 'the answer is (C)'"; }
+std::string ChoiceVerifier::description() const {
+    return "the option letter: \\boxed{C}, 'the answer is (C)'";
+}
 
 std::optional<std::string> ChoiceVerifier::extractAnswer(std::string_view response) const {
     if (auto c = extract::choiceLetter(response)) return std::string(1, *c);

@@ -7,7 +7,7 @@
 namespace gpo {
 
 struct Verdict {
-    bool parsed = false;  ///< a final answer was found in the response
+    bool parsed = false; ///< a final answer was found in the response
     bool correct = false;
     std::string extracted;           ///< the answer as written in the response
     std::string normalizedAnswer;    ///< its canonical form

@@ -1,15 +1,16 @@
 #include "plugin/registry.h"
 
+#include "util/text.h"
+
 #include <dlfcn.h>
 #include <filesystem>
 #include <stdexcept>
 
-#include "util/text.h"
-
 namespace gpo {
 namespace {
 
-template <class T> const T* findByName(const std::vector<std::unique_ptr<T>>& items, const std::string& name) {
+template <class T>
+const T* findByName(const std::vector<std::unique_ptr<T>>& items, const std::string& name) {
     for (const auto& i : items)
         if (i->name() == name) return i.get();
     return nullptr;
@@ -17,11 +18,13 @@ template <class T> const T* findByName(const std::vector<std::unique_ptr<T>>& it
 
 template <class T> std::string knownNames(const std::vector<std::unique_ptr<T>>& items) {
     std::vector<std::string> names;
-    for (const auto& i : items) names.push_back(i->name());
+    for (const auto& i : items)
+        names.push_back(i->name());
     return text::join(names, ", ");
 }
 
-template <class T> void addUnique(std::vector<std::unique_ptr<T>>& items, std::unique_ptr<T> item, const char* what) {
+template <class T>
+void addUnique(std::vector<std::unique_ptr<T>>& items, std::unique_ptr<T> item, const char* what) {
     if (!item) throw std::invalid_argument(std::string("null ") + what);
     if (findByName(items, item->name()))
         throw std::invalid_argument(std::string(what) + " '" + item->name() + "' is registered twice");
@@ -30,19 +33,32 @@ template <class T> void addUnique(std::vector<std::unique_ptr<T>>& items, std::u
 
 template <class T> std::vector<const T*> all(const std::vector<std::unique_ptr<T>>& items) {
     std::vector<const T*> out;
-    for (const auto& i : items) out.push_back(i.get());
+    for (const auto& i : items)
+        out.push_back(i.get());
     return out;
 }
 
 } // namespace
 
-void Registry::addReader(std::unique_ptr<DatasetReader> r) { addUnique(readers_, std::move(r), "dataset format"); }
-void Registry::addVerifier(std::unique_ptr<Verifier> v) { addUnique(verifiers_, std::move(v), "verifier"); }
-void Registry::addSegmenter(std::unique_ptr<Segmenter> s) { addUnique(segmenters_, std::move(s), "segmenter"); }
+void Registry::addReader(std::unique_ptr<DatasetReader> r) {
+    addUnique(readers_, std::move(r), "dataset format");
+}
+void Registry::addVerifier(std::unique_ptr<Verifier> v) {
+    addUnique(verifiers_, std::move(v), "verifier");
+}
+void Registry::addSegmenter(std::unique_ptr<Segmenter> s) {
+    addUnique(segmenters_, std::move(s), "segmenter");
+}
 
-const DatasetReader* Registry::reader(const std::string& n) const { return findByName(readers_, n); }
-const Verifier* Registry::verifier(const std::string& n) const { return findByName(verifiers_, n); }
-const Segmenter* Registry::segmenter(const std::string& n) const { return findByName(segmenters_, n); }
+const DatasetReader* Registry::reader(const std::string& n) const {
+    return findByName(readers_, n);
+}
+const Verifier* Registry::verifier(const std::string& n) const {
+    return findByName(verifiers_, n);
+}
+const Segmenter* Registry::segmenter(const std::string& n) const {
+    return findByName(segmenters_, n);
+}
 
 const DatasetReader& Registry::requireReader(const std::string& n) const {
     if (auto r = reader(n)) return *r;
@@ -57,14 +73,21 @@ const Segmenter& Registry::requireSegmenter(const std::string& n) const {
     throw std::invalid_argument("unknown segmenter '" + n + "' (known: " + knownNames(segmenters_) + ")");
 }
 
-std::vector<const DatasetReader*> Registry::readers() const { return all(readers_); }
-std::vector<const Verifier*> Registry::verifiers() const { return all(verifiers_); }
-std::vector<const Segmenter*> Registry::segmenters() const { return all(segmenters_); }
+std::vector<const DatasetReader*> Registry::readers() const {
+    return all(readers_);
+}
+std::vector<const Verifier*> Registry::verifiers() const {
+    return all(verifiers_);
+}
+std::vector<const Segmenter*> Registry::segmenters() const {
+    return all(segmenters_);
+}
 
 void Registry::registerPlugin(const std::string& name, PluginEntry entry) {
     const size_t r = readers_.size(), v = verifiers_.size(), s = segmenters_.size();
     const int rc = entry(kPluginApiVersion, this);
-    if (rc != 0) throw std::runtime_error("plugin " + name + " refused to register (code " + std::to_string(rc) + ")");
+    if (rc != 0)
+        throw std::runtime_error("plugin " + name + " refused to register (code " + std::to_string(rc) + ")");
     plugins_.push_back({name, static_cast<int>(readers_.size() - r), static_cast<int>(verifiers_.size() - v),
                         static_cast<int>(segmenters_.size() - s)});
 }

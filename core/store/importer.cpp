@@ -12,20 +12,25 @@
 namespace gpo {
 namespace {
 
-std::span<const uint8_t> blob(const Hash128& h) { return {h.data(), h.size()}; }
+std::span<const uint8_t> blob(const Hash128& h) {
+    return {h.data(), h.size()};
+}
 
 /// Prepared statements of one import.
 struct Inserter {
     explicit Inserter(sql::Database& db)
         : findDataset(db, "SELECT id FROM datasets WHERE name = ?"),
           addDataset(db, "INSERT INTO datasets(name, format, verifier) VALUES(?, ?, ?)"),
-          addProblem(db, "INSERT INTO problems(dataset_id, source_id, question, answer, verifier, subject, level, split,"
-                         " question_key, content_hash) VALUES(?,?,?,?,?,?,?,?,?,?)"
-                         " ON CONFLICT(dataset_id, content_hash) DO NOTHING"),
+          addProblem(
+              db,
+              "INSERT INTO problems(dataset_id, source_id, question, answer, verifier, subject, level, split,"
+              " question_key, content_hash) VALUES(?,?,?,?,?,?,?,?,?,?)"
+              " ON CONFLICT(dataset_id, content_hash) DO NOTHING"),
           findProblem(db, "SELECT id FROM problems WHERE dataset_id = ? AND content_hash = ?"),
-          addTrajectory(db, "INSERT INTO trajectories(problem_id, source, response, n_steps, step_offsets, step_labels,"
-                            " first_error, label_correct, content_hash) VALUES(?,?,?,?,?,?,?,?,?)"
-                            " ON CONFLICT(problem_id, content_hash) DO NOTHING"),
+          addTrajectory(
+              db, "INSERT INTO trajectories(problem_id, source, response, n_steps, step_offsets, step_labels,"
+                  " first_error, label_correct, content_hash) VALUES(?,?,?,?,?,?,?,?,?)"
+                  " ON CONFLICT(problem_id, content_hash) DO NOTHING"),
           db_(db) {}
 
     int64_t datasetId(const std::string& name, const std::string& format, const std::string& verifier) {
@@ -48,7 +53,11 @@ struct Inserter {
         const std::string key = normalizedQuestion(p.question);
         const Hash128 questionKey = contentHash({key});
         const Hash128 problemHash = contentHash({key, p.answer});
-        addProblem.bind(1, datasetId).bind(2, p.sourceId).bind(3, p.question).bind(4, p.answer).bind(5, p.verifier);
+        addProblem.bind(1, datasetId)
+            .bind(2, p.sourceId)
+            .bind(3, p.question)
+            .bind(4, p.answer)
+            .bind(5, p.verifier);
         addProblem.bind(6, p.subject).bind(7, p.level).bind(8, p.split).bindBlob(9, blob(questionKey));
         addProblem.bindBlob(10, blob(problemHash)).run();
         int64_t problemId = 0;
@@ -67,9 +76,11 @@ struct Inserter {
             const Hash128 h = contentHash({t.source, t.response});
             addTrajectory.bind(1, problemId).bind(2, t.source).bind(3, t.response);
             addTrajectory.bind(4, static_cast<int64_t>(t.steps.size()));
-            const std::string offsets = stepcodec::encodeOffsets(t.steps), labels = stepcodec::encodeLabels(t.steps);
+            const std::string offsets = stepcodec::encodeOffsets(t.steps),
+                              labels = stepcodec::encodeLabels(t.steps);
             addTrajectory.bindBlob(5, {reinterpret_cast<const uint8_t*>(offsets.data()), offsets.size()});
-            if (!labels.empty()) addTrajectory.bindBlob(6, {reinterpret_cast<const uint8_t*>(labels.data()), labels.size()});
+            if (!labels.empty())
+                addTrajectory.bindBlob(6, {reinterpret_cast<const uint8_t*>(labels.data()), labels.size()});
             addTrajectory.bind(7, t.firstError);
             if (t.labeledCorrect) addTrajectory.bind(8, *t.labeledCorrect ? 1 : 0);
             addTrajectory.bindBlob(9, blob(h)).run();
@@ -94,7 +105,9 @@ bool hasProblemsWithoutAnswer(sql::Database& db) {
 
 } // namespace
 
-std::string normalizedQuestion(std::string_view question) { return text::collapseWhitespace(question); }
+std::string normalizedQuestion(std::string_view question) {
+    return text::collapseWhitespace(question);
+}
 
 ImportResult Importer::importPath(const std::string& path, const ImportOptions& options) {
     const DatasetReader& reader = registry_.requireReader(options.format);
@@ -120,13 +133,16 @@ ImportResult Importer::importPath(const std::string& path, const ImportOptions& 
         std::vector<ReadRecord> batch;
         struct Stopped {};
         try {
-            reader.read(path, ctx, [&](ReadRecord&& r) {
-                batch.push_back(std::move(r));
-                if (batch.size() == 256) {
-                    if (!queue.push(std::move(batch))) throw Stopped{};
-                    batch = {};
-                }
-            }, report);
+            reader.read(
+                path, ctx,
+                [&](ReadRecord&& r) {
+                    batch.push_back(std::move(r));
+                    if (batch.size() == 256) {
+                        if (!queue.push(std::move(batch))) throw Stopped{};
+                        batch = {};
+                    }
+                },
+                report);
             if (!batch.empty()) queue.push(std::move(batch));
         } catch (const Stopped&) {
         } catch (...) {
@@ -137,8 +153,9 @@ ImportResult Importer::importPath(const std::string& path, const ImportOptions& 
     try {
         while (auto batch = queue.pop()) {
             for (ReadRecord& r : *batch) {
-                const int64_t ds = r.dataset.empty() ? defaultDataset
-                                                     : ins.datasetId(r.dataset, reader.name(), reader.defaultVerifier());
+                const int64_t ds = r.dataset.empty()
+                                       ? defaultDataset
+                                       : ins.datasetId(r.dataset, reader.name(), reader.defaultVerifier());
                 ins.store(r.record, ds, result);
                 ++result.records;
                 if (options.progress && result.records % 10000 == 0) options.progress(result.records);
@@ -154,8 +171,9 @@ ImportResult Importer::importPath(const std::string& path, const ImportOptions& 
     result.skipped = std::move(report.skipped);
     if (result.records == 0 && result.skipped.empty()) throw InputError(path, 0, "no records found");
 
-    auto log = db.prepare("INSERT INTO imports(dataset_id, path, format, records, problems_added, trajectories_added,"
-                          " skipped) VALUES(?,?,?,?,?,?,?)");
+    auto log = db.prepare(
+        "INSERT INTO imports(dataset_id, path, format, records, problems_added, trajectories_added,"
+        " skipped) VALUES(?,?,?,?,?,?,?)");
     log.bind(1, defaultDataset).bind(2, path).bind(3, reader.name()).bind(4, result.records);
     log.bind(5, result.problemsAdded).bind(6, result.trajectoriesAdded);
     log.bind(7, static_cast<int64_t>(result.skipped.size())).run();

@@ -12,8 +12,8 @@
 namespace gpo {
 
 struct ImportOptions {
-    std::string format;             ///< a registered reader name
-    std::string dataset;            ///< dataset name; empty → the format's name
+    std::string format;  ///< a registered reader name
+    std::string dataset; ///< dataset name; empty → the format's name
     std::string segmenter = "newline";
     SegmentOptions segment;
     bool skipBad = false;
@@ -27,8 +27,9 @@ struct ImportResult {
     int64_t problemsAdded = 0;
     int64_t trajectoriesAdded = 0;
     int64_t stepsAdded = 0;
-    int64_t duplicates = 0;    ///< records whose problem and trajectories were all stored already
-    int64_t answersLinked = 0; ///< answer-less problems that took the reference answer of the same problem elsewhere
+    int64_t duplicates = 0; ///< records whose problem and trajectories were all stored already
+    int64_t answersLinked =
+        0; ///< answer-less problems that took the reference answer of the same problem elsewhere
     std::vector<InputError> skipped;
 };
 

@@ -26,7 +26,8 @@ Project Project::open(const std::string& path, OpenMode mode) {
     namespace fs = std::filesystem;
     std::error_code ec;
     const bool exists = fs::exists(path, ec);
-    if (!exists && mode != OpenMode::Create) throw StoreError(path + ": no such project (create one with 'gpo import' or the studio)");
+    if (!exists && mode != OpenMode::Create)
+        throw StoreError(path + ": no such project (create one with 'gpo import' or the studio)");
     if (exists && fs::is_directory(path, ec)) throw StoreError(path + ": is a folder, not a project file");
     if (exists && mode != OpenMode::ReadOnly) {
         // SQLite would only say "readonly" at the first write; say it now.
@@ -44,13 +45,13 @@ Project Project::open(const std::string& path, OpenMode mode) {
         // Reading the header: fails here with SQLITE_NOTADB for a file that is not a database.
         const int appId = pragmaInt(d, "application_id");
         const int version = pragmaInt(d, "user_version");
-        const bool empty = !hasTable(d, "sqlite_sequence") && version == 0 && appId == 0 &&
-                           pragmaInt(d, "page_count") <= 1;
+        const bool empty =
+            !hasTable(d, "sqlite_sequence") && version == 0 && appId == 0 && pragmaInt(d, "page_count") <= 1;
         if (!empty && appId != schema::kApplicationId)
             throw StoreError(path + ": not a GPO Studio project (an SQLite database of another application)");
         if (version > static_cast<int>(schema::migrations().size()))
-            throw StoreError(path + ": made by a newer GPO Studio (schema " + std::to_string(version) + ", this one knows " +
-                             std::to_string(schema::migrations().size()) + ")");
+            throw StoreError(path + ": made by a newer GPO Studio (schema " + std::to_string(version) +
+                             ", this one knows " + std::to_string(schema::migrations().size()) + ")");
         d.exec("PRAGMA foreign_keys = ON");
         if (!p.readOnly_) {
             d.exec("PRAGMA journal_mode = WAL");
@@ -65,7 +66,9 @@ Project Project::open(const std::string& path, OpenMode mode) {
     return p;
 }
 
-int Project::schemaVersion() { return pragmaInt(db_, "user_version"); }
+int Project::schemaVersion() {
+    return pragmaInt(db_, "user_version");
+}
 
 void Project::migrate() {
     const auto& all = schema::migrations();

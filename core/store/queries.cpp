@@ -10,8 +10,9 @@ namespace gpo {
 ProjectStats projectStats(Project& project) {
     auto& db = project.db();
     ProjectStats s;
-    auto totals = db.prepare("SELECT (SELECT count(*) FROM problems), (SELECT count(*) FROM trajectories),"
-                             " (SELECT coalesce(sum(n_steps), 0) FROM trajectories), (SELECT count(*) FROM annotations)");
+    auto totals = db.prepare(
+        "SELECT (SELECT count(*) FROM problems), (SELECT count(*) FROM trajectories),"
+        " (SELECT coalesce(sum(n_steps), 0) FROM trajectories), (SELECT count(*) FROM annotations)");
     if (totals.step()) {
         s.problems = totals.columnInt(0);
         s.trajectories = totals.columnInt(1);
@@ -52,12 +53,21 @@ std::vector<int64_t> trajectoryIds(Project& project, const TrajectoryFilter& f) 
     if (!f.dataset.empty()) sqlText += " AND d.name = ?1";
     if (!f.source.empty()) sqlText += " AND t.source = ?2";
     switch (f.correctness) {
-    case Correctness::Correct: sqlText += " AND t.correct = 1"; break;
-    case Correctness::Incorrect: sqlText += " AND t.correct = 0"; break;
-    case Correctness::Unverified: sqlText += " AND t.correct IS NULL"; break;
-    case Correctness::Any: break;
+    case Correctness::Correct:
+        sqlText += " AND t.correct = 1";
+        break;
+    case Correctness::Incorrect:
+        sqlText += " AND t.correct = 0";
+        break;
+    case Correctness::Unverified:
+        sqlText += " AND t.correct IS NULL";
+        break;
+    case Correctness::Any:
+        break;
     }
-    if (!f.text.empty()) sqlText += " AND (instr(lower(p.question), lower(?3)) > 0 OR instr(lower(t.response), lower(?3)) > 0)";
+    if (!f.text.empty())
+        sqlText +=
+            " AND (instr(lower(p.question), lower(?3)) > 0 OR instr(lower(t.response), lower(?3)) > 0)";
     sqlText += " ORDER BY t.id";
     auto st = project.db().prepare(sqlText);
     if (!f.dataset.empty()) st.bind(1, f.dataset);
@@ -80,7 +90,8 @@ std::vector<TrajectoryRow> trajectoryRows(Project& project, const std::vector<in
     rows.reserve(ids.size());
     auto st = project.db().prepare(
         "SELECT t.id, t.problem_id, d.name, t.source, substr(p.question, 1, 160), t.n_steps, t.correct,"
-        " coalesce(t.final_answer, ''), t.first_error FROM trajectories t JOIN problems p ON p.id = t.problem_id"
+        " coalesce(t.final_answer, ''), t.first_error FROM trajectories t JOIN problems p ON p.id = "
+        "t.problem_id"
         " JOIN datasets d ON d.id = p.dataset_id WHERE t.id = ?");
     for (int64_t id : ids) {
         st.bind(1, id);
@@ -106,7 +117,8 @@ std::optional<TrajectoryDetail> loadTrajectory(Project& project, int64_t id) {
     auto& db = project.db();
     auto st = db.prepare(
         "SELECT t.id, t.problem_id, d.name, CASE WHEN p.verifier <> '' THEN p.verifier ELSE d.verifier END,"
-        " p.source_id, p.question, p.answer, p.answer_from, p.subject, p.level, p.split, t.source, t.response,"
+        " p.source_id, p.question, p.answer, p.answer_from, p.subject, p.level, p.split, t.source, "
+        "t.response,"
         " t.first_error, t.label_correct, t.correct, coalesce(t.final_answer, ''), t.step_offsets,"
         " coalesce(t.step_labels, x'')"
         " FROM trajectories t JOIN problems p ON p.id = t.problem_id JOIN datasets d ON d.id = p.dataset_id"
@@ -132,7 +144,8 @@ std::optional<TrajectoryDetail> loadTrajectory(Project& project, int64_t id) {
     if (!st.columnIsNull(15)) d.correct = st.columnInt(15) != 0;
     d.finalAnswer = st.columnText(16);
     try {
-        d.trajectory.steps = stepcodec::decode(st.columnBlob(17), st.columnBlob(18), d.trajectory.response.size());
+        d.trajectory.steps =
+            stepcodec::decode(st.columnBlob(17), st.columnBlob(18), d.trajectory.response.size());
     } catch (const std::exception& e) {
         throw StoreError(project.path() + ": trajectory " + std::to_string(id) + ": " + e.what());
     }
@@ -142,7 +155,8 @@ std::optional<TrajectoryDetail> loadTrajectory(Project& project, int64_t id) {
 std::vector<std::string> datasetNames(Project& project) {
     std::vector<std::string> names;
     auto st = project.db().prepare("SELECT name FROM datasets ORDER BY name");
-    while (st.step()) names.push_back(st.columnText(0));
+    while (st.step())
+        names.push_back(st.columnText(0));
     return names;
 }
 

@@ -27,10 +27,10 @@ ProjectStats projectStats(Project& project);
 enum class Correctness { Any, Correct, Incorrect, Unverified };
 
 struct TrajectoryFilter {
-    std::string dataset;  ///< empty: all
+    std::string dataset; ///< empty: all
     Correctness correctness = Correctness::Any;
-    std::string text;     ///< substring of question or response (case-insensitive for ASCII); empty: all
-    std::string source;   ///< "reference" or a model name; empty: all
+    std::string text;         ///< substring of question or response (case-insensitive for ASCII); empty: all
+    std::string source;       ///< "reference" or a model name; empty: all
     std::vector<int64_t> ids; ///< non-empty: only these
 };
 
@@ -56,7 +56,7 @@ struct TrajectoryDetail {
     int64_t id = 0;
     int64_t problemId = 0;
     std::string dataset;
-    std::string verifier;  ///< the verifier that applies (problem's, else dataset's)
+    std::string verifier; ///< the verifier that applies (problem's, else dataset's)
     Problem problem;
     std::string answerFrom;
     Trajectory trajectory;

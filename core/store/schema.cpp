@@ -5,8 +5,8 @@ namespace gpo::schema {
 namespace {
 
 // Migration 1: the whole data model. A trajectory's steps are stored with it (store/step_codec.h);
-// per-step results refer to (trajectory_id, step_idx). Tables that later features fill (runs, rollouts, estimates,
-// picks, annotations, metrics) exist from the start so every project file has one shape.
+// per-step results refer to (trajectory_id, step_idx). Tables that later features fill (runs, rollouts,
+// estimates, picks, annotations, metrics) exist from the start so every project file has one shape.
 constexpr std::string_view kV1 = R"SQL(
 CREATE TABLE project_info(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 

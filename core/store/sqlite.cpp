@@ -11,8 +11,9 @@ Database::Database(const std::string& path, bool readOnly, bool create) : path_(
     // Memory statistics take a global mutex on every allocation; nothing here reads them.
     static std::once_flag configured;
     std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
-    const int flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)) |
-                      SQLITE_OPEN_NOMUTEX;
+    const int flags =
+        (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0)) |
+        SQLITE_OPEN_NOMUTEX;
     const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
         std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
@@ -25,9 +26,13 @@ Database::Database(const std::string& path, bool readOnly, bool create) : path_(
     sqlite3_busy_timeout(db_, 5000);
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+    sqlite3_close_v2(db_);
+}
 
-Database::Database(Database&& o) noexcept : db_(o.db_), path_(std::move(o.path_)) { o.db_ = nullptr; }
+Database::Database(Database&& o) noexcept : db_(o.db_), path_(std::move(o.path_)) {
+    o.db_ = nullptr;
+}
 
 Database& Database::operator=(Database&& o) noexcept {
     if (this != &o) {
@@ -40,7 +45,8 @@ Database& Database::operator=(Database&& o) noexcept {
 }
 
 void Database::fail(std::string_view what, int rc) const {
-    std::string msg = path_ + ": " + std::string(what) + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+    std::string msg =
+        path_ + ": " + std::string(what) + ": " + (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
     const int primary = rc & 0xFF;
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
         msg += " (another process is writing to this project; try again when it is done)";
@@ -65,9 +71,15 @@ void Database::exec(std::string_view sqlText) {
     }
 }
 
-Statement Database::prepare(std::string_view sqlText) { return Statement(*this, sqlText); }
-int64_t Database::lastInsertId() const { return sqlite3_last_insert_rowid(db_); }
-int Database::changes() const { return sqlite3_changes(db_); }
+Statement Database::prepare(std::string_view sqlText) {
+    return Statement(*this, sqlText);
+}
+int64_t Database::lastInsertId() const {
+    return sqlite3_last_insert_rowid(db_);
+}
+int Database::changes() const {
+    return sqlite3_changes(db_);
+}
 
 Statement::Statement(Database& db, std::string_view sqlText) : db_(&db) {
     const int rc = sqlite3_prepare_v3(db.handle(), sqlText.data(), static_cast<int>(sqlText.size()),
@@ -75,9 +87,13 @@ Statement::Statement(Database& db, std::string_view sqlText) : db_(&db) {
     if (rc != SQLITE_OK) db.fail("cannot prepare statement", rc);
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+    sqlite3_finalize(stmt_);
+}
 
-Statement::Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+Statement::Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_) {
+    o.stmt_ = nullptr;
+}
 
 Statement& Statement::bind(int i, int64_t v) {
     if (int rc = sqlite3_bind_int64(stmt_, i, v); rc != SQLITE_OK) db_->fail("bind", rc);
@@ -89,7 +105,8 @@ Statement& Statement::bind(int i, double v) {
 }
 Statement& Statement::bind(int i, std::string_view v) {
     // SQLITE_TRANSIENT: the caller's buffer may not outlive the statement.
-    if (int rc = sqlite3_bind_text64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8); rc != SQLITE_OK)
+    if (int rc = sqlite3_bind_text64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        rc != SQLITE_OK)
         db_->fail("bind", rc);
     return *this;
 }
@@ -122,8 +139,12 @@ void Statement::reset() {
     sqlite3_clear_bindings(stmt_);
 }
 
-int64_t Statement::columnInt(int i) const { return sqlite3_column_int64(stmt_, i); }
-double Statement::columnDouble(int i) const { return sqlite3_column_double(stmt_, i); }
+int64_t Statement::columnInt(int i) const {
+    return sqlite3_column_int64(stmt_, i);
+}
+double Statement::columnDouble(int i) const {
+    return sqlite3_column_double(stmt_, i);
+}
 std::string Statement::columnText(int i) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
     return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, i))) : std::string();
@@ -132,13 +153,17 @@ std::string Statement::columnBlob(int i) const {
     const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, i));
     return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, i))) : std::string();
 }
-bool Statement::columnIsNull(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
+bool Statement::columnIsNull(int i) const {
+    return sqlite3_column_type(stmt_, i) == SQLITE_NULL;
+}
 std::optional<int64_t> Statement::columnOptInt(int i) const {
     if (columnIsNull(i)) return std::nullopt;
     return columnInt(i);
 }
 
-Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Database& db) : db_(db) {
+    db_.exec("BEGIN IMMEDIATE");
+}
 
 Transaction::~Transaction() {
     if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);

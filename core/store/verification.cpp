@@ -17,9 +17,10 @@ struct Job {
 VerifyReport verifyTrajectories(Project& project, const Registry& registry, const VerifyOptions& options) {
     auto& db = project.db();
     if (!options.verifier.empty()) registry.requireVerifier(options.verifier);
-    std::string q = "SELECT t.id, t.response, p.answer, CASE WHEN p.verifier <> '' THEN p.verifier ELSE d.verifier END,"
-                    " t.label_correct FROM trajectories t JOIN problems p ON p.id = t.problem_id"
-                    " JOIN datasets d ON d.id = p.dataset_id";
+    std::string q =
+        "SELECT t.id, t.response, p.answer, CASE WHEN p.verifier <> '' THEN p.verifier ELSE d.verifier END,"
+        " t.label_correct FROM trajectories t JOIN problems p ON p.id = t.problem_id"
+        " JOIN datasets d ON d.id = p.dataset_id";
     if (!options.dataset.empty()) q += " WHERE d.name = ?";
     q += " ORDER BY t.id";
     auto st = db.prepare(q);
@@ -27,7 +28,8 @@ VerifyReport verifyTrajectories(Project& project, const Registry& registry, cons
         st.bind(1, options.dataset);
         auto exists = db.prepare("SELECT 1 FROM datasets WHERE name = ?");
         exists.bind(1, options.dataset);
-        if (!exists.step()) throw std::invalid_argument("no dataset named '" + options.dataset + "' in the project");
+        if (!exists.step())
+            throw std::invalid_argument("no dataset named '" + options.dataset + "' in the project");
     }
     std::vector<Job> jobs;
     VerifyReport report;
@@ -55,24 +57,31 @@ VerifyReport verifyTrajectories(Project& project, const Registry& registry, cons
         }
     };
     std::vector<std::thread> pool;
-    for (size_t w = 1; w < workers; ++w) pool.emplace_back(work);
+    for (size_t w = 1; w < workers; ++w)
+        pool.emplace_back(work);
     work();
-    for (auto& t : pool) t.join();
+    for (auto& t : pool)
+        t.join();
     if (options.progress) options.progress(done, static_cast<int64_t>(jobs.size()));
 
     sql::Transaction tx(db);
-    auto upd = db.prepare("UPDATE trajectories SET final_answer = ?, correct = ?, verified_with = ? WHERE id = ?");
+    auto upd =
+        db.prepare("UPDATE trajectories SET final_answer = ?, correct = ?, verified_with = ? WHERE id = ?");
     for (const Job& j : jobs) {
         ++report.n;
         if (j.verdict.correct) ++report.correct;
         if (!j.verdict.parsed) report.unparsed.push_back(j.id);
         if (j.label) {
             ++report.labeled;
-            if (*j.label == j.verdict.correct) ++report.agreeWithLabels;
-            else report.disagreeWithLabels.push_back(j.id);
+            if (*j.label == j.verdict.correct)
+                ++report.agreeWithLabels;
+            else
+                report.disagreeWithLabels.push_back(j.id);
         }
-        if (j.verdict.parsed) upd.bind(1, j.verdict.extracted);
-        else upd.bindNull(1);
+        if (j.verdict.parsed)
+            upd.bind(1, j.verdict.extracted);
+        else
+            upd.bindNull(1);
         upd.bind(2, j.verdict.correct ? 1 : 0).bind(3, j.verifier).bind(4, j.id).run();
     }
     tx.commit();

@@ -16,7 +16,7 @@ struct VerifyOptions {
 };
 
 struct VerifyReport {
-    int64_t n = 0;       ///< trajectories graded (those whose problem has a reference answer)
+    int64_t n = 0; ///< trajectories graded (those whose problem has a reference answer)
     int64_t correct = 0;
     std::vector<int64_t> unparsed;    ///< no final answer found (graded wrong)
     std::vector<int64_t> noReference; ///< not graded: the problem has no reference answer

@@ -5,7 +5,8 @@ namespace {
 std::string describe(const std::string& file, int64_t line, const std::string& cause, int64_t offset) {
     std::string where = file.empty() ? std::string("<input>") : file;
     if (line > 0) where += ":" + std::to_string(line);
-    if (offset >= 0) where += (line > 0 ? " (byte " : ": byte ") + std::to_string(offset) + (line > 0 ? ")" : "");
+    if (offset >= 0)
+        where += (line > 0 ? " (byte " : ": byte ") + std::to_string(offset) + (line > 0 ? ")" : "");
     return where + ": " + cause;
 }
 } // namespace

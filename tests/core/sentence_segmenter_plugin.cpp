@@ -15,7 +15,8 @@ public:
         for (size_t i = 0; i <= text.size(); ++i) {
             if (i == text.size() || text[i] == '.' || text[i] == '?' || text[i] == '!') {
                 size_t b = start, e = std::min(i + 1, text.size());
-                while (b < e && text[b] == ' ') ++b;
+                while (b < e && text[b] == ' ')
+                    ++b;
                 if (e > b) out.push_back({static_cast<int64_t>(b), static_cast<int64_t>(e), std::nullopt});
                 start = i + 1;
             }

@@ -35,12 +35,14 @@ private slots:
     void initTestCase() { project_ = dir_.filePath(QStringLiteral("cli.gpo")); }
 
     void importCreatesProject() {
-        auto r = gpo({"import", "--project", project_, "--format", "gsm8k", "--json", kData + "gsm8k/train_first200.jsonl"});
+        auto r = gpo({"import", "--project", project_, "--format", "gsm8k", "--json",
+                      kData + "gsm8k/train_first200.jsonl"});
         QCOMPARE(r.code, 0);
         QCOMPARE(r.json["ok"].toBool(), true);
         QCOMPARE(r.json["problems_added"].toInt(), 200);
         QCOMPARE(r.json["trajectories_added"].toInt(), 200);
-        r = gpo({"import", "-p", project_, "-f", "math", "--dataset", "math-train", "--json", kData + "math"});
+        r = gpo(
+            {"import", "-p", project_, "-f", "math", "--dataset", "math-train", "--json", kData + "math"});
         QCOMPARE(r.code, 0);
         QCOMPARE(r.json["files"].toArray()[0].toObject()["dataset"].toString(), QStringLiteral("math-train"));
     }
@@ -61,7 +63,8 @@ private slots:
         QVERIFY(r.json["unparsed"].toArray().isEmpty());
     }
     void verifyOneAnswer() {
-        auto r = gpo({"verify", "--answer", "The answer is $\\dfrac{1}{2}$.", "--reference", "0.5", "--json"});
+        auto r =
+            gpo({"verify", "--answer", "The answer is $\\dfrac{1}{2}$.", "--reference", "0.5", "--json"});
         QCOMPARE(r.code, 0);
         QCOMPARE(r.json["correct"].toBool(), true);
         QCOMPARE(r.json["normalized_answer"].toString(), QStringLiteral("\\frac{1}{2}"));
@@ -110,7 +113,8 @@ private slots:
         QVERIFY(r.err.contains(QStringLiteral("nosuch")));
     }
     void benchImportSmall() {
-        auto r = gpo({"bench", "import", "--trajectories", "2000", "--workdir", dir_.filePath(QStringLiteral("bench")), "--json"});
+        auto r = gpo({"bench", "import", "--trajectories", "2000", "--workdir",
+                      dir_.filePath(QStringLiteral("bench")), "--json"});
         QCOMPARE(r.code, 0);
         QCOMPARE(r.json["trajectories"].toInt(), 2000);
         QVERIFY(r.json["seconds"].toDouble() > 0);

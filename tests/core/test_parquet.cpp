@@ -3,7 +3,6 @@
 #include "util/input_error.h"
 
 #include <QtTest>
-
 #include <fstream>
 
 using namespace gpo;
@@ -24,7 +23,8 @@ private slots:
         auto f = parquet::File::open(kFile);
         QCOMPARE(f.rowCount(), int64_t(70));
         const auto names = f.columnNames();
-        for (const char* c : {"question_id", "question", "options", "answer", "answer_index", "cot_content", "category", "src"})
+        for (const char* c : {"question_id", "question", "options", "answer", "answer_index", "cot_content",
+                              "category", "src"})
             QVERIFY2(std::find(names.begin(), names.end(), c) != names.end(), c);
     }
     void columnsAgree() {
@@ -42,7 +42,8 @@ private slots:
             QCOMPARE(static_cast<int64_t>(letter[0] - 'A'), idx);
             QVERIFY(idx < static_cast<int64_t>(options.rows[i].size()));
             QVERIFY(options.rows[i].size() >= 3 && options.rows[i].size() <= 10);
-            for (const auto& o : options.rows[i]) QVERIFY(std::holds_alternative<std::string>(o));
+            for (const auto& o : options.rows[i])
+                QVERIFY(std::holds_alternative<std::string>(o));
             QVERIFY(std::holds_alternative<int64_t>(ids.rows[i][0]));
         }
     }
@@ -87,7 +88,8 @@ private slots:
             std::ofstream(bad, std::ios::binary | std::ios::trunc) << bytes;
             try {
                 auto f = parquet::File::open(bad);
-                for (const auto& name : f.columnNames()) f.readColumn(name);
+                for (const auto& name : f.columnNames())
+                    f.readColumn(name);
             } catch (const InputError&) {
                 ++errors;
             }

@@ -11,10 +11,13 @@ private slots:
     void builtinRegistersEverything() {
         Registry r;
         r.registerPlugin("builtin", &plugins::registerBuiltins);
-        for (const char* f : {"gsm8k", "math", "math500", "aime", "bbh", "mmlu", "mmlupro", "prm800k", "processbench", "jsonl"})
+        for (const char* f : {"gsm8k", "math", "math500", "aime", "bbh", "mmlu", "mmlupro", "prm800k",
+                              "processbench", "jsonl"})
             QVERIFY2(r.reader(f), f);
-        for (const char* v : {"math", "gsm8k", "choice", "exact"}) QVERIFY2(r.verifier(v), v);
-        for (const char* s : {"newline", "paragraph", "step-marker"}) QVERIFY2(r.segmenter(s), s);
+        for (const char* v : {"math", "gsm8k", "choice", "exact"})
+            QVERIFY2(r.verifier(v), v);
+        for (const char* s : {"newline", "paragraph", "step-marker"})
+            QVERIFY2(r.segmenter(s), s);
         QCOMPARE(r.plugins().size(), size_t(1));
         QCOMPARE(r.plugins()[0].readers, 10);
     }
@@ -30,7 +33,8 @@ private slots:
     void duplicateNamesRefused() {
         Registry r;
         r.registerPlugin("builtin", &plugins::registerBuiltins);
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, r.registerPlugin("again", &plugins::registerBuiltins));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 r.registerPlugin("again", &plugins::registerBuiltins));
     }
     void badLibraryReported() {
         QTemporaryDir dir;

@@ -25,7 +25,8 @@ class TestReaders : public QObject {
         ReadContext ctx;
         ctx.segmenter = registry_->segmenter("newline");
         ctx.skipBad = skipBad;
-        registry_->requireReader(format).read(path, ctx, [&](ReadRecord&& rec) { r.records.push_back(std::move(rec)); }, r.report);
+        registry_->requireReader(format).read(
+            path, ctx, [&](ReadRecord&& rec) { r.records.push_back(std::move(rec)); }, r.report);
         return r;
     }
 
@@ -136,8 +137,12 @@ private slots:
         const QString path = dir.filePath("mine.jsonl");
         QFile f(path);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(R"({"problem": "1+1?", "answer": "2", "steps": ["1+1=2", "The answer is 2."], "model": "m1", "step_labels": [1, null], "first_error": -1})" "\n");
-        f.write(R"({"problem": "2+2?", "answer": 4, "response": "2+2=4\nSo 4.", "dataset": "other", "verifier": "gsm8k", "correct": true})" "\n");
+        f.write(
+            R"({"problem": "1+1?", "answer": "2", "steps": ["1+1=2", "The answer is 2."], "model": "m1", "step_labels": [1, null], "first_error": -1})"
+            "\n");
+        f.write(
+            R"({"problem": "2+2?", "answer": 4, "response": "2+2=4\nSo 4.", "dataset": "other", "verifier": "gsm8k", "correct": true})"
+            "\n");
         f.close();
         auto r = read("jsonl", path.toStdString());
         QCOMPARE(r.records.size(), size_t(2));
@@ -209,7 +214,8 @@ private slots:
         const QString latin1 = dir.filePath("latin1.jsonl");
         QFile g(latin1);
         QVERIFY(g.open(QIODevice::WriteOnly));
-        g.write("{\"question\": \"ok\", \"answer\": \"#### 1\"}\n{\"question\": \"caf\xe9\", \"answer\": \"#### 1\"}\n");
+        g.write("{\"question\": \"ok\", \"answer\": \"#### 1\"}\n{\"question\": \"caf\xe9\", \"answer\": "
+                "\"#### 1\"}\n");
         g.close();
         try {
             read("gsm8k", latin1.toStdString());

@@ -18,7 +18,8 @@ private slots:
 static QStringList texts(std::string_view text, const std::vector<Step>& steps) {
     QStringList out;
     for (const auto& s : steps)
-        out << QString::fromStdString(std::string(text.substr(static_cast<size_t>(s.begin), static_cast<size_t>(s.end - s.begin))));
+        out << QString::fromStdString(
+            std::string(text.substr(static_cast<size_t>(s.begin), static_cast<size_t>(s.end - s.begin))));
     return out;
 }
 
@@ -40,8 +41,8 @@ void TestSegmenters::paragraphs() {
 void TestSegmenters::stepMarkers() {
     const std::string text = "Let us begin.\nStep 1: add.\nmore of step 1\n## Step 2: multiply\nStep 3: done";
     StepMarkerSegmenter seg;
-    QCOMPARE(texts(text, seg.split(text)),
-             QStringList({"Let us begin.", "Step 1: add.\nmore of step 1", "## Step 2: multiply", "Step 3: done"}));
+    QCOMPARE(texts(text, seg.split(text)), QStringList({"Let us begin.", "Step 1: add.\nmore of step 1",
+                                                        "## Step 2: multiply", "Step 3: done"}));
 }
 
 void TestSegmenters::minCharsMergesIntoNext() {

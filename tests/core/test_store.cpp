@@ -8,10 +8,9 @@
 #include "util/input_error.h"
 
 #include <QtTest>
-#include <sqlite3.h>
-
 #include <filesystem>
 #include <fstream>
+#include <sqlite3.h>
 #include <sstream>
 
 using namespace gpo;
@@ -27,8 +26,8 @@ class TestStore : public QObject {
     QTemporaryDir dir_;
 
     std::string fresh(const char* name) { return dir_.filePath(name).toStdString(); }
-    ImportResult import(Project& p, const std::string& format, const std::string& path, const std::string& dataset = {},
-                        bool skipBad = false) {
+    ImportResult import(Project& p, const std::string& format, const std::string& path,
+                        const std::string& dataset = {}, bool skipBad = false) {
         ImportOptions o;
         o.format = format;
         o.dataset = dataset;
@@ -71,7 +70,8 @@ private slots:
             o.dataset = ds;
             const auto r = verifyTrajectories(p, *registry_, o);
             QVERIFY2(r.n > 0, ds);
-            QVERIFY2(r.correct == r.n, qPrintable(QStringLiteral("%1: %2 of %3").arg(ds).arg(r.correct).arg(r.n)));
+            QVERIFY2(r.correct == r.n,
+                     qPrintable(QStringLiteral("%1: %2 of %3").arg(ds).arg(r.correct).arg(r.n)));
         }
         TrajectoryFilter wrong;
         wrong.correctness = Correctness::Incorrect;
@@ -81,7 +81,9 @@ private slots:
         auto p = Project::open(fresh("link.gpo"), OpenMode::Create);
         // A GSM8K-format file holding the same question as a ProcessBench record.
         const std::string gsm = dir_.filePath("gsm_same.jsonl").toStdString();
-        std::ofstream(gsm) << R"({"question": "Sue lives in a fun neighborhood.  One weekend, the neighbors decided to play a prank on Sue.  On Friday morning, the neighbors placed 18 pink plastic flamingos out on Sue's front yard.  On Saturday morning, the neighbors took back one third of the flamingos, painted them white, and put these newly painted white flamingos back out on Sue's front yard.  Then, on Sunday morning, they added another 18 pink plastic flamingos to the collection. At noon on Sunday, how many more pink plastic flamingos were out than white plastic flamingos?", "answer": "x\n#### 24"})" "\n";
+        std::ofstream(gsm)
+            << R"({"question": "Sue lives in a fun neighborhood.  One weekend, the neighbors decided to play a prank on Sue.  On Friday morning, the neighbors placed 18 pink plastic flamingos out on Sue's front yard.  On Saturday morning, the neighbors took back one third of the flamingos, painted them white, and put these newly painted white flamingos back out on Sue's front yard.  Then, on Sunday morning, they added another 18 pink plastic flamingos to the collection. At noon on Sunday, how many more pink plastic flamingos were out than white plastic flamingos?", "answer": "x\n#### 24"})"
+               "\n";
         auto pb = import(p, "processbench", kData + "processbench/gsm8k_first30.json", "processbench-gsm8k");
         QCOMPARE(pb.answersLinked, int64_t(0));
         auto g = import(p, "gsm8k", gsm);
@@ -107,8 +109,10 @@ private slots:
         const auto d = loadTrajectory(p, ids[0]).value();
         QVERIFY(d.trajectory.steps.size() > 3);
         QCOMPARE(d.trajectory.steps[0].label.value(), 1);
-        QCOMPARE(std::string(stepText(d.trajectory, 0)),
-                 std::string("I notice that there are three groups of people: Democrats, Republicans, and Independent."));
+        QCOMPARE(
+            std::string(stepText(d.trajectory, 0)),
+            std::string(
+                "I notice that there are three groups of people: Democrats, Republicans, and Independent."));
     }
     void exportReimports() {
         auto p = Project::open(fresh("export.gpo"), OpenMode::Create);
@@ -142,7 +146,8 @@ private slots:
     }
     void notAProject() {
         const std::string text = fresh("notes.txt");
-        std::ofstream(text) << "these are my notes, not a database, but long enough to have a header of sorts......";
+        std::ofstream(text)
+            << "these are my notes, not a database, but long enough to have a header of sorts......";
         try {
             Project::open(text);
             QFAIL("opened");
@@ -204,7 +209,10 @@ private slots:
     }
     void newerSchemaRefused() {
         const std::string path = fresh("future.gpo");
-        { auto p = Project::open(path, OpenMode::Create); p.db().exec("PRAGMA user_version = 999"); }
+        {
+            auto p = Project::open(path, OpenMode::Create);
+            p.db().exec("PRAGMA user_version = 999");
+        }
         try {
             Project::open(path);
             QFAIL("opened");

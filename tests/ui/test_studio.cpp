@@ -57,7 +57,8 @@ private slots:
         w.textFilter()->setText(QStringLiteral("piecewise"));
         QVERIFY(spy.wait(20000));
         QCOMPARE(w.trajectoryModel()->rowCount(), 1);
-        w.verdictFilter()->setCurrentIndex(w.verdictFilter()->findData(static_cast<int>(Correctness::Incorrect)));
+        w.verdictFilter()->setCurrentIndex(
+            w.verdictFilter()->findData(static_cast<int>(Correctness::Incorrect)));
         QVERIFY(spy.wait(20000));
         QCOMPARE(w.trajectoryModel()->rowCount(), 0);
     }
@@ -82,7 +83,10 @@ private slots:
         QFile f(data);
         QVERIFY(f.open(QIODevice::WriteOnly));
         for (int i = 0; i < 20000; ++i)
-            f.write(QStringLiteral("{\"problem\": \"q%1\", \"answer\": \"%1\", \"steps\": [\"a\", \"b\", \"the answer is %1\"]}\n").arg(i).toUtf8());
+            f.write(QStringLiteral("{\"problem\": \"q%1\", \"answer\": \"%1\", \"steps\": [\"a\", \"b\", "
+                                   "\"the answer is %1\"]}\n")
+                        .arg(i)
+                        .toUtf8());
         f.close();
         const QString path = dir_.filePath("many.gpo");
         {

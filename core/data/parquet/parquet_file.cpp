@@ -11,14 +11,23 @@
 namespace gpo::parquet {
 namespace {
 
-enum PhysicalType { Boolean = 0, Int32 = 1, Int64 = 2, Int96 = 3, Float = 4, Double = 5, ByteArray = 6, FixedLenByteArray = 7 };
+enum PhysicalType {
+    Boolean = 0,
+    Int32 = 1,
+    Int64 = 2,
+    Int96 = 3,
+    Float = 4,
+    Double = 5,
+    ByteArray = 6,
+    FixedLenByteArray = 7
+};
 enum Encoding { Plain = 0, PlainDictionary = 2, Rle = 3, BitPacked = 4, RleDictionary = 8 };
 enum Codec { Uncompressed = 0, Snappy = 1 };
 enum PageType { DataPage = 0, IndexPage = 1, DictionaryPage = 2, DataPageV2 = 3 };
 
 struct SchemaNode {
     std::string name;
-    int type = -1; // -1: group
+    int type = -1;      // -1: group
     int repetition = 0; // 0 required, 1 optional, 2 repeated
     int children = 0;
 };
@@ -72,14 +81,16 @@ public:
                 bitPos_ = 0;
                 packedStart_ = p_;
                 const size_t bytes = static_cast<size_t>(header >> 1) * static_cast<size_t>(width_);
-                if (bytes > static_cast<size_t>(end_ - p_)) fail(file_, base_, "bit-packed run past the end of its page");
+                if (bytes > static_cast<size_t>(end_ - p_))
+                    fail(file_, base_, "bit-packed run past the end of its page");
                 p_ += bytes;
             } else {
                 remainingRle_ = static_cast<int64_t>(header >> 1);
                 const int bytes = (width_ + 7) / 8;
                 if (bytes > end_ - p_) fail(file_, base_, "RLE run past the end of its page");
                 uint32_t v = 0;
-                for (int i = 0; i < bytes; ++i) v |= static_cast<uint32_t>(p_[i]) << (8 * i);
+                for (int i = 0; i < bytes; ++i)
+                    v |= static_cast<uint32_t>(p_[i]) << (8 * i);
                 rleValue_ = static_cast<int32_t>(v);
                 p_ += bytes;
             }
@@ -119,7 +130,8 @@ private:
 
 int bitWidth(int maxValue) {
     int w = 0;
-    while ((1 << w) <= maxValue) ++w;
+    while ((1 << w) <= maxValue)
+        ++w;
     return w;
 }
 
@@ -178,23 +190,34 @@ PageHeader readPageHeader(CompactReader& r) {
     r.beginStruct();
     int16_t id = 0;
     for (TType t; (t = r.nextField(id)) != TType::Stop;) {
-        if (id == 1) h.type = r.readI32();
-        else if (id == 2) h.uncompressedSize = r.readI32();
-        else if (id == 3) h.compressedSize = r.readI32();
+        if (id == 1)
+            h.type = r.readI32();
+        else if (id == 2)
+            h.uncompressedSize = r.readI32();
+        else if (id == 3)
+            h.compressedSize = r.readI32();
         else if ((id == 5 || id == 7 || id == 8) && t == TType::Struct) {
             r.beginStruct();
             int16_t sub = 0;
             for (TType st; (st = r.nextField(sub)) != TType::Stop;) {
-                if (sub == 1) h.numValues = r.readI32();
-                else if (id != 8 && sub == 2) h.encoding = r.readI32();
-                else if (id == 8 && sub == 4) h.encoding = r.readI32();
-                else if (id == 8 && sub == 5) h.defLength = r.readI32();
-                else if (id == 8 && sub == 6) h.repLength = r.readI32();
-                else if (id == 8 && sub == 7) h.v2Compressed = CompactReader::boolFromType(st);
-                else r.skip(st);
+                if (sub == 1)
+                    h.numValues = r.readI32();
+                else if (id != 8 && sub == 2)
+                    h.encoding = r.readI32();
+                else if (id == 8 && sub == 4)
+                    h.encoding = r.readI32();
+                else if (id == 8 && sub == 5)
+                    h.defLength = r.readI32();
+                else if (id == 8 && sub == 6)
+                    h.repLength = r.readI32();
+                else if (id == 8 && sub == 7)
+                    h.v2Compressed = CompactReader::boolFromType(st);
+                else
+                    r.skip(st);
             }
             r.endStruct();
-        } else r.skip(t);
+        } else
+            r.skip(t);
     }
     r.endStruct();
     return h;
@@ -211,11 +234,13 @@ File File::open(const std::string& path) {
     ss << in.rdbuf();
     f.bytes_ = std::move(ss).str();
     const std::string& b = f.bytes_;
-    if (b.size() < 12 || b.compare(0, 4, "PAR1") != 0) fail(path, 0, "not a Parquet file (no PAR1 magic at the start)");
+    if (b.size() < 12 || b.compare(0, 4, "PAR1") != 0)
+        fail(path, 0, "not a Parquet file (no PAR1 magic at the start)");
     if (b.compare(b.size() - 4, 4, "PAR1") != 0)
         fail(path, static_cast<int64_t>(b.size() - 4), "no PAR1 magic at the end (truncated file?)");
     const auto footerLen = readLe<uint32_t>(reinterpret_cast<const uint8_t*>(b.data() + b.size() - 8));
-    if (footerLen > b.size() - 12) fail(path, static_cast<int64_t>(b.size() - 8), "footer length past the start of the file");
+    if (footerLen > b.size() - 12)
+        fail(path, static_cast<int64_t>(b.size() - 8), "footer length past the start of the file");
     const size_t footerStart = b.size() - 8 - footerLen;
     CompactReader r(reinterpret_cast<const uint8_t*>(b.data() + footerStart), footerLen, path,
                     static_cast<int64_t>(footerStart));
@@ -231,11 +256,16 @@ File File::open(const std::string& path) {
                 r.beginStruct();
                 int16_t sid = 0;
                 for (TType st; (st = r.nextField(sid)) != TType::Stop;) {
-                    if (sid == 1) node.type = r.readI32();
-                    else if (sid == 3) node.repetition = r.readI32();
-                    else if (sid == 4) node.name = r.readBinary();
-                    else if (sid == 5) node.children = r.readI32();
-                    else r.skip(st);
+                    if (sid == 1)
+                        node.type = r.readI32();
+                    else if (sid == 3)
+                        node.repetition = r.readI32();
+                    else if (sid == 4)
+                        node.name = r.readBinary();
+                    else if (sid == 5)
+                        node.children = r.readI32();
+                    else
+                        r.skip(st);
                 }
                 r.endStruct();
                 schema.push_back(node);
@@ -260,20 +290,28 @@ File File::open(const std::string& path) {
                         int16_t cid = 0;
                         for (TType ct; (ct = r.nextField(cid)) != TType::Stop;) {
                             if (cid == 1 && ct == TType::Binary) {
-                                if (!r.readBinary().empty()) r.fail("column chunks in other files are not supported");
+                                if (!r.readBinary().empty())
+                                    r.fail("column chunks in other files are not supported");
                             } else if (cid == 3 && ct == TType::Struct) {
                                 r.beginStruct();
                                 int16_t mid = 0;
                                 for (TType mt; (mt = r.nextField(mid)) != TType::Stop;) {
-                                    if (mid == 4) cm.codec = r.readI32();
-                                    else if (mid == 5) cm.numValues = r.readI64();
-                                    else if (mid == 7) cm.totalCompressedSize = r.readI64();
-                                    else if (mid == 9) cm.dataPageOffset = r.readI64();
-                                    else if (mid == 11) cm.dictionaryPageOffset = r.readI64();
-                                    else r.skip(mt);
+                                    if (mid == 4)
+                                        cm.codec = r.readI32();
+                                    else if (mid == 5)
+                                        cm.numValues = r.readI64();
+                                    else if (mid == 7)
+                                        cm.totalCompressedSize = r.readI64();
+                                    else if (mid == 9)
+                                        cm.dataPageOffset = r.readI64();
+                                    else if (mid == 11)
+                                        cm.dictionaryPageOffset = r.readI64();
+                                    else
+                                        r.skip(mt);
                                 }
                                 r.endStruct();
-                            } else r.skip(ct);
+                            } else
+                                r.skip(ct);
                         }
                         r.endStruct();
                         chunks.push_back(cm);
@@ -299,13 +337,14 @@ File File::open(const std::string& path) {
     };
     std::vector<Frame> stack{{schema[0].children, 0, 0, 0, {}}};
     for (size_t i = 1; i < schema.size(); ++i) {
-        while (!stack.empty() && stack.back().remaining == 0) stack.pop_back();
+        while (!stack.empty() && stack.back().remaining == 0)
+            stack.pop_back();
         if (stack.empty()) fail(path, static_cast<int64_t>(footerStart), "schema tree is inconsistent");
         Frame& parent = stack.back();
         --parent.remaining;
         const SchemaNode& n = schema[i];
-        Frame self{n.children, parent.def + (n.repetition != 0 ? 1 : 0), parent.rep + (n.repetition == 2 ? 1 : 0),
-                   parent.repeatedDef, parent.path};
+        Frame self{n.children, parent.def + (n.repetition != 0 ? 1 : 0),
+                   parent.rep + (n.repetition == 2 ? 1 : 0), parent.repeatedDef, parent.path};
         if (n.repetition == 2) self.repeatedDef = self.def;
         self.path.push_back(n.name);
         if (n.children == 0) {
@@ -315,7 +354,8 @@ File File::open(const std::string& path) {
         }
     }
     for (const auto& g : f.rowGroups_)
-        if (g.size() != f.leaves_.size()) fail(path, static_cast<int64_t>(footerStart), "row group column count differs from the schema");
+        if (g.size() != f.leaves_.size())
+            fail(path, static_cast<int64_t>(footerStart), "row group column count differs from the schema");
     return f;
 }
 
@@ -336,7 +376,8 @@ Column File::readColumn(const std::string& name) const {
     size_t leafIndex = leaves_.size();
     for (size_t i = 0; i < leaves_.size(); ++i) {
         if (leaves_[i].topName == name) {
-            if (leafIndex != leaves_.size()) fail(path_, -1, "column '" + name + "' has several leaves (structs are not supported)");
+            if (leafIndex != leaves_.size())
+                fail(path_, -1, "column '" + name + "' has several leaves (structs are not supported)");
             leafIndex = i;
         }
     }
@@ -352,15 +393,18 @@ Column File::readColumn(const std::string& name) const {
     for (const auto& group : rowGroups_) {
         const ChunkMeta& cm = group[leafIndex];
         if (cm.codec != Uncompressed && cm.codec != Snappy)
-            fail(path_, cm.dataPageOffset, "column '" + name + "' uses compression codec " + std::to_string(cm.codec) +
-                                               "; only uncompressed and Snappy are supported");
-        int64_t pos = cm.dictionaryPageOffset >= 0 && cm.dictionaryPageOffset < cm.dataPageOffset ? cm.dictionaryPageOffset
-                                                                                                 : cm.dataPageOffset;
+            fail(path_, cm.dataPageOffset,
+                 "column '" + name + "' uses compression codec " + std::to_string(cm.codec) +
+                     "; only uncompressed and Snappy are supported");
+        int64_t pos = cm.dictionaryPageOffset >= 0 && cm.dictionaryPageOffset < cm.dataPageOffset
+                          ? cm.dictionaryPageOffset
+                          : cm.dataPageOffset;
         std::vector<Value> dictionary;
         int64_t valuesSeen = 0;
         std::string scratch;
         while (valuesSeen < cm.numValues) {
-            if (pos < 0 || static_cast<size_t>(pos) >= bytes_.size() - 8) fail(path_, pos, "page offset past the end of the file");
+            if (pos < 0 || static_cast<size_t>(pos) >= bytes_.size() - 8)
+                fail(path_, pos, "page offset past the end of the file");
             CompactReader hr(base + pos, bytes_.size() - static_cast<size_t>(pos), path_, pos);
             const PageHeader h = readPageHeader(hr);
             const int64_t bodyStart = pos + static_cast<int64_t>(hr.position());
@@ -373,17 +417,19 @@ Column File::readColumn(const std::string& name) const {
                 if (cm.codec == Uncompressed) return std::string(reinterpret_cast<const char*>(src), srcLen);
                 std::string out;
                 size_t len = 0;
-                if (!snappy::GetUncompressedLength(reinterpret_cast<const char*>(src), srcLen, &len) || len != dstLen ||
-                    !snappy::Uncompress(reinterpret_cast<const char*>(src), srcLen, &out))
+                if (!snappy::GetUncompressedLength(reinterpret_cast<const char*>(src), srcLen, &len) ||
+                    len != dstLen || !snappy::Uncompress(reinterpret_cast<const char*>(src), srcLen, &out))
                     fail(path_, bodyStart, "corrupt Snappy page");
                 return out;
             };
 
             if (h.type == DictionaryPage) {
-                scratch = decompress(body, static_cast<size_t>(h.compressedSize), static_cast<size_t>(h.uncompressedSize));
+                scratch = decompress(body, static_cast<size_t>(h.compressedSize),
+                                     static_cast<size_t>(h.uncompressedSize));
                 const auto* p = reinterpret_cast<const uint8_t*>(scratch.data());
                 dictionary.clear();
-                decodePlain(p, p + scratch.size(), leaf.physicalType, static_cast<size_t>(h.numValues), dictionary, path_, bodyStart);
+                decodePlain(p, p + scratch.size(), leaf.physicalType, static_cast<size_t>(h.numValues),
+                            dictionary, path_, bodyStart);
                 continue;
             }
             if (h.type != DataPage && h.type != DataPageV2) continue; // index pages carry no values
@@ -394,7 +440,8 @@ Column File::readColumn(const std::string& name) const {
             const uint8_t* end = nullptr;
             const size_t n = static_cast<size_t>(h.numValues);
             if (h.type == DataPage) {
-                scratch = decompress(body, static_cast<size_t>(h.compressedSize), static_cast<size_t>(h.uncompressedSize));
+                scratch = decompress(body, static_cast<size_t>(h.compressedSize),
+                                     static_cast<size_t>(h.uncompressedSize));
                 p = reinterpret_cast<const uint8_t*>(scratch.data());
                 end = p + scratch.size();
                 auto levels = [&](int maxLevel, std::vector<int32_t>& out) {
@@ -402,7 +449,8 @@ Column File::readColumn(const std::string& name) const {
                     if (end - p < 4) fail(path_, bodyStart, "level length past the end of the page");
                     const auto len = readLe<uint32_t>(p);
                     p += 4;
-                    if (len > static_cast<size_t>(end - p)) fail(path_, bodyStart, "levels run past the end of the page");
+                    if (len > static_cast<size_t>(end - p))
+                        fail(path_, bodyStart, "levels run past the end of the page");
                     RleDecoder(p, len, bitWidth(maxLevel), path_, bodyStart).decode(out, n);
                     p += len;
                 };
@@ -412,21 +460,28 @@ Column File::readColumn(const std::string& name) const {
                 const size_t levelBytes = static_cast<size_t>(h.repLength) + static_cast<size_t>(h.defLength);
                 if (h.repLength < 0 || h.defLength < 0 || levelBytes > static_cast<size_t>(h.compressedSize))
                     fail(path_, bodyStart, "v2 level lengths exceed the page");
-                if (leaf.maxRep > 0) RleDecoder(body, static_cast<size_t>(h.repLength), bitWidth(leaf.maxRep), path_, bodyStart).decode(reps, n);
+                if (leaf.maxRep > 0)
+                    RleDecoder(body, static_cast<size_t>(h.repLength), bitWidth(leaf.maxRep), path_,
+                               bodyStart)
+                        .decode(reps, n);
                 if (leaf.maxDef > 0)
-                    RleDecoder(body + h.repLength, static_cast<size_t>(h.defLength), bitWidth(leaf.maxDef), path_, bodyStart).decode(defs, n);
+                    RleDecoder(body + h.repLength, static_cast<size_t>(h.defLength), bitWidth(leaf.maxDef),
+                               path_, bodyStart)
+                        .decode(defs, n);
                 const uint8_t* valuesStart = body + levelBytes;
                 const size_t compressedValues = static_cast<size_t>(h.compressedSize) - levelBytes;
                 const size_t rawValues = static_cast<size_t>(h.uncompressedSize) - levelBytes;
-                scratch = h.v2Compressed ? decompress(valuesStart, compressedValues, rawValues)
-                                         : std::string(reinterpret_cast<const char*>(valuesStart), compressedValues);
+                scratch = h.v2Compressed
+                              ? decompress(valuesStart, compressedValues, rawValues)
+                              : std::string(reinterpret_cast<const char*>(valuesStart), compressedValues);
                 p = reinterpret_cast<const uint8_t*>(scratch.data());
                 end = p + scratch.size();
             }
             size_t present = n;
             if (leaf.maxDef > 0) {
                 present = 0;
-                for (int32_t d : defs) present += d == leaf.maxDef ? 1 : 0;
+                for (int32_t d : defs)
+                    present += d == leaf.maxDef ? 1 : 0;
             }
             std::vector<Value> values;
             values.reserve(present);
@@ -435,7 +490,9 @@ Column File::readColumn(const std::string& name) const {
             } else if (h.encoding == PlainDictionary || h.encoding == RleDictionary) {
                 if (p >= end) fail(path_, bodyStart, "dictionary-encoded page has no bit width");
                 const int width = *p++;
-                if (width > 32) fail(path_, bodyStart, "dictionary index bit width " + std::to_string(width) + " is invalid");
+                if (width > 32)
+                    fail(path_, bodyStart,
+                         "dictionary index bit width " + std::to_string(width) + " is invalid");
                 std::vector<int32_t> idx;
                 idx.reserve(present);
                 RleDecoder(p, static_cast<size_t>(end - p), width, path_, bodyStart).decode(idx, present);
@@ -445,8 +502,9 @@ Column File::readColumn(const std::string& name) const {
                     values.push_back(dictionary[static_cast<size_t>(k)]);
                 }
             } else {
-                fail(path_, bodyStart, "column '" + name + "' uses value encoding " + std::to_string(h.encoding) +
-                                           "; only PLAIN and dictionary encodings are supported");
+                fail(path_, bodyStart,
+                     "column '" + name + "' uses value encoding " + std::to_string(h.encoding) +
+                         "; only PLAIN and dictionary encodings are supported");
             }
 
             // Assemble rows.
@@ -460,16 +518,19 @@ Column File::readColumn(const std::string& name) const {
                 }
                 if (reps[i] == 0) col.rows.emplace_back();
                 if (col.rows.empty()) fail(path_, bodyStart, "list data starts inside a row");
-                if (isValue) col.rows.back().push_back(values[v++]);
-                else if (def >= leaf.repeatedDef) col.rows.back().emplace_back(); // a null element
+                if (isValue)
+                    col.rows.back().push_back(values[v++]);
+                else if (def >= leaf.repeatedDef)
+                    col.rows.back().emplace_back(); // a null element
                 // def below the repeated level: an empty or null list; the row stays empty.
             }
             valuesSeen += h.numValues;
         }
     }
     if (static_cast<int64_t>(col.rows.size()) != rows_)
-        fail(path_, -1, "column '" + name + "' has " + std::to_string(col.rows.size()) + " rows, the footer says " +
-                            std::to_string(rows_));
+        fail(path_, -1,
+             "column '" + name + "' has " + std::to_string(col.rows.size()) + " rows, the footer says " +
+                 std::to_string(rows_));
     return col;
 }
 

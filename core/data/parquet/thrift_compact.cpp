@@ -49,7 +49,9 @@ std::string CompactReader::readBinary() {
     return s;
 }
 
-bool CompactReader::readListBool() { return byte() == 1; }
+bool CompactReader::readListBool() {
+    return byte() == 1;
+}
 
 ListHeader CompactReader::readListHeader() {
     const uint8_t b = byte();
@@ -65,7 +67,9 @@ void CompactReader::beginStruct() {
     lastField_ = 0;
 }
 
-void CompactReader::endStruct() { lastField_ = fieldStack_[--depth_]; }
+void CompactReader::endStruct() {
+    lastField_ = fieldStack_[--depth_];
+}
 
 TType CompactReader::nextField(int16_t& id) {
     const uint8_t b = byte();
@@ -102,8 +106,10 @@ void CompactReader::skip(TType type) {
     case TType::Set: {
         const auto h = readListHeader();
         for (int64_t i = 0; i < h.size; ++i) {
-            if (h.elementType == TType::True || h.elementType == TType::False) byte();
-            else skip(h.elementType);
+            if (h.elementType == TType::True || h.elementType == TType::False)
+                byte();
+            else
+                skip(h.elementType);
         }
         return;
     }
@@ -120,7 +126,8 @@ void CompactReader::skip(TType type) {
     case TType::Struct: {
         beginStruct();
         int16_t id = 0;
-        for (TType t; (t = nextField(id)) != TType::Stop;) skip(t);
+        for (TType t; (t = nextField(id)) != TType::Stop;)
+            skip(t);
         endStruct();
         return;
     }

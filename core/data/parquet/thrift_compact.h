@@ -6,8 +6,19 @@
 namespace gpo::parquet {
 
 enum class TType : uint8_t {
-    Stop = 0, True = 1, False = 2, Byte = 3, I16 = 4, I32 = 5, I64 = 6, Double = 7, Binary = 8,
-    List = 9, Set = 10, Map = 11, Struct = 12
+    Stop = 0,
+    True = 1,
+    False = 2,
+    Byte = 3,
+    I16 = 4,
+    I32 = 5,
+    I64 = 6,
+    Double = 7,
+    Binary = 8,
+    List = 9,
+    Set = 10,
+    Map = 11,
+    Struct = 12
 };
 
 struct ListHeader {
@@ -20,7 +31,8 @@ public:
     /// `file` and `base` (the byte offset of data[0] in the file) are for error messages.
     CompactReader(const uint8_t* data, size_t size, std::string file, int64_t base);
 
-    /// Next field of the current struct; `id` is set, Stop ends the struct. Call beginStruct/endStruct around.
+    /// Next field of the current struct; `id` is set, Stop ends the struct. Call beginStruct/endStruct
+    /// around.
     TType nextField(int16_t& id);
     void beginStruct();
     void endStruct();

@@ -7,9 +7,12 @@ namespace gpo {
 class AimeReader final : public DatasetReader {
 public:
     std::string name() const override { return "aime"; }
-    std::string description() const override { return "AIME JSONL (problem, answer as string or integer, id, solution?)"; }
+    std::string description() const override {
+        return "AIME JSONL (problem, answer as string or integer, id, solution?)";
+    }
     std::string defaultVerifier() const override { return "math"; }
-    void read(const std::string& path, const ReadContext& ctx, const RecordSink& sink, ReadReport& report) const override;
+    void read(const std::string& path, const ReadContext& ctx, const RecordSink& sink,
+              ReadReport& report) const override;
 };
 
 } // namespace gpo

@@ -7,9 +7,12 @@ namespace gpo {
 class BbhReader final : public DatasetReader {
 public:
     std::string name() const override { return "bbh"; }
-    std::string description() const override { return "BIG-Bench Hard task JSON ({examples: [{input, target}]})"; }
+    std::string description() const override {
+        return "BIG-Bench Hard task JSON ({examples: [{input, target}]})";
+    }
     std::string defaultVerifier() const override { return "exact"; }
-    void read(const std::string& path, const ReadContext& ctx, const RecordSink& sink, ReadReport& report) const override;
+    void read(const std::string& path, const ReadContext& ctx, const RecordSink& sink,
+              ReadReport& report) const override;
 };
 
 } // namespace gpo

@@ -15,7 +15,8 @@ std::string stripCalculatorAnnotations(std::string_view solution) {
     while (i < solution.size()) {
         if (solution.compare(i, 2, "<<") == 0) {
             const size_t close = solution.find(">>", i + 2);
-            if (close != std::string_view::npos && solution.substr(i, close - i).find('\n') == std::string_view::npos) {
+            if (close != std::string_view::npos &&
+                solution.substr(i, close - i).find('\n') == std::string_view::npos) {
                 i = close + 2;
                 continue;
             }
@@ -38,7 +39,8 @@ void Gsm8kReader::read(const std::string& path, const ReadContext& ctx, const Re
         r.record.problem.answer = *final;
         r.record.problem.split = split;
         r.record.problem.sourceId = readers::fileStem(path) + ":" + std::to_string(line);
-        r.record.trajectories.push_back(readers::segmentedTrajectory(stripCalculatorAnnotations(solution), ctx));
+        r.record.trajectories.push_back(
+            readers::segmentedTrajectory(stripCalculatorAnnotations(solution), ctx));
         sink(std::move(r));
         ++report.records;
     });

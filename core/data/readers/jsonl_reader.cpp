@@ -47,15 +47,10 @@ void JsonlReader::read(const std::string& path, const ReadContext& ctx, const Re
                     t.steps[i].label = l.get<int>();
                 }
             }
-            if (auto it = j.find("first_error"); it != j.end() && !it->is_null()) {
-                if (!it->is_number_integer()) throw FieldError("field 'first_error' must be an integer");
-                const int fe = it->get<int>();
-                if (fe < -1 || fe >= static_cast<int>(t.steps.size()))
-                    throw FieldError("field 'first_error' = " + std::to_string(fe) + " is outside -1.." +
-                                     std::to_string(t.steps.size() - 1));
-                t.firstError = fe;
-            }
-            if (auto it = j.find("correct"); it != j.end() && it->is_boolean()) t.labeledCorrect = it->get<bool>();
+            if (auto it = j.find("first_error"); it != j.end() && !it->is_null())
+                t.firstError = requireStepIndex(*it, "first_error", t.steps.size());
+            if (auto it = j.find("correct"); it != j.end() && it->is_boolean())
+                t.labeledCorrect = it->get<bool>();
             r.record.trajectories.push_back(std::move(t));
         }
         sink(std::move(r));

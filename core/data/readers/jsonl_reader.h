@@ -11,9 +11,12 @@ namespace gpo {
 class JsonlReader final : public DatasetReader {
 public:
     std::string name() const override { return "jsonl"; }
-    std::string description() const override { return "generic trajectories JSONL (problem, answer, steps|response, ...)"; }
+    std::string description() const override {
+        return "generic trajectories JSONL (problem, answer, steps|response, ...)";
+    }
     std::string defaultVerifier() const override { return "math"; }
-    void read(const std::string& path, const ReadContext& ctx, const RecordSink& sink, ReadReport& report) const override;
+    void read(const std::string& path, const ReadContext& ctx, const RecordSink& sink,
+              ReadReport& report) const override;
 };
 
 } // namespace gpo

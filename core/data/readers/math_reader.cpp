@@ -39,8 +39,8 @@ void MathReader::read(const std::string& path, const ReadContext& ctx, const Rec
     fs::path root(path);
     std::error_code ec;
     if (fs::is_directory(root, ec)) {
-        for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
-             it.increment(ec)) {
+        for (auto it = fs::recursive_directory_iterator(root, ec);
+             !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
             if (it->is_regular_file() && it->path().extension() == ".json") files.push_back(it->path());
         }
         if (ec) throw InputError(path, 0, "cannot list folder: " + ec.message());

@@ -13,7 +13,8 @@ void MmluReader::read(const std::string& path, const ReadContext& ctx, const Rec
                       ReadReport& report) const {
     const std::string data = readInputFile(path);
     if (const int64_t bad = text::invalidUtf8Offset(data); bad >= 0)
-        throw InputError(path, 1 + std::count(data.begin(), data.begin() + bad, '\n'), "not valid UTF-8", bad);
+        throw InputError(path, 1 + std::count(data.begin(), data.begin() + bad, '\n'), "not valid UTF-8",
+                         bad);
     std::string subject = readers::fileStem(path);
     std::string split = readers::splitFromPath(path);
     for (const char* suffix : {"_test", "_val", "_dev", "_train"})
@@ -29,7 +30,8 @@ void MmluReader::read(const std::string& path, const ReadContext& ctx, const Rec
             ReadRecord r;
             r.record.line = row.line;
             Problem& p = r.record.problem;
-            p.question = readers::withChoices(row.fields[0], {row.fields[1], row.fields[2], row.fields[3], row.fields[4]});
+            p.question = readers::withChoices(row.fields[0],
+                                              {row.fields[1], row.fields[2], row.fields[3], row.fields[4]});
             p.answer = letter;
             p.subject = subject;
             p.split = split;

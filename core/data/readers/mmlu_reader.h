@@ -7,9 +7,12 @@ namespace gpo {
 class MmluReader final : public DatasetReader {
 public:
     std::string name() const override { return "mmlu"; }
-    std::string description() const override { return "MMLU CSV (no header: question,A,B,C,D,answer; subject from file name)"; }
+    std::string description() const override {
+        return "MMLU CSV (no header: question,A,B,C,D,answer; subject from file name)";
+    }
     std::string defaultVerifier() const override { return "choice"; }
-    void read(const std::string& path, const ReadContext& ctx, const RecordSink& sink, ReadReport& report) const override;
+    void read(const std::string& path, const ReadContext& ctx, const RecordSink& sink,
+              ReadReport& report) const override;
 };
 
 } // namespace gpo

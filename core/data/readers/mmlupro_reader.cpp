@@ -74,7 +74,8 @@ void MmluProReader::read(const std::string& path, const ReadContext& ctx, const 
     }
     const auto file = parquet::File::open(path);
     for (const char* required : {"question", "options", "answer"})
-        if (!file.hasColumn(required)) throw InputError(path, 0, std::string("Parquet file has no '") + required + "' column");
+        if (!file.hasColumn(required))
+            throw InputError(path, 0, std::string("Parquet file has no '") + required + "' column");
     auto column = [&](const char* name) {
         return file.hasColumn(name) ? file.readColumn(name) : parquet::Column{name, false, {}};
     };
@@ -82,7 +83,9 @@ void MmluProReader::read(const std::string& path, const ReadContext& ctx, const 
                answers = column("answer"), cots = column("cot_content"), categories = column("category"),
                srcs = column("src");
     if (!options.isList) throw InputError(path, 0, "column 'options' is not a list");
-    auto cell = [](const parquet::Column& c, size_t i) { return i < c.rows.size() && !c.rows[i].empty() ? asText(c.rows[i][0]) : std::string(); };
+    auto cell = [](const parquet::Column& c, size_t i) {
+        return i < c.rows.size() && !c.rows[i].empty() ? asText(c.rows[i][0]) : std::string();
+    };
     for (size_t i = 0; i < static_cast<size_t>(file.rowCount()); ++i) {
         // Parquet has no lines: a row's "line" is its 1-based row number.
         guardRecord(path, static_cast<int64_t>(i + 1), ctx, report, [&] {
@@ -90,7 +93,8 @@ void MmluProReader::read(const std::string& path, const ReadContext& ctx, const 
             row.id = cell(ids, i);
             if (row.id.empty()) row.id = std::to_string(i);
             row.question = cell(questions, i);
-            for (const auto& v : options.rows[i]) row.options.push_back(asText(v));
+            for (const auto& v : options.rows[i])
+                row.options.push_back(asText(v));
             row.answer = cell(answers, i);
             row.cot = cell(cots, i);
             row.category = cell(categories, i);

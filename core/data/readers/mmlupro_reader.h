@@ -9,9 +9,12 @@ namespace gpo {
 class MmluProReader final : public DatasetReader {
 public:
     std::string name() const override { return "mmlupro"; }
-    std::string description() const override { return "MMLU-Pro Parquet (Snappy) or JSONL (question, options, answer, ...)"; }
+    std::string description() const override {
+        return "MMLU-Pro Parquet (Snappy) or JSONL (question, options, answer, ...)";
+    }
     std::string defaultVerifier() const override { return "choice"; }
-    void read(const std::string& path, const ReadContext& ctx, const RecordSink& sink, ReadReport& report) const override;
+    void read(const std::string& path, const ReadContext& ctx, const RecordSink& sink,
+              ReadReport& report) const override;
 };
 
 } // namespace gpo

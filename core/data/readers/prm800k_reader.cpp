@@ -18,7 +18,8 @@ std::optional<int> ratingOf(const nlohmann::json& completion) {
     if (it == completion.end() || it->is_null()) return std::nullopt;
     if (!it->is_number_integer()) throw FieldError("a completion's 'rating' must be -1, 0, 1 or null");
     const int r = it->get<int>();
-    if (r < -1 || r > 1) throw FieldError("a completion's 'rating' must be -1, 0 or 1, not " + std::to_string(r));
+    if (r < -1 || r > 1)
+        throw FieldError("a completion's 'rating' must be -1, 0 or 1, not " + std::to_string(r));
     return r;
 }
 
@@ -32,9 +33,12 @@ std::vector<RatedStep> ratedSteps(const nlohmann::json& label) {
         const std::string where = "label.steps[" + std::to_string(i) + "]";
         if (!s.is_object()) throw FieldError(where + " is not an object");
         if (auto h = s.find("human_completion"); h != s.end() && !h->is_null()) {
-            if (h->is_string()) out.push_back({h->get<std::string>(), std::nullopt});
-            else if (h->is_object()) out.push_back({requireString(*h, "text"), ratingOf(*h)});
-            else throw FieldError(where + ".human_completion must be a string, an object or null");
+            if (h->is_string())
+                out.push_back({h->get<std::string>(), std::nullopt});
+            else if (h->is_object())
+                out.push_back({requireString(*h, "text"), ratingOf(*h)});
+            else
+                throw FieldError(where + ".human_completion must be a string, an object or null");
             continue;
         }
         const auto& completions = requireField(s, "completions");
@@ -72,7 +76,8 @@ void Prm800kReader::read(const std::string& path, const ReadContext& ctx, const 
         Problem& p = r.record.problem;
         p.question = requireString(q, "problem");
         p.answer = optionalString(q, "ground_truth_answer");
-        p.sourceId = optionalString(j, "labeler") + "@" + optionalString(j, "timestamp", std::to_string(line));
+        p.sourceId =
+            optionalString(j, "labeler") + "@" + optionalString(j, "timestamp", std::to_string(line));
         p.split = readers::splitFromPath(path);
 
         const auto& label = requireField(j, "label");
@@ -86,7 +91,8 @@ void Prm800kReader::read(const std::string& path, const ReadContext& ctx, const 
         const bool usePre = !texts.empty() && texts.size() >= rated.size();
         if (!usePre) {
             texts.clear();
-            for (const auto& s : rated) texts.push_back(s.text);
+            for (const auto& s : rated)
+                texts.push_back(s.text);
         }
         if (texts.empty()) throw FieldError("record has no steps");
         Trajectory t = trajectoryFromSteps(texts, "\n");
@@ -100,8 +106,10 @@ void Prm800kReader::read(const std::string& path, const ReadContext& ctx, const 
             if (!firstError && rated[i].rating == -1) firstError = static_cast<int>(i);
         }
         const std::string finish = optionalString(label, "finish_reason");
-        if (firstError) t.firstError = firstError;
-        else if (finish == "solution") t.firstError = -1;
+        if (firstError)
+            t.firstError = firstError;
+        else if (finish == "solution")
+            t.firstError = -1;
         r.record.trajectories.push_back(std::move(t));
 
         const std::string truth = optionalString(q, "ground_truth_solution");

@@ -11,9 +11,12 @@ namespace gpo {
 class Prm800kReader final : public DatasetReader {
 public:
     std::string name() const override { return "prm800k"; }
-    std::string description() const override { return "PRM800K labels JSONL (per-step human ratings -1/0/1)"; }
+    std::string description() const override {
+        return "PRM800K labels JSONL (per-step human ratings -1/0/1)";
+    }
     std::string defaultVerifier() const override { return "math"; }
-    void read(const std::string& path, const ReadContext& ctx, const RecordSink& sink, ReadReport& report) const override;
+    void read(const std::string& path, const ReadContext& ctx, const RecordSink& sink,
+              ReadReport& report) const override;
 };
 
 } // namespace gpo

@@ -25,13 +25,9 @@ void ProcessBenchReader::read(const std::string& path, const ReadContext& ctx, c
         Trajectory t = trajectoryFromSteps(steps);
         t.source = optionalString(j, "generator", "unknown");
         const auto& label = requireField(j, "label");
-        if (!label.is_number_integer()) throw FieldError("field 'label' must be an integer");
-        const int first = label.get<int>();
-        if (first < -1 || first >= static_cast<int>(steps.size()))
-            throw FieldError("field 'label' = " + std::to_string(first) + " is outside -1.." +
-                             std::to_string(steps.size() - 1));
-        t.firstError = first;
-        if (auto it = j.find("final_answer_correct"); it != j.end() && it->is_boolean()) t.labeledCorrect = it->get<bool>();
+        t.firstError = requireStepIndex(label, "label", steps.size());
+        if (auto it = j.find("final_answer_correct"); it != j.end() && it->is_boolean())
+            t.labeledCorrect = it->get<bool>();
         r.record.trajectories.push_back(std::move(t));
         sink(std::move(r));
         ++report.records;

@@ -9,9 +9,12 @@ namespace gpo {
 class ProcessBenchReader final : public DatasetReader {
 public:
     std::string name() const override { return "processbench"; }
-    std::string description() const override { return "ProcessBench JSON (steps, earliest-error label, final_answer_correct)"; }
+    std::string description() const override {
+        return "ProcessBench JSON (steps, earliest-error label, final_answer_correct)";
+    }
     std::string defaultVerifier() const override { return "math"; }
-    void read(const std::string& path, const ReadContext& ctx, const RecordSink& sink, ReadReport& report) const override;
+    void read(const std::string& path, const ReadContext& ctx, const RecordSink& sink,
+              ReadReport& report) const override;
 };
 
 } // namespace gpo

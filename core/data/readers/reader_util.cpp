@@ -12,11 +12,14 @@ Trajectory segmentedTrajectory(std::string response, const ReadContext& ctx, std
     return t;
 }
 
-char choiceLetterAt(size_t i) { return static_cast<char>('A' + static_cast<int>(i)); }
+char choiceLetterAt(size_t i) {
+    return static_cast<char>('A' + static_cast<int>(i));
+}
 
 std::string withChoices(const std::string& question, const std::vector<std::string>& options) {
     std::string out = question + "\n";
-    for (size_t i = 0; i < options.size(); ++i) out += std::string("\n") + choiceLetterAt(i) + ". " + options[i];
+    for (size_t i = 0; i < options.size(); ++i)
+        out += std::string("\n") + choiceLetterAt(i) + ". " + options[i];
     return out;
 }
 
@@ -28,14 +31,18 @@ std::string splitFromPath(const std::string& path) {
         for (const char* split : {"train", "test", "validation", "dev", "val"}) {
             const std::string s(split);
             if (part == s || part.rfind(s + "_", 0) == 0 || part.rfind(s + ".", 0) == 0 ||
-                part.find("_" + s + ".") != std::string::npos || part.find("_" + s + "_") != std::string::npos ||
-                part.find("-" + s + "-") != std::string::npos || part.find("_" + s) == part.size() - s.size() - 1)
+                part.find("_" + s + ".") != std::string::npos ||
+                part.find("_" + s + "_") != std::string::npos ||
+                part.find("-" + s + "-") != std::string::npos ||
+                part.find("_" + s) == part.size() - s.size() - 1)
                 return s;
         }
     }
     return {};
 }
 
-std::string fileStem(const std::string& path) { return std::filesystem::path(path).stem().string(); }
+std::string fileStem(const std::string& path) {
+    return std::filesystem::path(path).stem().string();
+}
 
 } // namespace gpo::readers

@@ -8,7 +8,8 @@
 namespace gpo::readers {
 
 /// A dataset's worked solution as a trajectory, split by the context's segmenter.
-Trajectory segmentedTrajectory(std::string response, const ReadContext& ctx, std::string source = "reference");
+Trajectory segmentedTrajectory(std::string response, const ReadContext& ctx,
+                               std::string source = "reference");
 /// "question\n\nA. first\nB. second…"
 std::string withChoices(const std::string& question, const std::vector<std::string>& options);
 /// The option letter for index i (0 → 'A').

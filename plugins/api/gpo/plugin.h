@@ -9,5 +9,5 @@
 #include "plugin/registry.h"
 
 #define GPO_PLUGIN_ENTRY                                                                                     \
-    extern "C" __attribute__((visibility("default"))) int gpo_plugin_register(int apiVersion,              \
-                                                                               gpo::Registry* registry)
+    extern "C" __attribute__((visibility("default"))) int gpo_plugin_register(int apiVersion,                \
+                                                                              gpo::Registry* registry)
