@@ -10,8 +10,6 @@
 namespace gpo {
 namespace {
 
-constexpr size_t kMaxLineBytes = size_t{256} << 20; // a JSONL line longer than this is not a record
-
 std::string typeName(const nlohmann::json& j) {
     return j.type_name();
 }
@@ -155,9 +153,10 @@ void forEachJsonRecord(const std::string& path, const ReadContext& ctx, ReadRepo
         pos = end + 1;
         if (text::trim(line).empty()) continue;
         guardRecord(path, lineNo, ctx, report, [&] {
-            if (line.size() > kMaxLineBytes)
+            if (line.size() > ctx.maxLineBytes)
                 throw InputError(path, lineNo,
-                                 "line is longer than " + std::to_string(kMaxLineBytes >> 20) + " MiB",
+                                 "line is " + std::to_string(line.size()) +
+                                     " bytes, longer than the limit of " + std::to_string(ctx.maxLineBytes),
                                  static_cast<int64_t>(lineOffset));
             nlohmann::json j;
             try {

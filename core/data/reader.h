@@ -14,6 +14,8 @@ struct ReadContext {
     const Segmenter* segmenter = nullptr; ///< splits a response given as one text (never null when reading)
     SegmentOptions segment;
     bool skipBad = false; ///< record bad records in the report and go on, instead of failing
+    /// A JSON Lines line longer than this is refused (it is not a record, and would exhaust memory).
+    size_t maxLineBytes = size_t{256} << 20;
 };
 
 struct ReadReport {

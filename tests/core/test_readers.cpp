@@ -20,9 +20,10 @@ class TestReaders : public QObject {
     Q_OBJECT
     std::unique_ptr<Registry> registry_ = plugins::standardRegistry();
 
-    Read read(const std::string& format, const std::string& path, bool skipBad = false) {
+    Read read(const std::string& format, const std::string& path, bool skipBad = false, size_t maxLine = 0) {
         Read r;
         ReadContext ctx;
+        if (maxLine) ctx.maxLineBytes = maxLine;
         ctx.segmenter = registry_->segmenter("newline");
         ctx.skipBad = skipBad;
         registry_->requireReader(format).read(
@@ -224,6 +225,27 @@ private slots:
             QCOMPARE(e.line(), int64_t(2));
             QVERIFY2(e.cause().find("UTF-8") != std::string::npos, e.what());
         }
+    }
+    void hugeLine() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("huge.jsonl");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"question\": \"short\", \"answer\": \"#### 1\"}\n");
+        f.write("{\"question\": \"" + QByteArray(200000, 'x') + "\", \"answer\": \"#### 2\"}\n");
+        f.close();
+        // Under the limit a long line is fine; over it, the line is named and nothing is parsed.
+        QCOMPARE(read("gsm8k", path.toStdString()).records.size(), size_t(2));
+        try {
+            read("gsm8k", path.toStdString(), false, 100000);
+            QFAIL("no error");
+        } catch (const InputError& e) {
+            QCOMPARE(e.line(), int64_t(2));
+            QVERIFY2(e.cause().find("longer than the limit") != std::string::npos, e.what());
+        }
+        auto skipped = read("gsm8k", path.toStdString(), true, 100000);
+        QCOMPARE(skipped.records.size(), size_t(1));
+        QCOMPARE(skipped.report.skipped.size(), size_t(1));
     }
     void csvUnterminatedQuote() {
         try {
