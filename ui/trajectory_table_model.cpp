@@ -74,10 +74,8 @@ QVariant TrajectoryTableModel::data(const QModelIndex& index, int role) const {
             return QVariant::fromValue<qlonglong>(r->steps);
         case Verdict:
             return !r->correct ? QStringLiteral("–") : *r->correct ? tr("right") : tr("wrong");
-        case Question: {
-            QString q = QString::fromStdString(r->questionStart).simplified();
-            return role == Qt::ToolTipRole ? q : q;
-        }
+        case Question:
+            return QString::fromStdString(r->questionStart).simplified();
         default:
             return {};
         }

@@ -1,5 +1,6 @@
 // The Parquet reader on the real MMLU-Pro file (Snappy, dictionary pages, a LIST column) and on damage.
 #include "data/parquet/parquet_file.h"
+#include "thrown.h"
 #include "util/input_error.h"
 
 #include <QtTest>
@@ -52,13 +53,10 @@ private slots:
         const std::string bytes = slurp(kFile);
         const std::string cut = dir.filePath("cut.parquet").toStdString();
         std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
-        try {
-            parquet::File::open(cut);
-            QFAIL("no error");
-        } catch (const InputError& e) {
-            QVERIFY2(std::string(e.what()).find("cut.parquet") != std::string::npos, e.what());
-            QVERIFY2(e.cause().find("PAR1") != std::string::npos, e.what());
-        }
+        const auto e = thrown<InputError>([&] { parquet::File::open(cut); });
+        QVERIFY2(e.has_value(), "no error");
+        QVERIFY2(std::string(e->what()).find("cut.parquet") != std::string::npos, e->what());
+        QVERIFY2(e->cause().find("PAR1") != std::string::npos, e->what());
     }
     void corruptFooterLength() {
         QTemporaryDir dir;
@@ -69,12 +67,9 @@ private slots:
         bytes[lenAt + 2] = '\xff';
         const std::string bad = dir.filePath("bad.parquet").toStdString();
         std::ofstream(bad, std::ios::binary) << bytes;
-        try {
-            parquet::File::open(bad);
-            QFAIL("no error");
-        } catch (const InputError& e) {
-            QVERIFY2(e.offset() >= 0, e.what());
-        }
+        const auto e = thrown<InputError>([&] { parquet::File::open(bad); });
+        QVERIFY2(e.has_value(), "no error");
+        QVERIFY2(e->offset() >= 0, e->what());
     }
     void corruptPagesNeverCrash() {
         // Flip bytes across the data pages: every read ends in a value or an InputError, never a crash.

@@ -1,6 +1,7 @@
 // Every built-in reader on the real published samples (tests/fixtures/data), and on bad input.
 #include "builtin.h"
 #include "data/types.h"
+#include "thrown.h"
 
 #include <QtTest>
 
@@ -158,14 +159,11 @@ private slots:
 
     // ---- bad input: each names the file, the line and the cause
     void brokenJsonLine() {
-        try {
-            read("gsm8k", kBad + "gsm8k_broken_line2.jsonl");
-            QFAIL("no error");
-        } catch (const InputError& e) {
-            QCOMPARE(e.line(), int64_t(2));
-            QVERIFY(e.file().find("gsm8k_broken_line2.jsonl") != std::string::npos);
-            QVERIFY2(e.cause().find("invalid JSON") != std::string::npos, e.what());
-        }
+        const auto e = thrown<InputError>([&] { read("gsm8k", kBad + "gsm8k_broken_line2.jsonl"); });
+        QVERIFY2(e.has_value(), "no error");
+        QCOMPARE(e->line(), int64_t(2));
+        QVERIFY(e->file().find("gsm8k_broken_line2.jsonl") != std::string::npos);
+        QVERIFY2(e->cause().find("invalid JSON") != std::string::npos, e->what());
     }
     void skipBadGoesOn() {
         auto r = read("gsm8k", kBad + "gsm8k_broken_line2.jsonl", true);
@@ -174,29 +172,21 @@ private slots:
         QCOMPARE(r.report.skipped[0].line(), int64_t(2));
     }
     void wrongFieldType() {
-        try {
-            read("gsm8k", kBad + "gsm8k_wrong_type_line2.jsonl");
-            QFAIL("no error");
-        } catch (const InputError& e) {
-            QCOMPARE(e.line(), int64_t(2));
-            QVERIFY2(e.cause().find("'question' must be a string") != std::string::npos, e.what());
-        }
+        const auto e = thrown<InputError>([&] { read("gsm8k", kBad + "gsm8k_wrong_type_line2.jsonl"); });
+        QVERIFY2(e.has_value(), "no error");
+        QCOMPARE(e->line(), int64_t(2));
+        QVERIFY2(e->cause().find("'question' must be a string") != std::string::npos, e->what());
     }
     void outOfRangeLabel() {
-        try {
-            read("jsonl", kBad + "jsonl_first_error_out_of_range.jsonl");
-            QFAIL("no error");
-        } catch (const InputError& e) {
-            QVERIFY2(e.cause().find("first_error") != std::string::npos, e.what());
-        }
+        const auto e =
+            thrown<InputError>([&] { read("jsonl", kBad + "jsonl_first_error_out_of_range.jsonl"); });
+        QVERIFY2(e.has_value(), "no error");
+        QVERIFY2(e->cause().find("first_error") != std::string::npos, e->what());
     }
     void emptyFile() {
-        try {
-            read("gsm8k", kBad + "empty.jsonl");
-            QFAIL("no error");
-        } catch (const InputError& e) {
-            QVERIFY2(e.cause().find("empty") != std::string::npos, e.what());
-        }
+        const auto e = thrown<InputError>([&] { read("gsm8k", kBad + "empty.jsonl"); });
+        QVERIFY2(e.has_value(), "no error");
+        QVERIFY2(e->cause().find("empty") != std::string::npos, e->what());
     }
     void binaryAndNonUtf8() {
         QTemporaryDir dir;
@@ -205,26 +195,20 @@ private slots:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(QByteArray("{\"question\": \"x\"}\n\x7f\x45\x4c\x46\x02\x01\x00\x00binary", 36));
         f.close();
-        try {
-            read("gsm8k", bin.toStdString());
-            QFAIL("no error");
-        } catch (const InputError& e) {
-            QCOMPARE(e.line(), int64_t(2));
-            QVERIFY2(e.cause().find("binary") != std::string::npos, e.what());
-        }
+        const auto e = thrown<InputError>([&] { read("gsm8k", bin.toStdString()); });
+        QVERIFY2(e.has_value(), "no error");
+        QCOMPARE(e->line(), int64_t(2));
+        QVERIFY2(e->cause().find("binary") != std::string::npos, e->what());
         const QString latin1 = dir.filePath("latin1.jsonl");
         QFile g(latin1);
         QVERIFY(g.open(QIODevice::WriteOnly));
         g.write("{\"question\": \"ok\", \"answer\": \"#### 1\"}\n{\"question\": \"caf\xe9\", \"answer\": "
                 "\"#### 1\"}\n");
         g.close();
-        try {
-            read("gsm8k", latin1.toStdString());
-            QFAIL("no error");
-        } catch (const InputError& e) {
-            QCOMPARE(e.line(), int64_t(2));
-            QVERIFY2(e.cause().find("UTF-8") != std::string::npos, e.what());
-        }
+        const auto e2 = thrown<InputError>([&] { read("gsm8k", latin1.toStdString()); });
+        QVERIFY2(e2.has_value(), "no error");
+        QCOMPARE(e2->line(), int64_t(2));
+        QVERIFY2(e2->cause().find("UTF-8") != std::string::npos, e2->what());
     }
     void hugeLine() {
         QTemporaryDir dir;
@@ -236,33 +220,24 @@ private slots:
         f.close();
         // Under the limit a long line is fine; over it, the line is named and nothing is parsed.
         QCOMPARE(read("gsm8k", path.toStdString()).records.size(), size_t(2));
-        try {
-            read("gsm8k", path.toStdString(), false, 100000);
-            QFAIL("no error");
-        } catch (const InputError& e) {
-            QCOMPARE(e.line(), int64_t(2));
-            QVERIFY2(e.cause().find("longer than the limit") != std::string::npos, e.what());
-        }
+        const auto e = thrown<InputError>([&] { read("gsm8k", path.toStdString(), false, 100000); });
+        QVERIFY2(e.has_value(), "no error");
+        QCOMPARE(e->line(), int64_t(2));
+        QVERIFY2(e->cause().find("longer than the limit") != std::string::npos, e->what());
         auto skipped = read("gsm8k", path.toStdString(), true, 100000);
         QCOMPARE(skipped.records.size(), size_t(1));
         QCOMPARE(skipped.report.skipped.size(), size_t(1));
     }
     void csvUnterminatedQuote() {
-        try {
-            read("mmlu", kBad + "mmlu_unterminated_test.csv");
-            QFAIL("no error");
-        } catch (const InputError& e) {
-            QCOMPARE(e.line(), int64_t(2));
-            QVERIFY2(e.cause().find("unterminated") != std::string::npos, e.what());
-        }
+        const auto e = thrown<InputError>([&] { read("mmlu", kBad + "mmlu_unterminated_test.csv"); });
+        QVERIFY2(e.has_value(), "no error");
+        QCOMPARE(e->line(), int64_t(2));
+        QVERIFY2(e->cause().find("unterminated") != std::string::npos, e->what());
     }
     void missingFile() {
-        try {
-            read("gsm8k", "/nonexistent/file.jsonl");
-            QFAIL("no error");
-        } catch (const InputError& e) {
-            QVERIFY2(e.cause().find("cannot open") != std::string::npos, e.what());
-        }
+        const auto e = thrown<InputError>([&] { read("gsm8k", "/nonexistent/file.jsonl"); });
+        QVERIFY2(e.has_value(), "no error");
+        QVERIFY2(e->cause().find("cannot open") != std::string::npos, e->what());
     }
 };
 

@@ -5,6 +5,7 @@
 #include "store/importer.h"
 #include "store/queries.h"
 #include "store/verification.h"
+#include "thrown.h"
 #include "util/input_error.h"
 
 #include <QtTest>
@@ -148,24 +149,18 @@ private slots:
         const std::string text = fresh("notes.txt");
         std::ofstream(text)
             << "these are my notes, not a database, but long enough to have a header of sorts......";
-        try {
-            Project::open(text);
-            QFAIL("opened");
-        } catch (const StoreError& e) {
-            QVERIFY2(std::string(e.what()).find("not a GPO Studio project") != std::string::npos, e.what());
-        }
+        const auto e = thrown<StoreError>([&] { Project::open(text); });
+        QVERIFY2(e.has_value(), "opened");
+        QVERIFY2(std::string(e->what()).find("not a GPO Studio project") != std::string::npos, e->what());
         // An SQLite database of another application.
         const std::string other = fresh("other.db");
         sqlite3* db = nullptr;
         sqlite3_open(other.c_str(), &db);
         sqlite3_exec(db, "CREATE TABLE t(x)", nullptr, nullptr, nullptr);
         sqlite3_close(db);
-        try {
-            Project::open(other);
-            QFAIL("opened");
-        } catch (const StoreError& e) {
-            QVERIFY2(std::string(e.what()).find("another application") != std::string::npos, e.what());
-        }
+        const auto e2 = thrown<StoreError>([&] { Project::open(other); });
+        QVERIFY2(e2.has_value(), "opened");
+        QVERIFY2(std::string(e2->what()).find("another application") != std::string::npos, e2->what());
         QVERIFY_THROWS_EXCEPTION(StoreError, Project::open(fresh("missing.gpo"), OpenMode::Existing));
     }
     void readOnlyFile() {
@@ -173,23 +168,17 @@ private slots:
         const std::string path = fresh("ro.gpo");
         { Project::open(path, OpenMode::Create); }
         std::filesystem::permissions(path, std::filesystem::perms::owner_read);
-        try {
-            Project::open(path, OpenMode::Existing);
-            QFAIL("opened");
-        } catch (const StoreError& e) {
-            QVERIFY2(std::string(e.what()).find("read-only") != std::string::npos, e.what());
-        }
+        const auto e = thrown<StoreError>([&] { Project::open(path, OpenMode::Existing); });
+        QVERIFY2(e.has_value(), "opened");
+        QVERIFY2(std::string(e->what()).find("read-only") != std::string::npos, e->what());
     }
     void readOnlyModeRefusesWrites() {
         const std::string path = fresh("romode.gpo");
         { Project::open(path, OpenMode::Create); }
         auto p = Project::open(path, OpenMode::ReadOnly);
-        try {
-            import(p, "gsm8k", kData + "gsm8k/train_first200.jsonl");
-            QFAIL("wrote");
-        } catch (const StoreError& e) {
-            QVERIFY2(std::string(e.what()).find("read-only") != std::string::npos, e.what());
-        }
+        const auto e = thrown<StoreError>([&] { import(p, "gsm8k", kData + "gsm8k/train_first200.jsonl"); });
+        QVERIFY2(e.has_value(), "wrote");
+        QVERIFY2(std::string(e->what()).find("read-only") != std::string::npos, e->what());
     }
     void lockedProject() {
         const std::string path = fresh("locked.gpo");
@@ -198,12 +187,10 @@ private slots:
         writer.db().exec("INSERT INTO annotators(name) VALUES('holding the lock')");
         auto other = Project::open(path, OpenMode::Existing);
         sqlite3_busy_timeout(other.db().handle(), 100); // do not wait 5 s in a test
-        try {
-            import(other, "gsm8k", kData + "gsm8k/train_first200.jsonl");
-            QFAIL("wrote through a lock");
-        } catch (const StoreError& e) {
-            QVERIFY2(std::string(e.what()).find("another process") != std::string::npos, e.what());
-        }
+        const auto e =
+            thrown<StoreError>([&] { import(other, "gsm8k", kData + "gsm8k/train_first200.jsonl"); });
+        QVERIFY2(e.has_value(), "wrote through a lock");
+        QVERIFY2(std::string(e->what()).find("another process") != std::string::npos, e->what());
         writer.db().exec("COMMIT");
         QCOMPARE(import(other, "gsm8k", kData + "gsm8k/train_first200.jsonl").problemsAdded, int64_t(200));
     }
@@ -213,12 +200,9 @@ private slots:
             auto p = Project::open(path, OpenMode::Create);
             p.db().exec("PRAGMA user_version = 999");
         }
-        try {
-            Project::open(path);
-            QFAIL("opened");
-        } catch (const StoreError& e) {
-            QVERIFY2(std::string(e.what()).find("newer") != std::string::npos, e.what());
-        }
+        const auto e = thrown<StoreError>([&] { Project::open(path); });
+        QVERIFY2(e.has_value(), "opened");
+        QVERIFY2(std::string(e->what()).find("newer") != std::string::npos, e->what());
     }
 };
 
