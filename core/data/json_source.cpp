@@ -82,6 +82,18 @@ void checkUtf8(const std::string& path, std::string_view data, int64_t lineNo, s
 
 } // namespace
 
+nlohmann::json readJsonDocument(const std::string& path) {
+    const std::string data = readInputFile(path);
+    try {
+        return nlohmann::json::parse(data);
+    } catch (const nlohmann::json::parse_error& e) {
+        const size_t at = e.byte > 0 ? e.byte - 1 : 0;
+        auto [line, col] = lineAndColumn(data, at);
+        throw InputError(path, line, parseCause(e) + " (column " + std::to_string(col) + ")",
+                         static_cast<int64_t>(at));
+    }
+}
+
 std::string readInputFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path, 0, std::string("cannot open: ") + std::strerror(errno));

@@ -10,6 +10,9 @@ namespace gpo {
 /// Reads a whole file, failing clearly on a missing, unreadable, empty or binary file.
 std::string readInputFile(const std::string& path);
 
+/// Parses a whole file as one JSON document (a config, a tokenizer.json); errors name line and column.
+nlohmann::json readJsonDocument(const std::string& path);
+
 /// Calls `fn(record, line)` for every JSON record in `path`; parse errors name file, line and column.
 /// A record whose `fn` throws FieldError is skipped or fails per ctx.
 void forEachJsonRecord(const std::string& path, const ReadContext& ctx, ReadReport& report,

@@ -1,0 +1,82 @@
+#pragma once
+// Byte-level BPE tokenizer, read from a Hugging Face tokenizer.json or from GPT-2's encoder.json +
+// vocab.bpe (vocab.json + merges.txt). Matches Hugging Face `tokenizers` id for id; decode(encode(t)) == t
+// for any UTF-8 text t.
+#include "model/bpe.h"
+#include "model/pretokenizer.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gpo::model {
+
+struct AddedToken {
+    int32_t id = -1;
+    std::string content;
+    bool special = false;
+    bool lstrip = false; // absorbs the whitespace before it
+    bool rstrip = false; // absorbs the whitespace after it
+};
+
+struct ChatMessage {
+    std::string role; // system, user, assistant
+    std::string content;
+};
+
+class Tokenizer {
+public:
+    /// Reads tokenizer.json (and tokenizer_config.json beside it, when present, for special tokens and
+    /// the chat template). Bad files throw InputError naming the file and the JSON path at fault.
+    static Tokenizer fromTokenizerJson(const std::string& path);
+    /// GPT-2's original files: an encoder (token -> id JSON) and a merges list.
+    static Tokenizer fromGpt2Files(const std::string& encoderJson, const std::string& mergesFile);
+    /// tokenizer.json in `dir`, else vocab.json + merges.txt, else encoder.json + vocab.bpe.
+    static Tokenizer fromDirectory(const std::string& dir);
+
+    /// Ids of `text`. With `parseSpecial`, special tokens written in the text (e.g. "<|im_end|>") become
+    /// their ids; without it they are encoded as plain text. No BOS/EOS is added.
+    std::vector<int32_t> encode(std::string_view text, bool parseSpecial = true) const;
+    /// The text of `ids`. Incomplete UTF-8 sequences (a cut mid-character) become U+FFFD.
+    std::string decode(const std::vector<int32_t>& ids, bool skipSpecial = false) const;
+    /// The raw bytes of `ids`, possibly ending mid-character (for incremental decoding).
+    std::string decodeBytes(const std::vector<int32_t>& ids, bool skipSpecial = false) const;
+    /// One token's text as `decode` would give it.
+    std::string tokenText(int32_t id) const { return decode({id}); }
+
+    /// Id of a vocabulary or added token spelled exactly so, if any.
+    std::optional<int32_t> tokenId(std::string_view token) const;
+    bool isSpecial(int32_t id) const;
+    /// One past the largest id.
+    int32_t vocabSize() const { return vocabSize_; }
+    int32_t eosId() const { return eosId_; } // -1 when none is known
+    int32_t bosId() const { return bosId_; }
+    int32_t padId() const { return padId_; }
+    void setEosId(int32_t id) { eosId_ = id; }
+    bool addsBos() const { return addBos_; }
+
+    /// The prompt for a conversation: ChatML when the tokenizer's chat template uses <|im_start|>,
+    /// else the messages' contents joined by newlines.
+    std::string applyChatTemplate(const std::vector<ChatMessage>& messages, bool addGenerationPrompt) const;
+    bool hasChatTemplate() const { return chatML_; }
+
+private:
+    enum class Normalization { None, NFC, NFD, NFKC, NFKD };
+    void finishSetup();
+    void encodeSegment(std::string_view text, std::vector<int32_t>& out) const;
+    const AddedToken* addedById(int32_t id) const;
+
+    BpeModel bpe_;
+    PreTokenizer pre_;
+    std::vector<AddedToken> added_; // longest content first, for matching
+    Normalization normalization_ = Normalization::None;
+    bool addPrefixSpace_ = false;
+    bool addBos_ = false;
+    bool chatML_ = false;
+    int32_t vocabSize_ = 0;
+    int32_t eosId_ = -1, bosId_ = -1, padId_ = -1;
+};
+
+} // namespace gpo::model
