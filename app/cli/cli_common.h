@@ -38,5 +38,7 @@ void addVerify(CLI::App& app, Context& ctx, int& rc);
 void addExport(CLI::App& app, Context& ctx, int& rc);
 void addFormats(CLI::App& app, Context& ctx, int& rc);
 void addBench(CLI::App& app, Context& ctx, int& rc);
+void addLogprobs(CLI::App& app, Context& ctx, int& rc);
+void addGenerate(CLI::App& app, Context& ctx, int& rc);
 
 } // namespace gpo::cli

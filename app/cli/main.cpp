@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
     gpo::cli::addExport(app, ctx, rc);
     gpo::cli::addFormats(app, ctx, rc);
     gpo::cli::addBench(app, ctx, rc);
+    gpo::cli::addLogprobs(app, ctx, rc);
+    gpo::cli::addGenerate(app, ctx, rc);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

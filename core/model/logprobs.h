@@ -1,0 +1,23 @@
+#pragma once
+// Log-probabilities of given tokens under a model, batched: log p(ids[i] | ids[<i]) for i >= 1.
+#include <ATen/ATen.h>
+#include <cstdint>
+#include <vector>
+
+namespace gpo::model {
+
+class Transformer;
+
+struct TokenLogprobs {
+    at::Tensor values; // [B, Tmax - 1] float32: entry i is log p(token i+1 | tokens 0..i)
+    at::Tensor mask;   // [B, Tmax - 1] bool: true where that token exists
+};
+
+/// Right-pads the sequences into one batch and scores every token after the first. Differentiable
+/// unless called under inference mode (training uses it for DPO/PPO ratios).
+TokenLogprobs tokenLogprobs(Transformer& model, const std::vector<std::vector<int32_t>>& sequences);
+
+/// The same, as plain numbers (n - 1 values per sequence), computed without autograd.
+std::vector<std::vector<float>> sequenceLogprobs(Transformer& model, const std::vector<std::vector<int32_t>>& sequences);
+
+} // namespace gpo::model

@@ -1,0 +1,19 @@
+#pragma once
+// Small bridges between our types and LibTorch's (only for the model library's own files).
+#include "model/safetensors.h"
+
+#include <ATen/ATen.h>
+#include <string>
+
+namespace gpo::model {
+
+at::ScalarType toScalarType(DType d);
+DType fromScalarType(at::ScalarType t); // throws std::invalid_argument for types safetensors lacks
+
+/// "auto" (CUDA when LibTorch has a device, else CPU), "cpu", "cuda", "cuda:N".
+at::Device parseDevice(const std::string& name);
+/// "auto" (float32 on CPU, the checkpoint's own type on CUDA), "float32", "bfloat16", "float16".
+at::ScalarType parseDtype(const std::string& name, const std::string& storedDtype, const at::Device& device);
+std::string scalarTypeName(at::ScalarType t); // "float32", "bfloat16", ...
+
+} // namespace gpo::model

@@ -1,0 +1,71 @@
+#pragma once
+// A decoder-only transformer: the part every family shares (masks, the layer loop, the LM head); each
+// family's own file (arch_gpt2.cpp, arch_llama.cpp) supplies embeddings, blocks and the final norm.
+#include "model/attention.h"
+#include "model/model_config.h"
+#include "model/weights.h"
+
+#include <ATen/ATen.h>
+#include <memory>
+#include <string>
+
+namespace gpo::model {
+
+class KvCache;
+
+/// One forward call's tokens.
+struct ForwardInput {
+    at::Tensor ids;       // [B, T] int64
+    at::Tensor positions; // [B, T] int64: position of each token in its own sequence
+    at::Tensor valid;     // [B, T] bool: false at padding
+};
+
+enum class LogitsFor { All, Last, None };
+
+/// What a block needs besides its input: built once per forward call.
+struct ForwardContext {
+    const ForwardInput& input;
+    AttentionMasks masks;
+    KvCache* cache;
+    at::Tensor cos, sin; // rotary tables [B, 1, T, D] (Llama family)
+};
+
+class Transformer {
+public:
+    virtual ~Transformer() = default;
+
+    /// Builds the family's model over `weights` (checked against `config`: names, shapes, floating types).
+    /// `source` names the checkpoint in errors.
+    static std::unique_ptr<Transformer> create(const ModelConfig& config, WeightMap weights, const std::string& source);
+
+    const ModelConfig& config() const { return config_; }
+    const WeightMap& weights() const { return weights_; }
+    /// Trainable tensors, each once (tied embeddings are one tensor).
+    std::vector<at::Tensor> parameters() const;
+    at::TensorOptions options() const { return weights_.begin()->second.options(); }
+
+    /// Runs `input` through the model, reading and extending `cache` when given. Returns logits
+    /// [B, T, V] (All), [B, V] for the last position (Last), or the final hidden states (None).
+    at::Tensor forward(const ForwardInput& input, KvCache* cache, LogitsFor which);
+
+protected:
+    Transformer(const ModelConfig& config, WeightMap weights, std::string source)
+        : config_(config), weights_(std::move(weights)), source_(std::move(source)) {}
+    /// Checks a tensor's presence and shape; throws InputError naming `source_`.
+    const at::Tensor& require(const std::string& name, std::vector<int64_t> shape) const;
+
+    virtual void prepare(ForwardContext& ctx) const = 0;
+    virtual at::Tensor embed(const ForwardInput& input) const = 0;
+    virtual at::Tensor block(size_t layer, const at::Tensor& x, ForwardContext& ctx) const = 0;
+    virtual at::Tensor finalNorm(const at::Tensor& x) const = 0;
+    virtual const at::Tensor& outputEmbedding() const = 0;
+
+    ModelConfig config_;
+    WeightMap weights_;
+    std::string source_;
+};
+
+std::unique_ptr<Transformer> makeGpt2(const ModelConfig& config, WeightMap weights, const std::string& source);
+std::unique_ptr<Transformer> makeLlama(const ModelConfig& config, WeightMap weights, const std::string& source);
+
+} // namespace gpo::model
