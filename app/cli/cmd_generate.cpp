@@ -24,11 +24,20 @@ void addGenerate(CLI::App& app, Context&, int& rc) {
     prompt->excludes(ids);
     cmd->add_flag("--chat", a->chat, "Wrap the prompt as a user turn in the tokenizer's chat template");
     cmd->add_option("--samples,-n", a->samples, "Continuations to sample (they share the prompt's cache)")
-        ->check(CLI::Range(1, 100000))->capture_default_str();
-    cmd->add_option("--temperature,-t", a->sampling.temperature, "0 for greedy")->check(CLI::Range(0.0, 100.0))->capture_default_str();
-    cmd->add_option("--top-k", a->sampling.topK, "Keep the k likeliest tokens (0: off)")->check(CLI::NonNegativeNumber)->capture_default_str();
-    cmd->add_option("--top-p", a->sampling.topP, "Nucleus sampling mass (1: off)")->check(CLI::Range(0.0, 1.0))->capture_default_str();
-    cmd->add_option("--max-tokens", a->sampling.maxNewTokens, "New tokens at most")->check(CLI::PositiveNumber)->capture_default_str();
+        ->check(CLI::Range(1, 100000))
+        ->capture_default_str();
+    cmd->add_option("--temperature,-t", a->sampling.temperature, "0 for greedy")
+        ->check(CLI::Range(0.0, 100.0))
+        ->capture_default_str();
+    cmd->add_option("--top-k", a->sampling.topK, "Keep the k likeliest tokens (0: off)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    cmd->add_option("--top-p", a->sampling.topP, "Nucleus sampling mass (1: off)")
+        ->check(CLI::Range(0.0, 1.0))
+        ->capture_default_str();
+    cmd->add_option("--max-tokens", a->sampling.maxNewTokens, "New tokens at most")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
     cmd->add_option("--stop", a->sampling.stopStrings, "Stop after this text (repeatable)");
     cmd->add_flag("--ignore-eos", a->ignoreEos, "Keep going past EOS tokens");
     cmd->add_option("--seed", a->seed, "Seed; sample k uses seed + k")->capture_default_str();
@@ -42,14 +51,17 @@ void addGenerate(CLI::App& app, Context&, int& rc) {
                 tokens = parseIdList(a->promptIds);
             } else {
                 const auto& tok = policy->requireTokenizer();
-                const std::string text = a->chat ? tok.applyChatTemplate({{"user", a->prompt}}, true) : a->prompt;
+                const std::string text =
+                    a->chat ? tok.applyChatTemplate({{"user", a->prompt}}, true) : a->prompt;
                 if (tok.addsBos()) tokens.push_back(tok.bosId());
                 const auto body = tok.encode(text);
                 tokens.insert(tokens.end(), body.begin(), body.end());
             }
             if (tokens.empty()) throw std::invalid_argument("the prompt is empty");
             for (int32_t t : tokens)
-                if (t >= policy->config().vocabSize) throw std::invalid_argument("prompt token " + std::to_string(t) + " is outside the vocabulary");
+                if (t >= policy->config().vocabSize)
+                    throw std::invalid_argument("prompt token " + std::to_string(t) +
+                                                " is outside the vocabulary");
             a->sampling.stopAtEos = !a->ignoreEos;
             std::vector<model::GenerationRow> rows;
             for (int64_t k = 0; k < a->samples; ++k)
@@ -58,10 +70,12 @@ void addGenerate(CLI::App& app, Context&, int& rc) {
             const auto out = model::generate(*policy, tokens, rows, a->sampling, &stats);
             const double seconds = stats.prefillSeconds + stats.decodeSeconds;
             std::cerr << "gpo: " << stats.newTokens << " new tokens in " << seconds << " s ("
-                      << (seconds > 0 ? static_cast<double>(stats.newTokens) / seconds : 0.0) << " tokens/s)\n";
+                      << (seconds > 0 ? static_cast<double>(stats.newTokens) / seconds : 0.0)
+                      << " tokens/s)\n";
             if (a->json) {
                 nlohmann::json samples = nlohmann::json::array();
-                for (const auto& g : out) samples.push_back({{"text", g.text}, {"tokens", g.tokens}, {"finish", g.finish}});
+                for (const auto& g : out)
+                    samples.push_back({{"text", g.text}, {"tokens", g.tokens}, {"finish", g.finish}});
                 printJson({{"ok", true},
                            {"prompt_tokens", tokens},
                            {"samples", samples},
@@ -75,7 +89,8 @@ void addGenerate(CLI::App& app, Context&, int& rc) {
                 if (policy->tokenizer()) {
                     std::printf("%s\n", out[k].text.c_str());
                 } else {
-                    for (int32_t t : out[k].tokens) std::printf("%d ", t);
+                    for (int32_t t : out[k].tokens)
+                        std::printf("%d ", t);
                     std::printf("\n");
                 }
             }

@@ -7,10 +7,12 @@
 namespace gpo::cli {
 
 void PolicyArgs::addTo(CLI::App* cmd, bool required) {
-    auto* opt = cmd->add_option("--policy", policy, "Checkpoint folder (config.json, *.safetensors, tokenizer.json)");
+    auto* opt =
+        cmd->add_option("--policy", policy, "Checkpoint folder (config.json, *.safetensors, tokenizer.json)");
     if (required) opt->required();
     cmd->add_option("--device", device, "auto, cpu, cuda or cuda:N")->capture_default_str();
-    cmd->add_option("--dtype", dtype, "auto (float32 on CPU, the checkpoint's own on CUDA), float32, bfloat16, float16")
+    cmd->add_option("--dtype", dtype,
+                    "auto (float32 on CPU, the checkpoint's own on CUDA), float32, bfloat16, float16")
         ->capture_default_str();
 }
 

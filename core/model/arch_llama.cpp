@@ -7,8 +7,10 @@ namespace {
 
 class Llama final : public Transformer {
 public:
-    Llama(const ModelConfig& c, WeightMap w, const std::string& source) : Transformer(c, std::move(w), source) {
-        const int64_t d = c.hidden, qd = c.heads * c.headDim, kvd = c.kvHeads * c.headDim, inner = c.intermediate;
+    Llama(const ModelConfig& c, WeightMap w, const std::string& source)
+        : Transformer(c, std::move(w), source) {
+        const int64_t d = c.hidden, qd = c.heads * c.headDim, kvd = c.kvHeads * c.headDim,
+                      inner = c.intermediate;
         embed_ = require("model.embed_tokens.weight", {c.vocabSize, d});
         auto optional = [&](bool present, const std::string& name, std::vector<int64_t> shape) {
             return present ? require(name, std::move(shape)) : at::Tensor();
@@ -16,19 +18,23 @@ public:
         for (int64_t l = 0; l < c.layers; ++l) {
             const std::string p = "model.layers." + std::to_string(l) + ".";
             const std::string a = p + "self_attn.", m = p + "mlp.";
-            layers_.push_back({require(p + "input_layernorm.weight", {d}),
-                               require(a + "q_proj.weight", {qd, d}), optional(c.qkvBias, a + "q_proj.bias", {qd}),
-                               require(a + "k_proj.weight", {kvd, d}), optional(c.qkvBias, a + "k_proj.bias", {kvd}),
-                               require(a + "v_proj.weight", {kvd, d}), optional(c.qkvBias, a + "v_proj.bias", {kvd}),
-                               require(a + "o_proj.weight", {d, qd}), optional(c.outputBias, a + "o_proj.bias", {d}),
-                               require(p + "post_attention_layernorm.weight", {d}),
-                               require(m + "gate_proj.weight", {inner, d}), optional(c.mlpBias, m + "gate_proj.bias", {inner}),
-                               require(m + "up_proj.weight", {inner, d}), optional(c.mlpBias, m + "up_proj.bias", {inner}),
-                               require(m + "down_proj.weight", {d, inner}), optional(c.mlpBias, m + "down_proj.bias", {d})});
+            layers_.push_back(
+                {require(p + "input_layernorm.weight", {d}), require(a + "q_proj.weight", {qd, d}),
+                 optional(c.qkvBias, a + "q_proj.bias", {qd}), require(a + "k_proj.weight", {kvd, d}),
+                 optional(c.qkvBias, a + "k_proj.bias", {kvd}), require(a + "v_proj.weight", {kvd, d}),
+                 optional(c.qkvBias, a + "v_proj.bias", {kvd}), require(a + "o_proj.weight", {d, qd}),
+                 optional(c.outputBias, a + "o_proj.bias", {d}),
+                 require(p + "post_attention_layernorm.weight", {d}),
+                 require(m + "gate_proj.weight", {inner, d}),
+                 optional(c.mlpBias, m + "gate_proj.bias", {inner}),
+                 require(m + "up_proj.weight", {inner, d}), optional(c.mlpBias, m + "up_proj.bias", {inner}),
+                 require(m + "down_proj.weight", {d, inner}),
+                 optional(c.mlpBias, m + "down_proj.bias", {d})});
         }
         norm_ = require("model.norm.weight", {d});
         head_ = c.tieEmbeddings ? embed_ : require("lm_head.weight", {c.vocabSize, d});
-        invFreq_ = at::pow(c.ropeTheta, at::arange(0, c.headDim, 2, at::kLong).to(at::kFloat) / static_cast<double>(c.headDim))
+        invFreq_ = at::pow(c.ropeTheta, at::arange(0, c.headDim, 2, at::kLong).to(at::kFloat) /
+                                            static_cast<double>(c.headDim))
                        .reciprocal()
                        .to(embed_.device());
     }
@@ -66,10 +72,12 @@ private:
         const at::Tensor q = at::linear(a, w.q, w.qb).view({b, t, config_.heads, hd}).transpose(1, 2);
         const at::Tensor k = at::linear(a, w.k, w.kb).view({b, t, config_.kvHeads, hd}).transpose(1, 2);
         const at::Tensor v = at::linear(a, w.v, w.vb).view({b, t, config_.kvHeads, hd}).transpose(1, 2);
-        const at::Tensor att = attend(rotate(q, ctx.cos, ctx.sin), rotate(k, ctx.cos, ctx.sin), v, ctx.cache, l, ctx.masks);
+        const at::Tensor att =
+            attend(rotate(q, ctx.cos, ctx.sin), rotate(k, ctx.cos, ctx.sin), v, ctx.cache, l, ctx.masks);
         const at::Tensor y = x + at::linear(att, w.o, w.ob);
         const at::Tensor m = rmsNorm(y, w.postNorm);
-        return y + at::linear(at::silu(at::linear(m, w.gate, w.gateB)) * at::linear(m, w.up, w.upB), w.down, w.downB);
+        return y + at::linear(at::silu(at::linear(m, w.gate, w.gateB)) * at::linear(m, w.up, w.upB), w.down,
+                              w.downB);
     }
 
     at::Tensor finalNorm(const at::Tensor& x) const override { return rmsNorm(x, norm_); }
@@ -81,7 +89,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Transformer> makeLlama(const ModelConfig& config, WeightMap weights, const std::string& source) {
+std::unique_ptr<Transformer> makeLlama(const ModelConfig& config, WeightMap weights,
+                                       const std::string& source) {
     return std::make_unique<Llama>(config, std::move(weights), source);
 }
 

@@ -1,5 +1,6 @@
 #include "model/attention.h"
 
+#include "model/attention_cpu.h"
 #include "model/kv_cache.h"
 
 #include <cmath>
@@ -18,17 +19,22 @@ AttentionMasks AttentionMasks::build(const at::Tensor& valid, KvCache* cache, at
     }
     m.keys = m.start + steps;
     const auto longOpts = at::TensorOptions().dtype(at::kLong).device(valid.device());
-    const at::Tensor cols = at::arange(m.keys, longOpts).unsqueeze(0);              // [1, S]
+    const at::Tensor cols = at::arange(m.keys, longOpts).unsqueeze(0);               // [1, S]
     const at::Tensor queryCols = at::arange(m.start, m.keys, longOpts).unsqueeze(1); // [T, 1]
     // A padding query may see only itself: it then stays finite, and no one looks at it.
-    const at::Tensor allowed = (keyValid.unsqueeze(1) & cols.le(queryCols).unsqueeze(0)) | cols.eq(queryCols).unsqueeze(0);
+    const at::Tensor allowed =
+        (keyValid.unsqueeze(1) & cols.le(queryCols).unsqueeze(0)) | cols.eq(queryCols).unsqueeze(0);
     const float ninf = -std::numeric_limits<float>::infinity();
     const auto opts = at::TensorOptions().dtype(dtype).device(valid.device());
-    m.ownBias = at::zeros({batch, steps, m.keys}, opts).masked_fill(allowed.logical_not(), ninf).view({batch, 1, 1, steps, m.keys});
+    m.ownBias = at::zeros({batch, steps, m.keys}, opts)
+                    .masked_fill(allowed.logical_not(), ninf)
+                    .view({batch, 1, 1, steps, m.keys});
     if (cache && cache->prefix()) {
         const int64_t p = cache->prefix()->length();
-        const at::Tensor seen = at::arange(p, longOpts).unsqueeze(0).lt(cache->prefixVisible().unsqueeze(1)); // [B, P]
-        m.prefixBias = at::zeros({batch, p}, opts).masked_fill(seen.logical_not(), ninf).view({batch, 1, 1, 1, p});
+        const at::Tensor seen =
+            at::arange(p, longOpts).unsqueeze(0).lt(cache->prefixVisible().unsqueeze(1)); // [B, P]
+        m.prefixBias =
+            at::zeros({batch, p}, opts).masked_fill(seen.logical_not(), ninf).view({batch, 1, 1, 1, p});
     }
     return m;
 }
@@ -42,12 +48,31 @@ at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
     if (cache) {
         cache->keys(layer).narrow(2, masks.start, steps).copy_(k);
         cache->values(layer).narrow(2, masks.start, steps).copy_(v);
+        if (decodeAttentionApplies(q)) {
+            DecodeAttentionInputs in{q.contiguous(),
+                                     cache->keys(layer),
+                                     cache->values(layer),
+                                     masks.keys,
+                                     masks.ownBias.view({batch, steps, masks.keys}),
+                                     {},
+                                     {},
+                                     0,
+                                     {}};
+            if (const KvCache* prefix = cache->prefix()) {
+                in.prefixKeys = prefix->keys(layer);
+                in.prefixValues = prefix->values(layer);
+                in.prefixColumns = prefix->length();
+                in.prefixBias = masks.prefixBias.view({batch, in.prefixColumns});
+            }
+            return decodeAttention(in);
+        }
         keys = cache->keys(layer).narrow(2, 0, masks.keys);
         values = cache->values(layer).narrow(2, 0, masks.keys);
     }
     // Query heads of one group share a key head: fold the group into the query rows (no copy of K/V).
     const at::Tensor qg = q.reshape({batch, kvHeads, group * steps, dim});
-    at::Tensor scores = at::matmul(qg, keys.transpose(-1, -2)).mul_(scale).view({batch, kvHeads, group, steps, masks.keys});
+    at::Tensor scores =
+        at::matmul(qg, keys.transpose(-1, -2)).mul_(scale).view({batch, kvHeads, group, steps, masks.keys});
     scores.add_(masks.ownBias);
 
     const KvCache* prefix = cache ? cache->prefix() : nullptr;
@@ -62,11 +87,16 @@ at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
     const at::Tensor pv = prefix->values(layer).narrow(2, 0, p)[0];
     const at::Tensor qp = qg.permute({1, 0, 2, 3}).reshape({kvHeads, batch * group * steps, dim});
     at::Tensor prefixScores = at::matmul(qp, pk.transpose(-1, -2)).mul_(scale);
-    prefixScores = prefixScores.view({kvHeads, batch, group, steps, p}).permute({1, 0, 2, 3, 4}) + masks.prefixBias;
-    const at::Tensor probs = at::softmax(at::cat({prefixScores, scores}, -1), -1, at::kFloat).to(q.scalar_type());
-    const at::Tensor prefixProbs = probs.narrow(-1, 0, p).permute({1, 0, 2, 3, 4}).reshape({kvHeads, batch * group * steps, p});
-    const at::Tensor fromPrefix = at::matmul(prefixProbs, pv).view({kvHeads, batch, group * steps, dim}).permute({1, 0, 2, 3});
-    at::Tensor out = at::matmul(probs.narrow(-1, p, masks.keys).reshape({batch, kvHeads, group * steps, masks.keys}), values);
+    prefixScores =
+        prefixScores.view({kvHeads, batch, group, steps, p}).permute({1, 0, 2, 3, 4}) + masks.prefixBias;
+    const at::Tensor probs =
+        at::softmax(at::cat({prefixScores, scores}, -1), -1, at::kFloat).to(q.scalar_type());
+    const at::Tensor prefixProbs =
+        probs.narrow(-1, 0, p).permute({1, 0, 2, 3, 4}).reshape({kvHeads, batch * group * steps, p});
+    const at::Tensor fromPrefix =
+        at::matmul(prefixProbs, pv).view({kvHeads, batch, group * steps, dim}).permute({1, 0, 2, 3});
+    at::Tensor out = at::matmul(
+        probs.narrow(-1, p, masks.keys).reshape({batch, kvHeads, group * steps, masks.keys}), values);
     out.add_(fromPrefix);
     return out.view({batch, heads, steps, dim}).transpose(1, 2).reshape({batch, steps, heads * dim});
 }

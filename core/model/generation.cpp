@@ -90,7 +90,8 @@ std::vector<Generated> generate(Policy& policy, const std::vector<int32_t>& shar
     for (size_t r = 0; r < rows.size(); ++r) {
         const GenerationRow& row = rows[r];
         if (row.sharedLength < 0 || row.sharedLength > static_cast<int64_t>(shared.size()))
-            throw std::invalid_argument("row " + std::to_string(r) + " asks for more of the shared sequence than exists");
+            throw std::invalid_argument("row " + std::to_string(r) +
+                                        " asks for more of the shared sequence than exists");
         if (row.sharedLength > 0) own[r].push_back(shared[static_cast<size_t>(row.sharedLength - 1)]);
         own[r].insert(own[r].end(), row.prompt.begin(), row.prompt.end());
         if (own[r].empty()) throw std::invalid_argument("row " + std::to_string(r) + " has no prompt token");
@@ -99,7 +100,8 @@ std::vector<Generated> generate(Policy& policy, const std::vector<int32_t>& shar
     }
     if (model.config().family == Family::Gpt2)
         for (size_t r = 0; r < rows.size(); ++r)
-            if (visible[r] + static_cast<int64_t>(own[r].size()) + params.maxNewTokens > model.config().maxPositions)
+            if (visible[r] + static_cast<int64_t>(own[r].size()) + params.maxNewTokens >
+                model.config().maxPositions)
                 throw std::invalid_argument("prompt plus max new tokens exceeds the model's " +
                                             std::to_string(model.config().maxPositions) + " positions");
 
@@ -107,8 +109,10 @@ std::vector<Generated> generate(Policy& policy, const std::vector<int32_t>& shar
     std::shared_ptr<KvCache> prefix;
     if (sharedNeeded > 0) {
         prefix = std::make_shared<KvCache>(model.config(), 1, sharedNeeded, options);
-        std::vector<int64_t> ids(shared.begin(), shared.begin() + sharedNeeded), pos(static_cast<size_t>(sharedNeeded));
-        for (int64_t i = 0; i < sharedNeeded; ++i) pos[static_cast<size_t>(i)] = i;
+        std::vector<int64_t> ids(shared.begin(), shared.begin() + sharedNeeded),
+            pos(static_cast<size_t>(sharedNeeded));
+        for (int64_t i = 0; i < sharedNeeded; ++i)
+            pos[static_cast<size_t>(i)] = i;
         ForwardInput in{longTensor(ids, 1, sharedNeeded, device), longTensor(pos, 1, sharedNeeded, device),
                         at::ones({1, sharedNeeded}, at::TensorOptions().dtype(at::kBool).device(device))};
         model.forward(in, prefix.get(), LogitsFor::None);
@@ -117,7 +121,8 @@ std::vector<Generated> generate(Policy& policy, const std::vector<int32_t>& shar
 
     // Row prompts, left-padded to one width.
     int64_t width = 0;
-    for (const auto& o : own) width = std::max<int64_t>(width, static_cast<int64_t>(o.size()));
+    for (const auto& o : own)
+        width = std::max<int64_t>(width, static_cast<int64_t>(o.size()));
     std::vector<int64_t> ids(static_cast<size_t>(batch * width), 0), pos(ids.size(), 0);
     std::vector<uint8_t> validBytes(ids.size(), 0);
     std::vector<int64_t> nextPos(rows.size());
@@ -134,9 +139,11 @@ std::vector<Generated> generate(Policy& policy, const std::vector<int32_t>& shar
     KvCache cache(model.config(), batch, width + params.maxNewTokens, options);
     if (prefix) cache.attachPrefix(prefix, at::tensor(visible, at::kLong));
     st.cacheBytes = cache.bytes() + (prefix ? prefix->bytes() : 0);
-    const at::Tensor valid = at::from_blob(validBytes.data(), {batch, width}, at::kByte).to(device, at::kBool);
-    at::Tensor logits = model.forward({longTensor(ids, batch, width, device), longTensor(pos, batch, width, device), valid},
-                                      &cache, LogitsFor::Last);
+    const at::Tensor valid =
+        at::from_blob(validBytes.data(), {batch, width}, at::kByte).to(device, at::kBool);
+    at::Tensor logits =
+        model.forward({longTensor(ids, batch, width, device), longTensor(pos, batch, width, device), valid},
+                      &cache, LogitsFor::Last);
     st.promptTokens = batch * width;
     st.prefillSeconds = since(t0);
 
@@ -144,12 +151,14 @@ std::vector<Generated> generate(Policy& policy, const std::vector<int32_t>& shar
     t0 = Clock::now();
     std::vector<RowState> state(rows.size());
     std::vector<int64_t> live(rows.size());
-    for (size_t r = 0; r < rows.size(); ++r) live[r] = static_cast<int64_t>(r);
+    for (size_t r = 0; r < rows.size(); ++r)
+        live[r] = static_cast<int64_t>(r);
     const at::Tensor ones = at::ones({batch, 1}, at::TensorOptions().dtype(at::kBool).device(device));
     for (int64_t step = 0; step < params.maxNewTokens; ++step) {
         const auto slots = static_cast<int64_t>(live.size());
         std::vector<double> u(static_cast<size_t>(slots));
-        for (size_t s = 0; s < live.size(); ++s) u[s] = uniformFor(rows[static_cast<size_t>(live[s])].seed, static_cast<uint64_t>(step));
+        for (size_t s = 0; s < live.size(); ++s)
+            u[s] = uniformFor(rows[static_cast<size_t>(live[s])].seed, static_cast<uint64_t>(step));
         const at::Tensor picked = sampleTokens(logits, params, at::tensor(u, at::kDouble)).to(at::kCPU);
         std::vector<int64_t> feed(picked.data_ptr<int64_t>(), picked.data_ptr<int64_t>() + slots);
         std::vector<int64_t> running; // slots whose row goes on
@@ -169,7 +178,8 @@ std::vector<Generated> generate(Policy& policy, const std::vector<int32_t>& shar
             cache.selectRows(at::tensor(running, at::kLong).to(device));
             auto keepOnly = [&](std::vector<int64_t>& v) {
                 std::vector<int64_t> kept;
-                for (int64_t s : running) kept.push_back(v[static_cast<size_t>(s)]);
+                for (int64_t s : running)
+                    kept.push_back(v[static_cast<size_t>(s)]);
                 v.swap(kept);
             };
             keepOnly(live);
@@ -178,8 +188,10 @@ std::vector<Generated> generate(Policy& policy, const std::vector<int32_t>& shar
         }
         const auto n = static_cast<int64_t>(live.size());
         const at::Tensor positions = longTensor(nextPos, n, 1, device);
-        for (auto& p : nextPos) ++p;
-        logits = model.forward({longTensor(feed, n, 1, device), positions, ones.narrow(0, 0, n)}, &cache, LogitsFor::Last);
+        for (auto& p : nextPos)
+            ++p;
+        logits = model.forward({longTensor(feed, n, 1, device), positions, ones.narrow(0, 0, n)}, &cache,
+                               LogitsFor::Last);
     }
     st.decodeSeconds = since(t0);
 

@@ -29,7 +29,7 @@ struct GenerationStats {
     int64_t promptTokens = 0; // row prompt tokens encoded (with padding)
     int64_t newTokens = 0;    // tokens generated over all rows
     int64_t decodeSteps = 0;
-    int64_t cacheBytes = 0;   // peak KV-cache bytes: shared prefix + rows
+    int64_t cacheBytes = 0; // peak KV-cache bytes: shared prefix + rows
     double prefillSeconds = 0, decodeSeconds = 0;
 };
 

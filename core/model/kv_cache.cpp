@@ -32,8 +32,10 @@ void KvCache::advance(int64_t steps) {
 
 void KvCache::selectRows(const at::Tensor& rows) {
     const at::Tensor idx = rows.to(valid_.device(), at::kLong);
-    for (auto& k : keys_) k = k.index_select(0, idx);
-    for (auto& v : values_) v = v.index_select(0, idx);
+    for (auto& k : keys_)
+        k = k.index_select(0, idx);
+    for (auto& v : values_)
+        v = v.index_select(0, idx);
     valid_ = valid_.index_select(0, idx);
     if (prefix_) prefixVisible_ = prefixVisible_.index_select(0, idx);
     batch_ = idx.numel();
@@ -41,8 +43,10 @@ void KvCache::selectRows(const at::Tensor& rows) {
 
 int64_t KvCache::bytes() const {
     int64_t n = 0;
-    for (const auto& k : keys_) n += k.numel() * static_cast<int64_t>(k.element_size());
-    for (const auto& v : values_) n += v.numel() * static_cast<int64_t>(v.element_size());
+    for (const auto& k : keys_)
+        n += k.numel() * static_cast<int64_t>(k.element_size());
+    for (const auto& v : values_)
+        n += v.numel() * static_cast<int64_t>(v.element_size());
     return n;
 }
 

@@ -11,8 +11,10 @@ namespace gpo::model {
 TokenLogprobs tokenLogprobs(Transformer& model, const std::vector<std::vector<int32_t>>& sequences) {
     const auto batch = static_cast<int64_t>(sequences.size());
     int64_t width = 0;
-    for (const auto& s : sequences) width = std::max<int64_t>(width, static_cast<int64_t>(s.size()));
-    if (batch == 0 || width < 2) throw std::invalid_argument("log-probabilities need sequences of at least two tokens");
+    for (const auto& s : sequences)
+        width = std::max<int64_t>(width, static_cast<int64_t>(s.size()));
+    if (batch == 0 || width < 2)
+        throw std::invalid_argument("log-probabilities need sequences of at least two tokens");
     std::vector<int64_t> ids(static_cast<size_t>(batch * width), 0), pos(ids.size());
     std::vector<uint8_t> valid(ids.size(), 0);
     for (size_t b = 0; b < sequences.size(); ++b)
@@ -21,7 +23,8 @@ TokenLogprobs tokenLogprobs(Transformer& model, const std::vector<std::vector<in
             pos[at] = static_cast<int64_t>(i);
             if (i < sequences[b].size()) {
                 if (sequences[b][i] < 0 || sequences[b][i] >= model.config().vocabSize)
-                    throw std::invalid_argument("token id " + std::to_string(sequences[b][i]) + " is outside the vocabulary (" +
+                    throw std::invalid_argument("token id " + std::to_string(sequences[b][i]) +
+                                                " is outside the vocabulary (" +
                                                 std::to_string(model.config().vocabSize) + ")");
                 ids[at] = sequences[b][i];
                 valid[at] = 1;
@@ -29,14 +32,19 @@ TokenLogprobs tokenLogprobs(Transformer& model, const std::vector<std::vector<in
         }
     const at::Device device = model.options().device();
     const at::Tensor idT = at::tensor(ids, at::kLong).view({batch, width}).to(device);
-    const at::Tensor validT = at::tensor(std::vector<int64_t>(valid.begin(), valid.end()), at::kLong).view({batch, width}).to(device).to(at::kBool);
-    const at::Tensor logits = model.forward({idT, at::tensor(pos, at::kLong).view({batch, width}).to(device), validT}, nullptr, LogitsFor::All);
+    const at::Tensor validT = at::tensor(std::vector<int64_t>(valid.begin(), valid.end()), at::kLong)
+                                  .view({batch, width})
+                                  .to(device)
+                                  .to(at::kBool);
+    const at::Tensor logits = model.forward(
+        {idT, at::tensor(pos, at::kLong).view({batch, width}).to(device), validT}, nullptr, LogitsFor::All);
     const at::Tensor logp = at::log_softmax(logits.narrow(1, 0, width - 1).to(at::kFloat), -1);
     const at::Tensor next = idT.narrow(1, 1, width - 1);
     return {logp.gather(-1, next.unsqueeze(-1)).squeeze(-1), validT.narrow(1, 1, width - 1)};
 }
 
-std::vector<std::vector<float>> sequenceLogprobs(Transformer& model, const std::vector<std::vector<int32_t>>& sequences) {
+std::vector<std::vector<float>> sequenceLogprobs(Transformer& model,
+                                                 const std::vector<std::vector<int32_t>>& sequences) {
     c10::InferenceMode inference;
     const TokenLogprobs lp = tokenLogprobs(model, sequences);
     const at::Tensor values = lp.values.to(at::kCPU).contiguous();

@@ -18,6 +18,7 @@ struct TokenLogprobs {
 TokenLogprobs tokenLogprobs(Transformer& model, const std::vector<std::vector<int32_t>>& sequences);
 
 /// The same, as plain numbers (n - 1 values per sequence), computed without autograd.
-std::vector<std::vector<float>> sequenceLogprobs(Transformer& model, const std::vector<std::vector<int32_t>>& sequences);
+std::vector<std::vector<float>> sequenceLogprobs(Transformer& model,
+                                                 const std::vector<std::vector<int32_t>>& sequences);
 
 } // namespace gpo::model

@@ -55,7 +55,9 @@ ModelConfig ModelConfig::fromJson(const json& j, const std::string& path) {
         c.activation = j.value("activation_function", "gelu_new");
         c.qkvBias = c.outputBias = c.mlpBias = true;
         if (j.value("scale_attn_by_inverse_layer_idx", false) || j.value("reorder_and_upcast_attn", false))
-            throw InputError(path, 0, "GPT-2 variants with scale_attn_by_inverse_layer_idx/reorder_and_upcast_attn are not supported");
+            throw InputError(path, 0,
+                             "GPT-2 variants with scale_attn_by_inverse_layer_idx/reorder_and_upcast_attn "
+                             "are not supported");
     } else if (c.modelType == "llama" || c.modelType == "qwen2" || c.modelType == "mistral") {
         c.family = Family::Llama;
         c.vocabSize = positiveInt(j, "vocab_size", path);
@@ -67,9 +69,10 @@ ModelConfig ModelConfig::fromJson(const json& j, const std::string& path) {
         c.maxPositions = optionalInt(j, "max_position_embeddings", 4096);
         c.normEps = j.value("rms_norm_eps", 1e-6);
         c.activation = j.value("hidden_act", "silu");
-        const json rope = j.contains("rope_parameters") && j["rope_parameters"].is_object() ? j["rope_parameters"]
-                          : j.contains("rope_scaling") && j["rope_scaling"].is_object()     ? j["rope_scaling"]
-                                                                                            : json::object();
+        const json rope = j.contains("rope_parameters") && j["rope_parameters"].is_object()
+                              ? j["rope_parameters"]
+                          : j.contains("rope_scaling") && j["rope_scaling"].is_object() ? j["rope_scaling"]
+                                                                                        : json::object();
         c.ropeTheta = rope.value("rope_theta", j.value("rope_theta", 10000.0));
         const std::string ropeType = rope.value("rope_type", rope.value("type", "default"));
         if (ropeType != "default")
@@ -86,10 +89,11 @@ ModelConfig ModelConfig::fromJson(const json& j, const std::string& path) {
         throw InputError(path, 0, "model_type \"" + c.modelType + "\" is not supported (gpt2, llama, qwen2)");
     }
     c.headDim = j.contains("head_dim") && j["head_dim"].is_number_integer() ? j["head_dim"].get<int64_t>()
-                                                                          : c.hidden / c.heads;
+                                                                            : c.hidden / c.heads;
     if (c.headDim <= 0 || (!j.contains("head_dim") && c.hidden % c.heads != 0))
-        throw InputError(path, 0, "hidden size " + std::to_string(c.hidden) + " is not divisible by " +
-                                      std::to_string(c.heads) + " heads");
+        throw InputError(path, 0,
+                         "hidden size " + std::to_string(c.hidden) + " is not divisible by " +
+                             std::to_string(c.heads) + " heads");
     if (c.kvHeads <= 0 || c.heads % c.kvHeads != 0)
         throw InputError(path, 0, "num_key_value_heads must divide num_attention_heads");
     if (c.family == Family::Llama && c.headDim % 2 != 0)

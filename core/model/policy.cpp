@@ -15,8 +15,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* const kTokenizerFiles[] = {"tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
-                                       "vocab.json", "merges.txt", "encoder.json", "vocab.bpe"};
+const char* const kTokenizerFiles[] = {"tokenizer.json",
+                                       "tokenizer_config.json",
+                                       "special_tokens_map.json",
+                                       "vocab.json",
+                                       "merges.txt",
+                                       "encoder.json",
+                                       "vocab.bpe"};
 
 void addIds(std::vector<int32_t>& ids, const nlohmann::json& j) {
     if (j.is_number_integer()) ids.push_back(j.get<int32_t>());
@@ -26,7 +31,8 @@ void addIds(std::vector<int32_t>& ids, const nlohmann::json& j) {
 }
 
 bool hasTokenizer(const fs::path& d) {
-    return fs::exists(d / "tokenizer.json") || (fs::exists(d / "vocab.json") && fs::exists(d / "merges.txt")) ||
+    return fs::exists(d / "tokenizer.json") ||
+           (fs::exists(d / "vocab.json") && fs::exists(d / "merges.txt")) ||
            (fs::exists(d / "encoder.json") && fs::exists(d / "vocab.bpe"));
 }
 
@@ -34,7 +40,9 @@ bool hasTokenizer(const fs::path& d) {
 
 std::unique_ptr<Policy> Policy::load(const std::string& dir, const PolicyOptions& options) {
     const fs::path d(dir);
-    if (!fs::is_directory(d)) throw InputError(dir, 0, "not a checkpoint folder (config.json + *.safetensors)");
+    if (!fs::is_directory(d))
+        throw InputError(dir, 0, "not a checkpoint folder (config.json + *.safetensors)");
+    useAllCores();
     auto policy = std::unique_ptr<Policy>(new Policy());
     policy->dir_ = dir;
     const ModelConfig config = ModelConfig::fromFile((d / "config.json").string());
@@ -48,8 +56,9 @@ std::unique_ptr<Policy> Policy::load(const std::string& dir, const PolicyOptions
     if (hasTokenizer(d)) {
         policy->tokenizer_ = Tokenizer::fromDirectory(dir);
         if (policy->tokenizer_->vocabSize() > config.vocabSize)
-            throw InputError(dir, 0, "the tokenizer has " + std::to_string(policy->tokenizer_->vocabSize()) +
-                                         " tokens but the model's vocab_size is " + std::to_string(config.vocabSize));
+            throw InputError(dir, 0,
+                             "the tokenizer has " + std::to_string(policy->tokenizer_->vocabSize()) +
+                                 " tokens but the model's vocab_size is " + std::to_string(config.vocabSize));
     }
     std::vector<int32_t>& eos = policy->eosIds_;
     if (fs::exists(d / "generation_config.json")) {
@@ -60,6 +69,17 @@ std::unique_ptr<Policy> Policy::load(const std::string& dir, const PolicyOptions
     if (policy->tokenizer_ && policy->tokenizer_->eosId() >= 0) eos.push_back(policy->tokenizer_->eosId());
     std::sort(eos.begin(), eos.end());
     eos.erase(std::unique(eos.begin(), eos.end()), eos.end());
+    return policy;
+}
+
+std::unique_ptr<Policy> Policy::fromWeights(const ModelConfig& config, WeightMap weights) {
+    useAllCores();
+    auto policy = std::unique_ptr<Policy>(new Policy());
+    policy->dir_ = "(in memory)";
+    policy->device_ = weights.begin()->second.device();
+    policy->dtype_ = weights.begin()->second.scalar_type();
+    policy->model_ = Transformer::create(config, std::move(weights), policy->dir_);
+    policy->eosIds_ = config.eosIds;
     return policy;
 }
 
@@ -81,9 +101,11 @@ void Policy::save(const std::string& dir) const {
     saveWeights(dir, model_->weights(), parseDtype(stored, stored, at::Device(at::kCPU)));
     if (fs::equivalent(src, out)) return;
     for (const char* name : kTokenizerFiles)
-        if (fs::exists(src / name)) fs::copy_file(src / name, out / name, fs::copy_options::overwrite_existing);
+        if (fs::exists(src / name))
+            fs::copy_file(src / name, out / name, fs::copy_options::overwrite_existing);
     if (fs::exists(src / "generation_config.json"))
-        fs::copy_file(src / "generation_config.json", out / "generation_config.json", fs::copy_options::overwrite_existing);
+        fs::copy_file(src / "generation_config.json", out / "generation_config.json",
+                      fs::copy_options::overwrite_existing);
 }
 
 } // namespace gpo::model

@@ -15,7 +15,8 @@ namespace gpo::model {
 
 struct PolicyOptions {
     std::string device = "auto"; // auto, cpu, cuda, cuda:N
-    std::string dtype = "auto";  // auto (float32 on CPU, the checkpoint's type on CUDA), float32, bfloat16, float16
+    std::string dtype =
+        "auto"; // auto (float32 on CPU, the checkpoint's type on CUDA), float32, bfloat16, float16
 };
 
 class Policy {
@@ -23,6 +24,8 @@ public:
     /// Reads config.json, the safetensors weights and (when present) the tokenizer and
     /// generation_config.json of `dir`. Throws InputError naming the file at fault.
     static std::unique_ptr<Policy> load(const std::string& dir, const PolicyOptions& options = {});
+    /// A policy over weights made in memory (a fresh model to train, a benchmark); no tokenizer.
+    static std::unique_ptr<Policy> fromWeights(const ModelConfig& config, WeightMap weights);
 
     const std::string& dir() const { return dir_; }
     Transformer& model() { return *model_; }

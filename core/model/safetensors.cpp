@@ -22,9 +22,9 @@ struct DTypeEntry {
     const char* name;
     size_t size;
 };
-constexpr DTypeEntry kDTypes[] = {{DType::F32, "F32", 4}, {DType::F16, "F16", 2},  {DType::BF16, "BF16", 2},
-                                  {DType::F64, "F64", 8}, {DType::I64, "I64", 8},  {DType::I32, "I32", 4},
-                                  {DType::I16, "I16", 2}, {DType::I8, "I8", 1},    {DType::U8, "U8", 1},
+constexpr DTypeEntry kDTypes[] = {{DType::F32, "F32", 4},  {DType::F16, "F16", 2}, {DType::BF16, "BF16", 2},
+                                  {DType::F64, "F64", 8},  {DType::I64, "I64", 8}, {DType::I32, "I32", 4},
+                                  {DType::I16, "I16", 2},  {DType::I8, "I8", 1},   {DType::U8, "U8", 1},
                                   {DType::Bool, "BOOL", 1}};
 
 const DTypeEntry* entryByName(const std::string& name) {
@@ -37,7 +37,8 @@ const DTypeEntry* entryByName(const std::string& name) {
 
 static uint64_t tensorBytes(const TensorToWrite& t) {
     uint64_t bytes = dtypeSize(t.dtype);
-    for (int64_t s : t.shape) bytes *= static_cast<uint64_t>(s);
+    for (int64_t s : t.shape)
+        bytes *= static_cast<uint64_t>(s);
     return bytes;
 }
 
@@ -55,7 +56,8 @@ size_t dtypeSize(DType d) {
 
 int64_t TensorInfo::numel() const {
     int64_t n = 1;
-    for (int64_t s : shape) n *= s;
+    for (int64_t s : shape)
+        n *= s;
     return n;
 }
 
@@ -70,7 +72,9 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path) {
     mapSize_ = static_cast<size_t>(st.st_size);
     if (mapSize_ < 8) {
         ::close(fd);
-        throw InputError(path, 0, "truncated: " + std::to_string(mapSize_) + " bytes, shorter than the 8-byte header length", 0);
+        throw InputError(
+            path, 0,
+            "truncated: " + std::to_string(mapSize_) + " bytes, shorter than the 8-byte header length", 0);
     }
     map_ = ::mmap(nullptr, mapSize_, PROT_READ, MAP_PRIVATE, fd, 0);
     ::close(fd);
@@ -81,13 +85,16 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path) {
     try {
         const auto* bytes = static_cast<const uint8_t*>(map_);
         uint64_t headerLen = 0;
-        for (int i = 7; i >= 0; --i) headerLen = (headerLen << 8) | bytes[i];
+        for (int i = 7; i >= 0; --i)
+            headerLen = (headerLen << 8) | bytes[i];
         if (headerLen > kMaxHeaderBytes)
-            throw InputError(path, 0, "header length " + std::to_string(headerLen) + " is implausible (over 100 MiB)", 0);
+            throw InputError(
+                path, 0, "header length " + std::to_string(headerLen) + " is implausible (over 100 MiB)", 0);
         if (8 + headerLen > mapSize_)
             throw InputError(path, 0,
-                             "header length " + std::to_string(headerLen) + " runs past the end of the file (" +
-                                 std::to_string(mapSize_) + " bytes): truncated?",
+                             "header length " + std::to_string(headerLen) +
+                                 " runs past the end of the file (" + std::to_string(mapSize_) +
+                                 " bytes): truncated?",
                              0);
         nlohmann::json header;
         try {
@@ -109,10 +116,13 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path) {
                         if (m.value().is_string()) metadata_[m.key()] = m.value().get<std::string>();
                 continue;
             }
-            auto bad = [&](const std::string& why) { return InputError(path, 0, "tensor '" + name + "': " + why, 8); };
+            auto bad = [&](const std::string& why) {
+                return InputError(path, 0, "tensor '" + name + "': " + why, 8);
+            };
             if (!v.is_object() || !v.contains("dtype") || !v.contains("shape") || !v.contains("data_offsets"))
                 throw bad("needs dtype, shape and data_offsets");
-            const DTypeEntry* dt = v["dtype"].is_string() ? entryByName(v["dtype"].get<std::string>()) : nullptr;
+            const DTypeEntry* dt =
+                v["dtype"].is_string() ? entryByName(v["dtype"].get<std::string>()) : nullptr;
             if (!dt) throw bad("unsupported dtype " + v["dtype"].dump());
             TensorInfo info;
             info.name = name;
@@ -123,7 +133,8 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path) {
                 info.shape.push_back(s.get<int64_t>());
             }
             const auto& off = v["data_offsets"];
-            if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() || !off[1].is_number_unsigned())
+            if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() ||
+                !off[1].is_number_unsigned())
                 throw bad("data_offsets must be [begin, end]");
             info.begin = off[0].get<uint64_t>();
             info.end = off[1].get<uint64_t>();
@@ -131,18 +142,22 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : path_(path) {
                 throw bad("data_offsets [" + std::to_string(info.begin) + ", " + std::to_string(info.end) +
                           "] lie outside the " + std::to_string(dataSize) + "-byte data section");
             if (info.end - info.begin != static_cast<uint64_t>(info.numel()) * dt->size)
-                throw bad("holds " + std::to_string(info.end - info.begin) + " bytes but shape and dtype need " +
+                throw bad("holds " + std::to_string(info.end - info.begin) +
+                          " bytes but shape and dtype need " +
                           std::to_string(static_cast<uint64_t>(info.numel()) * dt->size));
             byName_[name] = tensors_.size();
             tensors_.push_back(std::move(info));
         }
         // Tensors may not overlap.
         std::vector<const TensorInfo*> sorted;
-        for (const auto& t : tensors_) sorted.push_back(&t);
+        for (const auto& t : tensors_)
+            sorted.push_back(&t);
         std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->begin < b->begin; });
         for (size_t i = 1; i < sorted.size(); ++i)
             if (sorted[i]->begin < sorted[i - 1]->end && sorted[i]->begin != sorted[i]->end)
-                throw InputError(path, 0, "tensors '" + sorted[i - 1]->name + "' and '" + sorted[i]->name + "' overlap", 8);
+                throw InputError(
+                    path, 0, "tensors '" + sorted[i - 1]->name + "' and '" + sorted[i]->name + "' overlap",
+                    8);
     } catch (...) {
         ::munmap(map_, mapSize_);
         map_ = nullptr;
@@ -166,17 +181,20 @@ void writeSafetensors(const std::string& path, const std::vector<TensorToWrite>&
     uint64_t offset = 0;
     for (const auto& t : tensors) {
         const uint64_t bytes = tensorBytes(t);
-        header[t.name] = {{"dtype", dtypeName(t.dtype)}, {"shape", t.shape}, {"data_offsets", {offset, offset + bytes}}};
+        header[t.name] = {
+            {"dtype", dtypeName(t.dtype)}, {"shape", t.shape}, {"data_offsets", {offset, offset + bytes}}};
         offset += bytes;
     }
     std::string text = header.dump();
-    text.append((8 - text.size() % 8) % 8, ' '); // keeps the data 8-byte aligned, as the reference writer does
+    text.append((8 - text.size() % 8) % 8,
+                ' '); // keeps the data 8-byte aligned, as the reference writer does
     const std::string tmp = path + ".partial";
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         if (!out) throw InputError(path, 0, "cannot write: " + std::string(std::strerror(errno)));
         uint8_t len[8];
-        for (int i = 0; i < 8; ++i) len[i] = static_cast<uint8_t>(static_cast<uint64_t>(text.size()) >> (8 * i));
+        for (int i = 0; i < 8; ++i)
+            len[i] = static_cast<uint8_t>(static_cast<uint64_t>(text.size()) >> (8 * i));
         out.write(reinterpret_cast<const char*>(len), 8);
         out.write(text.data(), static_cast<std::streamsize>(text.size()));
         // Data in the order the offsets were assigned (the header's key order does not matter).

@@ -12,7 +12,7 @@ namespace gpo::model {
 
 enum class DType { F32, F16, BF16, F64, I64, I32, I16, I8, U8, Bool };
 
-const char* dtypeName(DType d);  // "F32", "BF16", ... as the format spells them
+const char* dtypeName(DType d); // "F32", "BF16", ... as the format spells them
 size_t dtypeSize(DType d);
 
 struct TensorInfo {

@@ -21,7 +21,8 @@ at::Tensor sampleTokens(const at::Tensor& logits, const SamplingParams& params, 
     at::Tensor order; // when set, `scores` are sorted and order maps back to token ids
     if (params.topP < 1.0) {
         auto [sorted, idx] = scores.sort(-1, /*descending=*/true);
-        if (params.topK > 0 && params.topK < vocab) sorted.narrow(-1, params.topK, vocab - params.topK).fill_(ninf);
+        if (params.topK > 0 && params.topK < vocab)
+            sorted.narrow(-1, params.topK, vocab - params.topK).fill_(ninf);
         const at::Tensor probs = at::softmax(sorted, -1);
         // Drop a token once the ones before it already hold top_p of the mass (the first always stays).
         const at::Tensor before = probs.cumsum(-1) - probs;
@@ -33,7 +34,8 @@ at::Tensor sampleTokens(const at::Tensor& logits, const SamplingParams& params, 
         order = idx;
     }
     const at::Tensor cdf = at::softmax(scores, -1).to(at::kDouble).cumsum(-1);
-    const at::Tensor u = uniforms.to(cdf.device()).unsqueeze(-1) * cdf.select(-1, cdf.size(-1) - 1).unsqueeze(-1);
+    const at::Tensor u =
+        uniforms.to(cdf.device()).unsqueeze(-1) * cdf.select(-1, cdf.size(-1) - 1).unsqueeze(-1);
     at::Tensor pick = cdf.lt(u).sum(-1).clamp_max(scores.size(-1) - 1);
     if (order.defined()) pick = order.gather(-1, pick.unsqueeze(-1)).squeeze(-1);
     return pick;

@@ -1,39 +1,64 @@
 #include "model/torch_util.h"
 
 #include <ATen/Context.h>
+#include <ATen/Parallel.h>
+#include <cstdlib>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 
 namespace gpo::model {
 
 at::ScalarType toScalarType(DType d) {
     switch (d) {
-    case DType::F32: return at::kFloat;
-    case DType::F16: return at::kHalf;
-    case DType::BF16: return at::kBFloat16;
-    case DType::F64: return at::kDouble;
-    case DType::I64: return at::kLong;
-    case DType::I32: return at::kInt;
-    case DType::I16: return at::kShort;
-    case DType::I8: return at::kChar;
-    case DType::U8: return at::kByte;
-    case DType::Bool: return at::kBool;
+    case DType::F32:
+        return at::kFloat;
+    case DType::F16:
+        return at::kHalf;
+    case DType::BF16:
+        return at::kBFloat16;
+    case DType::F64:
+        return at::kDouble;
+    case DType::I64:
+        return at::kLong;
+    case DType::I32:
+        return at::kInt;
+    case DType::I16:
+        return at::kShort;
+    case DType::I8:
+        return at::kChar;
+    case DType::U8:
+        return at::kByte;
+    case DType::Bool:
+        return at::kBool;
     }
     throw std::invalid_argument("unknown dtype");
 }
 
 DType fromScalarType(at::ScalarType t) {
     switch (t) {
-    case at::kFloat: return DType::F32;
-    case at::kHalf: return DType::F16;
-    case at::kBFloat16: return DType::BF16;
-    case at::kDouble: return DType::F64;
-    case at::kLong: return DType::I64;
-    case at::kInt: return DType::I32;
-    case at::kShort: return DType::I16;
-    case at::kChar: return DType::I8;
-    case at::kByte: return DType::U8;
-    case at::kBool: return DType::Bool;
-    default: throw std::invalid_argument(std::string("safetensors has no dtype for ") + c10::toString(t));
+    case at::kFloat:
+        return DType::F32;
+    case at::kHalf:
+        return DType::F16;
+    case at::kBFloat16:
+        return DType::BF16;
+    case at::kDouble:
+        return DType::F64;
+    case at::kLong:
+        return DType::I64;
+    case at::kInt:
+        return DType::I32;
+    case at::kShort:
+        return DType::I16;
+    case at::kChar:
+        return DType::I8;
+    case at::kByte:
+        return DType::U8;
+    case at::kBool:
+        return DType::Bool;
+    default:
+        throw std::invalid_argument(std::string("safetensors has no dtype for ") + c10::toString(t));
     }
 }
 
@@ -41,7 +66,8 @@ at::Device parseDevice(const std::string& name) {
     if (name == "auto") return at::hasCUDA() ? at::Device(at::kCUDA, 0) : at::Device(at::kCPU);
     if (name == "cpu") return at::Device(at::kCPU);
     if (name.rfind("cuda", 0) == 0) {
-        if (!at::hasCUDA()) throw std::invalid_argument("device '" + name + "': this LibTorch has no CUDA device");
+        if (!at::hasCUDA())
+            throw std::invalid_argument("device '" + name + "': this LibTorch has no CUDA device");
         return at::Device(name);
     }
     throw std::invalid_argument("unknown device '" + name + "' (auto, cpu, cuda, cuda:N)");
@@ -57,11 +83,24 @@ at::ScalarType parseDtype(const std::string& name, const std::string& storedDtyp
 
 std::string scalarTypeName(at::ScalarType t) {
     switch (t) {
-    case at::kFloat: return "float32";
-    case at::kBFloat16: return "bfloat16";
-    case at::kHalf: return "float16";
-    default: return c10::toString(t);
+    case at::kFloat:
+        return "float32";
+    case at::kBFloat16:
+        return "bfloat16";
+    case at::kHalf:
+        return "float16";
+    default:
+        return c10::toString(t);
     }
+}
+
+void useAllCores() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        if (std::getenv("OMP_NUM_THREADS")) return;
+        const unsigned cores = std::thread::hardware_concurrency();
+        if (cores > 0) at::set_num_threads(static_cast<int>(cores));
+    });
 }
 
 } // namespace gpo::model

@@ -36,7 +36,8 @@ public:
 
     /// Builds the family's model over `weights` (checked against `config`: names, shapes, floating types).
     /// `source` names the checkpoint in errors.
-    static std::unique_ptr<Transformer> create(const ModelConfig& config, WeightMap weights, const std::string& source);
+    static std::unique_ptr<Transformer> create(const ModelConfig& config, WeightMap weights,
+                                               const std::string& source);
 
     const ModelConfig& config() const { return config_; }
     const WeightMap& weights() const { return weights_; }
@@ -65,7 +66,9 @@ protected:
     std::string source_;
 };
 
-std::unique_ptr<Transformer> makeGpt2(const ModelConfig& config, WeightMap weights, const std::string& source);
-std::unique_ptr<Transformer> makeLlama(const ModelConfig& config, WeightMap weights, const std::string& source);
+std::unique_ptr<Transformer> makeGpt2(const ModelConfig& config, WeightMap weights,
+                                      const std::string& source);
+std::unique_ptr<Transformer> makeLlama(const ModelConfig& config, WeightMap weights,
+                                       const std::string& source);
 
 } // namespace gpo::model

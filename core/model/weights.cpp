@@ -19,7 +19,8 @@ void readFile(const std::string& path, at::ScalarType dtype, const at::Device& d
     for (const TensorInfo& info : file.tensors()) {
         const at::ScalarType stored = toScalarType(info.dtype);
         // from_blob needs a non-const pointer; the tensor is only read, then copied.
-        at::Tensor view = at::from_blob(const_cast<uint8_t*>(file.data(info)), info.shape, at::TensorOptions().dtype(stored));
+        at::Tensor view = at::from_blob(const_cast<uint8_t*>(file.data(info)), info.shape,
+                                        at::TensorOptions().dtype(stored));
         const at::ScalarType target = at::isFloatingType(stored) ? dtype : stored;
         out[info.name] = view.to(device, target, /*non_blocking=*/false, /*copy=*/true);
     }
@@ -37,22 +38,26 @@ WeightMap loadWeights(const std::string& dir, at::ScalarType dtype, const at::De
             throw InputError(index.string(), 0, "needs a \"weight_map\" object");
         std::set<std::string> shards;
         for (const auto& [name, file] : doc["weight_map"].items()) {
-            if (!file.is_string()) throw InputError(index.string(), 0, "weight_map[\"" + name + "\"] is not a file name");
+            if (!file.is_string())
+                throw InputError(index.string(), 0, "weight_map[\"" + name + "\"] is not a file name");
             shards.insert(file.get<std::string>());
         }
         for (const auto& shard : shards) {
             if (shard.find('/') != std::string::npos || shard.find("..") != std::string::npos)
-                throw InputError(index.string(), 0, "shard name '" + shard + "' leaves the checkpoint folder");
+                throw InputError(index.string(), 0,
+                                 "shard name '" + shard + "' leaves the checkpoint folder");
             readFile((d / shard).string(), dtype, device, weights);
         }
         for (const auto& [name, file] : doc["weight_map"].items())
             if (!weights.count(name))
-                throw InputError((d / file.get<std::string>()).string(), 0, "lacks tensor '" + name + "' that the index lists");
+                throw InputError((d / file.get<std::string>()).string(), 0,
+                                 "lacks tensor '" + name + "' that the index lists");
         return weights;
     }
     const fs::path single = d / "model.safetensors";
     if (!fs::exists(single))
-        throw InputError(dir, 0, "no model.safetensors or model.safetensors.index.json in the checkpoint folder");
+        throw InputError(dir, 0,
+                         "no model.safetensors or model.safetensors.index.json in the checkpoint folder");
     readFile(single.string(), dtype, device, weights);
     return weights;
 }

@@ -47,7 +47,8 @@ static Expected expected(const std::string& name) {
         const TensorInfo* t = f.find(n);
         return at::from_blob(const_cast<uint8_t*>(f.data(*t)), t->shape, toScalarType(t->dtype)).clone();
     };
-    return {get("input_ids"), get("attention_mask"), get("logits"), get("greedy_prompt"), get("greedy_output")};
+    return {get("input_ids"), get("attention_mask"), get("logits"), get("greedy_prompt"),
+            get("greedy_output")};
 }
 
 static std::unique_ptr<Policy> cpuPolicy(const std::string& dir) {
@@ -56,13 +57,15 @@ static std::unique_ptr<Policy> cpuPolicy(const std::string& dir) {
 
 static std::vector<int32_t> toIds(const at::Tensor& row) {
     std::vector<int32_t> ids;
-    for (int64_t i = 0; i < row.numel(); ++i) ids.push_back(static_cast<int32_t>(row[i].item<int64_t>()));
+    for (int64_t i = 0; i < row.numel(); ++i)
+        ids.push_back(static_cast<int32_t>(row[i].item<int64_t>()));
     return ids;
 }
 
 void TestModel::logitsMatchTransformers_data() {
     QTest::addColumn<QString>("name");
-    for (const char* n : {"gpt2", "llama", "qwen2", "qwen2-bf16"}) QTest::newRow(n) << n;
+    for (const char* n : {"gpt2", "llama", "qwen2", "qwen2-bf16"})
+        QTest::newRow(n) << n;
 }
 
 void TestModel::logitsMatchTransformers() {
@@ -81,7 +84,8 @@ void TestModel::logitsMatchTransformers() {
     }
     const at::Tensor diff = (logits - e.logits).abs().amax(-1).masked_select(valid);
     const double maxDiff = diff.max().item<double>();
-    qInfo("%s: max |logit diff| %.3g over %lld positions", qPrintable(name), maxDiff, static_cast<long long>(diff.numel()));
+    qInfo("%s: max |logit diff| %.3g over %lld positions", qPrintable(name), maxDiff,
+          static_cast<long long>(diff.numel()));
     QVERIFY2(maxDiff <= 1e-4, qPrintable(QString::number(maxDiff)));
 }
 
@@ -114,9 +118,11 @@ static SamplingParams greedyParams(int64_t n) {
 void TestModel::batchedEqualsOneByOne() {
     for (const char* name : {"gpt2", "qwen2"}) {
         auto policy = cpuPolicy(kHf + name);
-        const std::vector<std::vector<int32_t>> prompts = {{5, 17, 99, 3}, {42}, {7, 7, 7, 7, 7, 7, 7, 300, 2}, {1, 2}};
+        const std::vector<std::vector<int32_t>> prompts = {
+            {5, 17, 99, 3}, {42}, {7, 7, 7, 7, 7, 7, 7, 300, 2}, {1, 2}};
         std::vector<GenerationRow> rows;
-        for (const auto& p : prompts) rows.push_back({0, p, 0});
+        for (const auto& p : prompts)
+            rows.push_back({0, p, 0});
         const auto batched = generate(*policy, {}, rows, greedyParams(12));
         for (size_t i = 0; i < prompts.size(); ++i) {
             const auto single = generate(*policy, {}, {rows[i]}, greedyParams(12));
@@ -128,7 +134,8 @@ void TestModel::batchedEqualsOneByOne() {
 void TestModel::forksEqualReencoding() {
     auto policy = cpuPolicy(kHf + "llama");
     std::vector<int32_t> prefix;
-    for (int i = 0; i < 30; ++i) prefix.push_back((i * 37 + 11) % 512);
+    for (int i = 0; i < 30; ++i)
+        prefix.push_back((i * 37 + 11) % 512);
     SamplingParams sample;
     sample.temperature = 1.0;
     sample.topP = 0.9;
@@ -142,7 +149,8 @@ void TestModel::forksEqualReencoding() {
     GenerationStats shared, separate;
     const auto a = generate(*policy, prefix, forks, sample, &shared);
     const auto b = generate(*policy, {}, full, sample, &separate);
-    for (size_t k = 0; k < forks.size(); ++k) QCOMPARE(a[k].tokens, b[k].tokens);
+    for (size_t k = 0; k < forks.size(); ++k)
+        QCOMPARE(a[k].tokens, b[k].tokens);
     QCOMPARE(shared.prefixTokens, int64_t(29)); // encoded once (the last token is re-fed per row)
     QVERIFY(shared.cacheBytes < separate.cacheBytes);
 }
@@ -150,15 +158,18 @@ void TestModel::forksEqualReencoding() {
 void TestModel::nestedCutsEqualStandaloneRows() {
     auto policy = cpuPolicy(kHf + "qwen2");
     std::vector<int32_t> trajectory;
-    for (int i = 0; i < 40; ++i) trajectory.push_back((i * 53 + 5) % 512);
+    for (int i = 0; i < 40; ++i)
+        trajectory.push_back((i * 53 + 5) % 512);
     std::vector<GenerationRow> cuts, standalone;
     for (int64_t cut : {3, 10, 10, 25, 40}) {
         cuts.push_back({cut, {}, static_cast<uint64_t>(cut)});
-        standalone.push_back({0, std::vector<int32_t>(trajectory.begin(), trajectory.begin() + cut), static_cast<uint64_t>(cut)});
+        standalone.push_back({0, std::vector<int32_t>(trajectory.begin(), trajectory.begin() + cut),
+                              static_cast<uint64_t>(cut)});
     }
     const auto a = generate(*policy, trajectory, cuts, greedyParams(8));
     const auto b = generate(*policy, {}, standalone, greedyParams(8));
-    for (size_t i = 0; i < cuts.size(); ++i) QCOMPARE(a[i].tokens, b[i].tokens);
+    for (size_t i = 0; i < cuts.size(); ++i)
+        QCOMPARE(a[i].tokens, b[i].tokens);
     // A row may also add its own tokens after its cut.
     const auto c = generate(*policy, trajectory, {{12, {300, 301}, 0}}, greedyParams(5));
     std::vector<int32_t> joined(trajectory.begin(), trajectory.begin() + 12);
@@ -185,13 +196,15 @@ void TestModel::logprobsMatchLogits() {
     auto policy = cpuPolicy(kHf + "llama");
     const Expected e = expected("llama");
     const std::vector<int32_t> ids = toIds(e.ids[0]); // row 0 has no padding
-    const auto lp = sequenceLogprobs(policy->model(), {ids, std::vector<int32_t>(ids.begin(), ids.begin() + 5)});
+    const auto lp =
+        sequenceLogprobs(policy->model(), {ids, std::vector<int32_t>(ids.begin(), ids.begin() + 5)});
     QCOMPARE(lp[0].size(), ids.size() - 1);
     QCOMPARE(lp[1].size(), size_t(4));
     const at::Tensor ref = at::log_softmax(e.logits[0], -1);
     for (size_t i = 0; i + 1 < ids.size(); ++i) {
         const float want = ref[static_cast<int64_t>(i)][ids[i + 1]].item<float>();
-        QVERIFY2(std::abs(lp[0][i] - want) < 1e-4, qPrintable(QString("%1: %2 vs %3").arg(i).arg(lp[0][i]).arg(want)));
+        QVERIFY2(std::abs(lp[0][i] - want) < 1e-4,
+                 qPrintable(QString("%1: %2 vs %3").arg(i).arg(lp[0][i]).arg(want)));
         if (i < 4) QVERIFY(std::abs(lp[1][i] - lp[0][i]) < 1e-5); // padding does not leak into shorter rows
     }
 }
@@ -217,7 +230,8 @@ void TestModel::saveRoundTrips() {
 
 static void corrupt(const std::string& dir, const std::function<void(std::string&)>& edit) {
     fs::create_directories(dir);
-    for (const char* f : {"config.json", "model.safetensors"}) fs::copy_file(kHf + "llama/" + f, dir + "/" + f, fs::copy_options::overwrite_existing);
+    for (const char* f : {"config.json", "model.safetensors"})
+        fs::copy_file(kHf + "llama/" + f, dir + "/" + f, fs::copy_options::overwrite_existing);
     std::ifstream in(dir + "/model.safetensors", std::ios::binary);
     std::string bytes((std::istreambuf_iterator<char>(in)), {});
     in.close();
@@ -238,7 +252,12 @@ void TestModel::corruptCheckpointsFailClearly() {
     };
     expect(failure([](std::string& b) { b.resize(b.size() / 2); }), "outside");
     expect(failure([](std::string& b) { b.resize(5); }), "truncated");
-    expect(failure([](std::string& b) { b[0] = '\xff'; b[1] = '\xff'; b[2] = '\x7f'; }), "header length");
+    expect(failure([](std::string& b) {
+               b[0] = '\xff';
+               b[1] = '\xff';
+               b[2] = '\x7f';
+           }),
+           "header length");
     expect(failure([](std::string& b) {
                const size_t at = b.find("\"data_offsets\":[");
                b.replace(at, 16, "\"data_offsets\":[9");
