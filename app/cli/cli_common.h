@@ -42,5 +42,7 @@ void addBench(CLI::App& app, Context& ctx, int& rc);
 void addBenchGenerate(CLI::App& bench, Context& ctx, int& rc);
 void addLogprobs(CLI::App& app, Context& ctx, int& rc);
 void addGenerate(CLI::App& app, Context& ctx, int& rc);
+void addDemoPolicy(CLI::App& app, Context& ctx, int& rc);
+void addSft(CLI::App& app, Context& ctx, int& rc);
 
 } // namespace gpo::cli

@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
     gpo::cli::addBench(app, ctx, rc);
     gpo::cli::addLogprobs(app, ctx, rc);
     gpo::cli::addGenerate(app, ctx, rc);
+    gpo::cli::addDemoPolicy(app, ctx, rc);
+    gpo::cli::addSft(app, ctx, rc);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
