@@ -2,6 +2,8 @@
 
 #include "util/input_error.h"
 
+#include <atomic>
+#include <csignal>
 #include <iostream>
 
 namespace gpo::cli {
@@ -34,6 +36,19 @@ int runCommand(bool json, const std::function<int()>& body) {
         }
         return 1;
     }
+}
+
+namespace {
+volatile std::sig_atomic_t gStopRequested = 0;
+extern "C" void requestStop(int) {
+    gStopRequested = 1;
+}
+} // namespace
+
+std::function<bool()> stopOnSignals() {
+    std::signal(SIGINT, requestStop);
+    std::signal(SIGTERM, requestStop);
+    return [] { return gStopRequested != 0; };
 }
 
 } // namespace gpo::cli

@@ -21,6 +21,10 @@ void printJson(const nlohmann::json& j);
 /// An InputError as JSON (file, line, offset, cause).
 nlohmann::json errorJson(const std::exception& e);
 
+/// Makes SIGINT and SIGTERM request a stop instead of killing the process; the returned function says
+/// whether one was requested. Long jobs check it between units of work and end consistently.
+std::function<bool()> stopOnSignals();
+
 /// The trajectory filter options that ls and export share.
 struct FilterArgs {
     std::string dataset, text, source;
@@ -44,5 +48,8 @@ void addLogprobs(CLI::App& app, Context& ctx, int& rc);
 void addGenerate(CLI::App& app, Context& ctx, int& rc);
 void addDemoPolicy(CLI::App& app, Context& ctx, int& rc);
 void addSft(CLI::App& app, Context& ctx, int& rc);
+void addEval(CLI::App& app, Context& ctx, int& rc);
+void addDemo(CLI::App& app, Context& ctx, int& rc);
+void addPolicy(CLI::App& app, Context& ctx, int& rc);
 
 } // namespace gpo::cli

@@ -49,7 +49,9 @@ void addBenchGenerate(CLI::App& bench, Context&, int& rc) {
     auto a = std::make_shared<Args>();
     auto* cmd = bench.add_subcommand("generate", "Decoding tokens/s and MFU; prefix-sharing speed-ups");
     a->policy.addTo(cmd, /*required=*/false);
-    cmd->add_option("--batches", a->batches, "Batch sizes of the plain runs")->capture_default_str();
+    cmd->add_option("--batches", a->batches, "Batch sizes of the plain runs (e.g. 1,16,64)")
+        ->delimiter(',')
+        ->capture_default_str();
     cmd->add_option("--prefix", a->prefix, "Prompt tokens per row")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();

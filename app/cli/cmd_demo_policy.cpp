@@ -13,7 +13,8 @@ void addDemoPolicy(CLI::App& app, Context&, int& rc) {
         bool json = false;
     };
     auto a = std::make_shared<Args>();
-    a->options.sft.steps = 3000;
+    a->options.sft.steps =
+        1500; // the shipped resources/demo-policy: greedy pass@1 0.595 on 200 test problems
     a->options.sft.batchSize = 16;
     a->options.sft.lr = 2e-3;
     a->options.sft.minLr = 1e-4;

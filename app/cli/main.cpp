@@ -28,6 +28,9 @@ int main(int argc, char** argv) {
     gpo::cli::addGenerate(app, ctx, rc);
     gpo::cli::addDemoPolicy(app, ctx, rc);
     gpo::cli::addSft(app, ctx, rc);
+    gpo::cli::addEval(app, ctx, rc);
+    gpo::cli::addDemo(app, ctx, rc);
+    gpo::cli::addPolicy(app, ctx, rc);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

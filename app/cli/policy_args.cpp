@@ -2,6 +2,7 @@
 
 #include "util/text.h"
 
+#include <filesystem>
 #include <stdexcept>
 
 namespace gpo::cli {
@@ -18,6 +19,23 @@ void PolicyArgs::addTo(CLI::App* cmd, bool required) {
 
 std::unique_ptr<model::Policy> PolicyArgs::load() const {
     return model::Policy::load(policy, {device, dtype});
+}
+
+PolicyEntry projectPolicy(Project& project, const std::string& policy, const std::string& name) {
+    namespace fs = std::filesystem;
+    if (policy.empty()) {
+        if (auto p = defaultPolicy(project)) return *p;
+        throw std::invalid_argument("the project has no default policy: pass --policy DIR");
+    }
+    if (fs::is_directory(policy)) {
+        const fs::path dir = fs::absolute(policy).lexically_normal();
+        const std::string stem =
+            dir.has_filename() ? dir.filename().string() : dir.parent_path().filename().string();
+        return registerPolicy(project, name.empty() ? stem : name, dir.string(), false);
+    }
+    if (auto p = findPolicy(project, policy)) return *p;
+    throw std::invalid_argument("--policy " + policy +
+                                ": neither a checkpoint folder nor a policy of the project");
 }
 
 std::vector<int32_t> parseIdList(const std::string& text) {

@@ -3,7 +3,10 @@
 #include "data/segmenter.h"
 
 #include <array>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
+#include <stdexcept>
 
 namespace gpo {
 namespace {
@@ -133,6 +136,32 @@ Record demoRecord(const DemoProblem& p, const std::string& split, int64_t index)
     r.trajectories.back().source = p.firstError >= 0 ? "planted-error" : "reference";
     if (p.firstError >= 0) r.trajectories.back().firstError = p.firstError;
     return r;
+}
+
+int64_t writeDemoJsonl(const std::string& path, const std::string& split, int64_t count, uint64_t seed,
+                       bool plantedErrors) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error("cannot write " + path);
+    int64_t lines = 0;
+    for (int64_t i = 0; i < count; ++i) {
+        for (const bool planted : {false, true}) {
+            if (planted && !plantedErrors) continue;
+            const DemoProblem p = demoProblem(split, i, seed, planted);
+            nlohmann::json j{{"id", split + "-" + std::to_string(i)},
+                             {"problem", p.question},
+                             {"answer", std::to_string(p.answer)},
+                             {"verifier", "gsm8k"},
+                             {"split", split},
+                             {"model", planted ? "planted-error" : "reference"},
+                             {"steps", p.steps}};
+            if (planted) j["first_error"] = p.firstError;
+            out << j.dump() << '\n';
+            ++lines;
+        }
+    }
+    out.close();
+    if (!out) throw std::runtime_error("cannot write " + path);
+    return lines;
 }
 
 } // namespace gpo

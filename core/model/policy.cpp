@@ -103,9 +103,10 @@ void Policy::save(const std::string& dir) const {
     for (const char* name : kTokenizerFiles)
         if (fs::exists(src / name))
             fs::copy_file(src / name, out / name, fs::copy_options::overwrite_existing);
-    if (fs::exists(src / "generation_config.json"))
-        fs::copy_file(src / "generation_config.json", out / "generation_config.json",
-                      fs::copy_options::overwrite_existing);
+    for (const char* name :
+         {"generation_config.json", "gpo_prompt.json"}) // gpo_prompt.json: model/prompt_format.h
+        if (fs::exists(src / name))
+            fs::copy_file(src / name, out / name, fs::copy_options::overwrite_existing);
 }
 
 } // namespace gpo::model

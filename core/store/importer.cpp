@@ -1,7 +1,7 @@
 #include "store/importer.h"
 
 #include "store/record_queue.h"
-#include "store/step_codec.h"
+#include "store/trajectory_writer.h"
 #include "util/hash.h"
 #include "util/text.h"
 
@@ -27,11 +27,7 @@ struct Inserter {
               " question_key, content_hash) VALUES(?,?,?,?,?,?,?,?,?,?)"
               " ON CONFLICT(dataset_id, content_hash) DO NOTHING"),
           findProblem(db, "SELECT id FROM problems WHERE dataset_id = ? AND content_hash = ?"),
-          addTrajectory(
-              db, "INSERT INTO trajectories(problem_id, source, response, n_steps, step_offsets, step_labels,"
-                  " first_error, label_correct, content_hash) VALUES(?,?,?,?,?,?,?,?,?)"
-                  " ON CONFLICT(problem_id, content_hash) DO NOTHING"),
-          db_(db) {}
+          trajectories(db), db_(db) {}
 
     int64_t datasetId(const std::string& name, const std::string& format, const std::string& verifier) {
         if (auto it = datasets.find(name); it != datasets.end()) return it->second;
@@ -73,18 +69,7 @@ struct Inserter {
             findProblem.reset();
         }
         for (const Trajectory& t : rec.trajectories) {
-            const Hash128 h = contentHash({t.source, t.response});
-            addTrajectory.bind(1, problemId).bind(2, t.source).bind(3, t.response);
-            addTrajectory.bind(4, static_cast<int64_t>(t.steps.size()));
-            const std::string offsets = stepcodec::encodeOffsets(t.steps),
-                              labels = stepcodec::encodeLabels(t.steps);
-            addTrajectory.bindBlob(5, {reinterpret_cast<const uint8_t*>(offsets.data()), offsets.size()});
-            if (!labels.empty())
-                addTrajectory.bindBlob(6, {reinterpret_cast<const uint8_t*>(labels.data()), labels.size()});
-            addTrajectory.bind(7, t.firstError);
-            if (t.labeledCorrect) addTrajectory.bind(8, *t.labeledCorrect ? 1 : 0);
-            addTrajectory.bindBlob(9, blob(h)).run();
-            if (db_.changes() == 0) continue;
+            if (!trajectories.add(problemId, t)) continue;
             added = true;
             ++result.trajectoriesAdded;
             result.stepsAdded += static_cast<int64_t>(t.steps.size());
@@ -92,7 +77,8 @@ struct Inserter {
         if (!added) ++result.duplicates;
     }
 
-    sql::Statement findDataset, addDataset, addProblem, findProblem, addTrajectory;
+    sql::Statement findDataset, addDataset, addProblem, findProblem;
+    TrajectoryWriter trajectories;
     int64_t addedWithAnswer = 0, addedWithoutAnswer = 0;
     std::map<std::string, int64_t> datasets;
     sql::Database& db_;

@@ -5,6 +5,7 @@
 #include "model/bpe_trainer.h"
 #include "model/generation.h"
 #include "model/policy.h"
+#include "model/prompt_format.h"
 #include "model/torch_util.h"
 #include "model/weights.h"
 
@@ -42,6 +43,7 @@ SftResult trainDemoPolicy(const DemoPolicyOptions& options, const MetricsSink& m
                               {"max_new_tokens", 192}}
                    .dump(2)
             << "\n";
+        model::PromptFormat::plain(demoPrompt("{question}")).save(staging.string());
         model::saveWeights(staging.string(), model::initialWeights(config, options.seed, at::TensorOptions()),
                            at::kFloat);
         fs::remove_all(out);

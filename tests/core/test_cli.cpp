@@ -7,6 +7,7 @@
 
 namespace {
 const QString kData = QStringLiteral(GPO_FIXTURES) + QStringLiteral("/data/");
+const QString kDemoPolicy = QStringLiteral(GPO_DEMO_POLICY);
 
 struct Run {
     int code;
@@ -111,6 +112,115 @@ private slots:
         auto r = gpo({"import", "-p", project_, "-f", "nosuch", kData + "gsm8k/train_first200.jsonl"});
         QVERIFY(r.code != 0);
         QVERIFY(r.err.contains(QStringLiteral("nosuch")));
+    }
+    // The policy engine's commands, on the shipped demo policy.
+    void demoProjectFromTheShippedPolicy() {
+        const QString demo = dir_.filePath(QStringLiteral("demo.gpo"));
+        // No --policy: gpo finds the demo policy installed beside it (share/gpo/demo-policy).
+        auto r = gpo({"demo", "-p", demo, "--train", "10", "--test", "12", "--eval-problems", "6",
+                      "--samples", "2", "--json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.json["ok"].toBool(), true);
+        QCOMPARE(r.json["test"].toObject()["problems_added"].toInt(), 12);
+        QCOMPARE(r.json["eval"].toObject()["samples"].toInt(), 12);
+        QCOMPARE(r.json["eval"].toObject()["k"].toInt(), 2);
+        QVERIFY(r.json["eval"].toObject()["pass_at_k"].toDouble() >=
+                r.json["eval"].toObject()["pass_at_1"].toDouble());
+        r = gpo({"policy", "ls", "-p", demo, "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonObject policy = r.json["policies"].toArray()[0].toObject();
+        QCOMPARE(policy["name"].toString(), QStringLiteral("demo-policy"));
+        QCOMPARE(policy["default"].toBool(), true);
+    }
+    void evalStoresAnswers() {
+        const QString demo = dir_.filePath(QStringLiteral("demo.gpo"));
+        auto r = gpo({"eval", "-p", demo, "-d", "demo-test", "--limit", "5", "--json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.json["problems"].toInt(), 5);
+        QCOMPARE(r.json["policy"].toString(), QStringLiteral("demo-policy"));
+        QVERIFY(r.json.contains("pass_at_1") && !r.json.contains("pass_at_k")); // greedy: one answer each
+        // A folder given by path is registered under the name asked for.
+        r = gpo({"eval", "-p", demo, "-d", "demo-test", "--limit", "3", "--policy", kDemoPolicy, "--name",
+                 "again", "-n", "3", "--json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.json["policy"].toString(), QStringLiteral("again"));
+        QCOMPARE(r.json["samples"].toInt(), 9);
+        r = gpo({"ls", "-p", demo, "--source", "again", "--json"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.json["total"].toInt() >= 1 && r.json["total"].toInt() <= 9);
+    }
+    void evalErrorsAreClear() {
+        const QString demo = dir_.filePath(QStringLiteral("demo.gpo"));
+        auto r = gpo({"eval", "-p", demo, "-d", "nosuch", "--json"});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.json["error"].toString().contains(QStringLiteral("nosuch")));
+        r = gpo({"eval", "-p", project_, "-d", "gsm8k", "--json"}); // this project has no policy yet
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.json["error"].toString().contains(QStringLiteral("no default policy")));
+    }
+    void logprobsAndGenerate() {
+        const QString prompt = QStringLiteral("Question: Ann has 5 coins. Then Ann finds 2 more coins. How "
+                                              "many coins does Ann have now?\nAnswer:\n");
+        auto r = gpo({"generate", "--policy", kDemoPolicy, "--prompt", prompt, "-t", "0", "--json"});
+        QCOMPARE(r.code, 0);
+        const QString answer = r.json["samples"].toArray()[0].toObject()["text"].toString();
+        QVERIFY2(answer.contains(QStringLiteral("The answer is")), qPrintable(answer));
+        r = gpo({"logprobs", "--policy", kDemoPolicy, "--text", prompt + answer, "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonArray tokens = r.json["tokens"].toArray(), logprobs = r.json["logprobs"].toArray();
+        QCOMPARE(logprobs.size(), tokens.size() - 1);
+        for (const auto& l : logprobs)
+            QVERIFY(l.toDouble() <= 0.0);
+    }
+    void sftTrainsAndNamesBadLines() {
+        const QString data = dir_.filePath(QStringLiteral("sft.jsonl"));
+        auto w = gpo({"demo-task", "--count", "8", "--out", data, "--json"});
+        QCOMPARE(w.code, 0);
+        // demo-task writes the import format; make prompt/completion pairs of it for sft.
+        QFile in(data);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QByteArray pairs;
+        for (const QByteArray& line : in.readAll().trimmed().split('\n')) {
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            QStringList steps;
+            for (const auto& s : o["steps"].toArray())
+                steps << s.toString();
+            pairs +=
+                QJsonDocument(QJsonObject{{"prompt", "Question: " + o["problem"].toString() + "\nAnswer:\n"},
+                                          {"completion", steps.join('\n') + '\n'}})
+                    .toJson(QJsonDocument::Compact) +
+                '\n';
+        }
+        const QString pairsFile = dir_.filePath(QStringLiteral("pairs.jsonl"));
+        QFile out(pairsFile);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(pairs);
+        out.close();
+        const QString ckpt = dir_.filePath(QStringLiteral("sft-out"));
+        auto r = gpo({"sft", "--policy", kDemoPolicy, "--data", pairsFile, "--out", ckpt, "--steps", "2",
+                      "--batch", "4", "--json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.json["steps"].toInt(), 2);
+        QVERIFY(QFile::exists(ckpt + QStringLiteral("/model.safetensors")));
+        QVERIFY(QFile::exists(ckpt + QStringLiteral("/gpo_prompt.json"))); // the prompt format travels along
+        QFile bad(dir_.filePath(QStringLiteral("bad-sft.jsonl")));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("{\"prompt\": \"a\", \"completion\": \"b\"}\n{\"prompt\": \"a\"}\n");
+        bad.close();
+        r = gpo({"sft", "--policy", kDemoPolicy, "--data", bad.fileName(), "--out", ckpt + "2", "--json"});
+        QCOMPARE(r.code, 1);
+        QCOMPARE(r.json["line"].toInt(), 2);
+    }
+    void benchGenerateSmall() {
+        auto r = gpo({"bench", "generate", "--hidden", "64", "--layers", "2", "--vocab", "256", "--batches",
+                      "1,4", "--prefix", "16", "--new-tokens", "8", "--forks", "4", "--json"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.json["peak_gflops"].toDouble() > 0);
+        QVERIFY(r.json["fork_speedup"].toDouble() > 0);
+        const QJsonArray runs = r.json["runs"].toArray();
+        QVERIFY(runs.size() >= 3);
+        for (const auto& run : runs)
+            QVERIFY(run.toObject()["tokens_per_s"].toDouble() > 0 && run.toObject().contains("mfu"));
     }
     void benchImportSmall() {
         auto r = gpo({"bench", "import", "--trajectories", "2000", "--workdir",

@@ -1,0 +1,96 @@
+#include "jobs/demo_project.h"
+
+#include "data/demo_task.h"
+#include "store/verification.h"
+
+#include <chrono>
+#include <filesystem>
+#include <random>
+
+namespace gpo::jobs {
+namespace fs = std::filesystem;
+namespace {
+
+/// A scratch folder removed when it goes out of scope.
+struct ScratchDir {
+    fs::path path;
+    ScratchDir() {
+        std::random_device rd;
+        path = fs::temp_directory_path() / ("gpo-demo-" + std::to_string(rd()) + std::to_string(rd()));
+        fs::create_directories(path);
+    }
+    ~ScratchDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+nlohmann::json importJson(const ImportResult& r) {
+    return {{"dataset", r.dataset},
+            {"records", r.records},
+            {"problems_added", r.problemsAdded},
+            {"trajectories_added", r.trajectoriesAdded}};
+}
+
+} // namespace
+
+nlohmann::json DemoProjectResult::toJson() const {
+    return {{"train", importJson(train)},
+            {"test", importJson(test)},
+            {"policy", {{"name", policy.name}, {"path", policy.path}, {"default", policy.isDefault}}},
+            {"eval", eval.toJson()},
+            {"seconds", seconds}};
+}
+
+DemoProjectResult buildDemoProject(const Registry& registry, const DemoProjectOptions& o) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto say = [&](const std::string& stage) {
+        if (o.progress) o.progress({{"event", "stage"}, {"stage", stage}});
+    };
+    // Load the policy first: a missing or broken checkpoint fails before the project is touched.
+    auto policy = model::Policy::load(o.policyDir, {o.device, "auto"});
+    Project project = Project::open(o.projectPath, OpenMode::Create);
+    DemoProjectResult result;
+    {
+        ScratchDir scratch;
+        Importer importer(project, registry);
+        const struct {
+            const char* split;
+            const char* dataset;
+            int64_t count;
+            bool planted;
+            ImportResult& into;
+        } parts[] = {{"train", "demo-train", o.trainProblems, false, result.train},
+                     {"test", "demo-test", o.testProblems, true, result.test}};
+        for (const auto& part : parts) {
+            say(std::string("import ") + part.dataset);
+            const std::string file = (scratch.path / (std::string(part.dataset) + ".jsonl")).string();
+            writeDemoJsonl(file, part.split, part.count, o.seed, part.planted);
+            ImportOptions io;
+            io.format = "jsonl";
+            io.dataset = part.dataset;
+            part.into = importer.importPath(file, io);
+            VerifyOptions vo;
+            vo.dataset = part.dataset;
+            verifyTrajectories(project, registry, vo); // the reference and planted-error answers' verdicts
+        }
+    }
+    result.policy = registerPolicy(project, o.policyName, o.policyDir, true);
+    if (o.evalProblems > 0) {
+        say("sample " + o.policyName + " on demo-test");
+        EvalOptions eo;
+        eo.dataset = "demo-test";
+        eo.policyName = o.policyName;
+        eo.samples = o.samples;
+        eo.temperature = o.temperature;
+        eo.limit = o.evalProblems;
+        eo.seed = o.seed;
+        eo.cancelled = o.cancelled;
+        eo.progress = o.progress;
+        result.eval = evaluatePolicy(project, registry, *policy, eo);
+    }
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return result;
+}
+
+} // namespace gpo::jobs

@@ -1,0 +1,37 @@
+#pragma once
+// The demo project: the demo task's splits as datasets demo-train and demo-test (the test split with a
+// planted-error trajectory beside each worked solution, so critical-step selectors have a known answer),
+// the demo policy registered as the default policy, and a first set of the policy's own answers.
+// Building it again refreshes it: imports and answers already stored are not added twice.
+#include "jobs/eval_job.h"
+#include "store/importer.h"
+#include "store/policies.h"
+
+namespace gpo::jobs {
+
+struct DemoProjectOptions {
+    std::string projectPath;
+    std::string policyDir; ///< the demo policy checkpoint (resources/demo-policy)
+    std::string policyName = "demo-policy";
+    uint64_t seed = 1; ///< the demo task's seed: the shipped policy was trained on seed 1's train split
+    int64_t trainProblems = 1000;
+    int64_t testProblems = 200;
+    int64_t evalProblems = 100; ///< test problems the policy answers (0: none)
+    int64_t samples = 4;        ///< answers per problem
+    double temperature = 1.0;   ///< the policy's own distribution, as MC estimation samples it
+    std::string device = "auto";
+    std::function<bool()> cancelled;
+    std::function<void(const nlohmann::json&)> progress;
+};
+
+struct DemoProjectResult {
+    ImportResult train, test;
+    PolicyEntry policy;
+    EvalResult eval;
+    double seconds = 0;
+    nlohmann::json toJson() const;
+};
+
+DemoProjectResult buildDemoProject(const Registry& registry, const DemoProjectOptions& options);
+
+} // namespace gpo::jobs

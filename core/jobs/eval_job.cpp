@@ -1,0 +1,184 @@
+#include "jobs/eval_job.h"
+
+#include "data/json_source.h"
+#include "model/generation.h"
+#include "stats/pass_at_k.h"
+#include "store/runs.h"
+#include "store/trajectory_writer.h"
+
+#include <chrono>
+#include <filesystem>
+
+namespace gpo::jobs {
+namespace {
+
+struct EvalProblem {
+    int64_t id = 0;
+    std::string question, answer, verifier;
+    std::vector<int32_t> prompt;
+    int64_t right = 0; ///< right answers among its samples
+};
+
+std::vector<EvalProblem> problemsOf(Project& project, const std::string& dataset, int64_t limit,
+                                    int64_t& skipped) {
+    auto& db = project.db();
+    auto exists = db.prepare("SELECT 1 FROM datasets WHERE name = ?");
+    exists.bind(1, dataset);
+    if (!exists.step()) throw std::invalid_argument("no dataset named '" + dataset + "' in the project");
+    auto st =
+        db.prepare("SELECT p.id, p.question, p.answer,"
+                   " CASE WHEN p.verifier <> '' THEN p.verifier ELSE d.verifier END"
+                   " FROM problems p JOIN datasets d ON d.id = p.dataset_id WHERE d.name = ? ORDER BY p.id");
+    st.bind(1, dataset);
+    std::vector<EvalProblem> out;
+    while (st.step() && (limit <= 0 || static_cast<int64_t>(out.size()) < limit)) {
+        EvalProblem p{st.columnInt(0), st.columnText(1), st.columnText(2), st.columnText(3), {}, 0};
+        if (p.answer.empty())
+            ++skipped; // nothing to grade against
+        else
+            out.push_back(std::move(p));
+    }
+    if (out.empty())
+        throw std::invalid_argument("dataset '" + dataset + "' has no problem with a reference answer");
+    return out;
+}
+
+int64_t defaultMaxNewTokens(const model::Policy& policy) {
+    const auto path = std::filesystem::path(policy.dir()) / "generation_config.json";
+    if (!policy.dir().empty() && std::filesystem::exists(path)) {
+        const auto j = readJsonDocument(path.string());
+        if (auto it = j.find("max_new_tokens");
+            it != j.end() && it->is_number_integer() && it->get<int64_t>() > 0)
+            return it->get<int64_t>();
+    }
+    return 512;
+}
+
+/// A seed per (problem, sample): the answers do not depend on how problems are batched.
+uint64_t sampleSeed(uint64_t seed, int64_t problemId, int64_t sample) {
+    uint64_t h = seed ^ 0x9E3779B97F4A7C15ull;
+    h = (h ^ static_cast<uint64_t>(problemId)) * 0xBF58476D1CE4E5B9ull;
+    h = (h ^ static_cast<uint64_t>(sample)) * 0x94D049BB133111EBull;
+    return h ^ (h >> 31);
+}
+
+} // namespace
+
+nlohmann::json EvalResult::toJson() const {
+    nlohmann::json at = nlohmann::json::object();
+    for (const auto& [k, v] : passAtK)
+        at[std::to_string(k)] = v;
+    nlohmann::json j{
+        {"run_id", runId},         {"problems", problems}, {"skipped_no_reference", skippedNoReference},
+        {"samples", samples},      {"correct", correct},   {"trajectories_added", trajectoriesAdded},
+        {"new_tokens", newTokens}, {"pass_at_1", passAt1}, {"pass_at", at},
+        {"cancelled", cancelled},  {"seconds", seconds}};
+    if (!passAtK.empty() && passAtK.rbegin()->first > 1) {
+        j["k"] = passAtK.rbegin()->first;
+        j["pass_at_k"] = passAtK.rbegin()->second;
+    }
+    return j;
+}
+
+EvalResult evaluatePolicy(Project& project, const Registry& registry, model::Policy& policy,
+                          const EvalOptions& o) {
+    if (o.samples < 1) throw std::invalid_argument("--samples must be at least 1");
+    if (o.policyName.empty()) throw std::invalid_argument("the policy needs a name");
+    const auto t0 = std::chrono::steady_clock::now();
+    const model::Tokenizer& tok = policy.requireTokenizer();
+    const model::PromptFormat prompt =
+        o.prompt ? *o.prompt : model::PromptFormat::forCheckpoint(policy.dir(), tok);
+    const Segmenter* segmenter = registry.segmenter(o.segmenter);
+    if (!segmenter) throw std::invalid_argument("unknown segmenter '" + o.segmenter + "'");
+
+    EvalResult result;
+    std::vector<EvalProblem> problems = problemsOf(project, o.dataset, o.limit, result.skippedNoReference);
+    for (auto& p : problems) {
+        registry.requireVerifier(p.verifier);
+        p.prompt = tok.encode(prompt.render(p.question, tok));
+        if (tok.addsBos()) p.prompt.insert(p.prompt.begin(), tok.bosId());
+    }
+    model::SamplingParams params;
+    params.temperature = o.temperature >= 0 ? o.temperature : (o.samples > 1 ? 1.0 : 0.0);
+    params.topP = o.topP;
+    params.topK = o.topK;
+    params.maxNewTokens = o.maxNewTokens > 0 ? o.maxNewTokens : defaultMaxNewTokens(policy);
+
+    const nlohmann::json config{{"policy", o.policyName},
+                                {"policy_path", policy.dir()},
+                                {"dataset", o.dataset},
+                                {"samples", o.samples},
+                                {"temperature", params.temperature},
+                                {"top_p", params.topP},
+                                {"top_k", params.topK},
+                                {"max_new_tokens", params.maxNewTokens},
+                                {"limit", o.limit},
+                                {"seed", o.seed},
+                                {"segmenter", o.segmenter},
+                                {"prompt", prompt.toJson()}};
+    result.runId = beginRun(project, "eval", "eval " + o.policyName + " on " + o.dataset, config);
+    try {
+        TrajectoryWriter writer(project.db());
+        // Work items are (problem, sample) pairs, in problem order; a batch holds whole problems.
+        const int64_t perBatch = std::max<int64_t>(1, o.batchSize / o.samples);
+        for (size_t start = 0; start < problems.size(); start += static_cast<size_t>(perBatch)) {
+            if (o.cancelled && o.cancelled()) {
+                result.cancelled = true;
+                break;
+            }
+            const size_t end = std::min(problems.size(), start + static_cast<size_t>(perBatch));
+            std::vector<model::GenerationRow> rows;
+            for (size_t i = start; i < end; ++i)
+                for (int64_t s = 0; s < o.samples; ++s)
+                    rows.push_back({0, problems[i].prompt, sampleSeed(o.seed, problems[i].id, s)});
+            model::GenerationStats gs;
+            const auto out = model::generate(policy, {}, rows, params, &gs);
+            result.newTokens += gs.newTokens;
+
+            sql::Transaction tx(project.db());
+            for (size_t r = 0; r < out.size(); ++r) {
+                EvalProblem& p = problems[start + r / static_cast<size_t>(o.samples)];
+                Trajectory t;
+                t.source = o.policyName;
+                t.response = out[r].text;
+                t.steps = segmenter->segment(t.response, {});
+                const Verdict v = registry.requireVerifier(p.verifier).verify(t.response, p.answer);
+                if (v.correct) ++p.right, ++result.correct;
+                ++result.samples;
+                if (writer.add(p.id, t, &v, p.verifier)) ++result.trajectoriesAdded;
+            }
+            tx.commit();
+            result.problems += static_cast<int64_t>(end - start);
+            if (o.progress)
+                o.progress({{"event", "progress"},
+                            {"done", result.problems},
+                            {"total", static_cast<int64_t>(problems.size())},
+                            {"correct", result.correct},
+                            {"samples", result.samples},
+                            {"new_tokens", result.newTokens},
+                            {"seconds",
+                             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()}});
+        }
+        std::vector<int64_t> ks;
+        for (int64_t k = 1; k <= o.samples; k *= 2)
+            ks.push_back(k);
+        if (ks.back() != o.samples) ks.push_back(o.samples);
+        for (int64_t k : ks) {
+            double sum = 0;
+            for (size_t i = 0; i < static_cast<size_t>(result.problems); ++i)
+                sum += stats::passAtK(o.samples, problems[i].right, k);
+            result.passAtK[k] = result.problems ? sum / static_cast<double>(result.problems) : 0.0;
+            recordMetric(project, result.runId, "pass_at_" + std::to_string(k), result.problems,
+                         result.passAtK[k]);
+        }
+        result.passAt1 = result.passAtK[1];
+        result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        finishRun(project, result.runId, result.cancelled ? "cancelled" : "done");
+    } catch (const std::exception& e) {
+        finishRun(project, result.runId, "failed", e.what());
+        throw;
+    }
+    return result;
+}
+
+} // namespace gpo::jobs

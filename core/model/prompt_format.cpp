@@ -1,0 +1,79 @@
+#include "model/prompt_format.h"
+
+#include "data/json_source.h"
+#include "util/input_error.h"
+
+#include <filesystem>
+#include <fstream>
+
+namespace gpo::model {
+namespace {
+
+constexpr std::string_view kPlaceholder = "{question}";
+constexpr const char* kFile = "gpo_prompt.json";
+constexpr const char* kStepByStep = "Please reason step by step, and put your final answer within \\boxed{}.";
+
+} // namespace
+
+PromptFormat PromptFormat::plain(const std::string& templ) {
+    if (templ.find(kPlaceholder) == std::string::npos)
+        throw std::invalid_argument("a prompt template must contain {question}");
+    PromptFormat f;
+    f.templ = templ;
+    return f;
+}
+
+PromptFormat PromptFormat::forCheckpoint(const std::string& dir, const Tokenizer& tok) {
+    const std::string path = (std::filesystem::path(dir) / kFile).string();
+    PromptFormat f;
+    if (!std::filesystem::exists(path)) {
+        if (tok.hasChatTemplate()) {
+            f.chat = true;
+            f.instruction = kStepByStep;
+        }
+        return f;
+    }
+    const nlohmann::json j = readJsonDocument(path);
+    auto text = [&](const char* key, std::string& into) {
+        if (!j.contains(key)) return;
+        if (!j[key].is_string()) throw InputError(path, 0, std::string("\"") + key + "\" must be a string");
+        into = j[key].get<std::string>();
+    };
+    if (!j.is_object()) throw InputError(path, 0, "expected an object");
+    if (j.contains("chat")) {
+        if (!j["chat"].is_boolean()) throw InputError(path, 0, "\"chat\" must be true or false");
+        f.chat = j["chat"].get<bool>();
+    }
+    if (f.chat && !tok.hasChatTemplate())
+        throw InputError(path, 0, "asks for the chat template, but the tokenizer has none");
+    text("template", f.templ);
+    text("system", f.system);
+    text("instruction", f.instruction);
+    if (!f.chat && f.templ.find(kPlaceholder) == std::string::npos)
+        throw InputError(path, 0, "\"template\" must contain {question}");
+    return f;
+}
+
+std::string PromptFormat::render(const std::string& question, const Tokenizer& tok) const {
+    if (chat) {
+        std::vector<ChatMessage> messages;
+        if (!system.empty()) messages.push_back({"system", system});
+        messages.push_back({"user", instruction.empty() ? question : question + "\n" + instruction});
+        return tok.applyChatTemplate(messages, true);
+    }
+    std::string out = templ;
+    for (size_t at = 0; (at = out.find(kPlaceholder, at)) != std::string::npos; at += question.size())
+        out.replace(at, kPlaceholder.size(), question); // never rescans the question itself
+    return out;
+}
+
+nlohmann::json PromptFormat::toJson() const {
+    if (chat) return {{"chat", true}, {"system", system}, {"instruction", instruction}};
+    return {{"template", templ}};
+}
+
+void PromptFormat::save(const std::string& dir) const {
+    std::ofstream((std::filesystem::path(dir) / kFile)) << toJson().dump(2) << "\n";
+}
+
+} // namespace gpo::model
