@@ -1,8 +1,10 @@
 #include "main_window.h"
 
 #include "demo_project.h"
+#include "gpo_process.h"
 #include "import_dialog.h"
 #include "store/importer.h"
+#include "store/policies.h"
 #include "store/queries.h"
 #include "store/verification.h"
 #include "trajectory_table_model.h"
@@ -18,12 +20,14 @@
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace gpo::ui {
@@ -38,6 +42,33 @@ MainWindow::MainWindow(Registry& registry, QWidget* parent) : QMainWindow(parent
     });
     buildLayout();
     buildActions();
+    job_ = new GpoProcess(this);
+    jobLabel_ = new QLabel(this);
+    jobProgress_ = new QProgressBar(this);
+    jobProgress_->setMaximumWidth(180);
+    jobProgress_->setTextVisible(false);
+    jobCancel_ = new QToolButton(this);
+    jobCancel_->setText(tr("Stop"));
+    jobCancel_->setToolTip(tr("Stop the running job; what it finished stays in the project"));
+    connect(jobCancel_, &QToolButton::clicked, job_, &GpoProcess::cancel);
+    for (QWidget* w : std::initializer_list<QWidget*>{jobLabel_, jobProgress_, jobCancel_}) {
+        statusBar()->addPermanentWidget(w);
+        w->hide();
+    }
+    connect(job_, &GpoProcess::event, this, &MainWindow::showJobEvent);
+    connect(job_, &GpoProcess::finished, this,
+            [this](bool ok, const QJsonObject& result, const QString& error) {
+                for (QWidget* w : std::initializer_list<QWidget*>{jobLabel_, jobProgress_, jobCancel_})
+                    w->hide();
+                auto done = std::move(jobDone_);
+                jobDone_ = {};
+                refreshDatasets();
+                reloadTrajectories(); // the job wrote into the project
+                if (ok && done)
+                    done(result);
+                else if (!ok)
+                    showError(tr("%1 failed").arg(jobTitle_), error);
+            });
     connect(&loadJob_, &JobTracker::busyChanged, this, [this](bool busy) {
         if (busy) statusBar()->showMessage(tr("Loading…"));
     });
@@ -45,6 +76,7 @@ MainWindow::MainWindow(Registry& registry, QWidget* parent) : QMainWindow(parent
 }
 
 MainWindow::~MainWindow() {
+    delete job_; // stops a running child before the members its signals would reach are gone
     loadJob_.cancel();
     writeJob_.cancel();
 }
@@ -124,6 +156,8 @@ void MainWindow::buildActions() {
                            &MainWindow::importDataset);
     projectMenu->addAction(tr("&Verify Answers"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V), this,
                            &MainWindow::verifyAnswers);
+    projectMenu->addAction(tr("&Evaluate Default Policy on Dataset"), QKeySequence(Qt::CTRL | Qt::Key_E),
+                           this, &MainWindow::evaluatePolicy);
     projectMenu->addAction(tr("&Reload"), QKeySequence::Refresh, this, [this] {
         refreshDatasets();
         reloadTrajectories();
@@ -185,7 +219,100 @@ bool MainWindow::openDemoProject() {
         showError(tr("Cannot create the demo project"), QString::fromStdString(e.what()));
         return false;
     }
-    return openProject(path);
+    if (!openProject(path)) return false;
+    completeDemoProject();
+    return true;
+}
+
+bool MainWindow::isRunningJob() const {
+    return job_->isRunning();
+}
+
+void MainWindow::completeDemoProject() {
+    bool answered = false;
+    try {
+        // A finished sampling run, not just some answers: a run stopped half-way is taken up again.
+        auto st = project_->db().prepare("SELECT 1 FROM runs WHERE kind = 'eval' AND status = 'done' AND "
+                                         "name = 'eval demo-policy on demo-test'");
+        answered = st.step() && defaultPolicy(*project_);
+    } catch (const std::exception&) {
+    }
+    if (answered) return;
+    runGpo(tr("Demo project"), {QStringLiteral("demo"), QStringLiteral("--project"), projectPath()},
+           [this](const QJsonObject& r) {
+               const QJsonObject eval = r[QStringLiteral("eval")].toObject();
+               statusBar()->showMessage(
+                   tr("Demo project ready: the demo policy answered %1 demo-test problems, pass@1 %2%")
+                       .arg(eval[QStringLiteral("problems")].toInt())
+                       .arg(100.0 * eval[QStringLiteral("pass_at_1")].toDouble(), 0, 'f', 1),
+                   15000);
+           });
+}
+
+void MainWindow::runGpo(const QString& title, const QStringList& args,
+                        std::function<void(const QJsonObject&)> done) {
+    if (job_->isRunning()) {
+        showError(title, tr("%1 is still running.").arg(jobTitle_));
+        return;
+    }
+    jobTitle_ = title;
+    jobDone_ = std::move(done);
+    jobLabel_->setText(title + tr(": starting…"));
+    jobProgress_->setRange(0, 0);
+    for (QWidget* w : std::initializer_list<QWidget*>{jobLabel_, jobProgress_, jobCancel_})
+        w->show();
+    job_->start(args);
+}
+
+void MainWindow::showJobEvent(const QJsonObject& e) {
+    const QString kind = e[QStringLiteral("event")].toString();
+    if (kind == QLatin1String("stage")) {
+        jobLabel_->setText(jobTitle_ + QStringLiteral(": ") + e[QStringLiteral("stage")].toString());
+        jobProgress_->setRange(0, 0);
+    } else if (kind == QLatin1String("progress")) {
+        const int done = e[QStringLiteral("done")].toInt(), total = e[QStringLiteral("total")].toInt();
+        jobProgress_->setRange(0, total);
+        jobProgress_->setValue(done);
+        jobLabel_->setText(tr("%1: %2/%3 problems, %4 of %5 answers right")
+                               .arg(jobTitle_)
+                               .arg(done)
+                               .arg(total)
+                               .arg(e[QStringLiteral("correct")].toInt())
+                               .arg(e[QStringLiteral("samples")].toInt()));
+    }
+}
+
+void MainWindow::evaluatePolicy() {
+    if (!project_) return;
+    const QString dataset = datasetFilter_->currentData().toString();
+    std::optional<PolicyEntry> policy;
+    try {
+        policy = defaultPolicy(*project_);
+    } catch (const std::exception& e) {
+        showError(tr("Evaluate"), QString::fromStdString(e.what()));
+        return;
+    }
+    if (!policy) {
+        showError(tr("Evaluate"), tr("This project has no default policy yet. Register one with\n"
+                                     "gpo policy add --project %1 --name NAME --path CHECKPOINT --default")
+                                      .arg(projectPath()));
+        return;
+    }
+    if (dataset.isEmpty()) {
+        showError(tr("Evaluate"), tr("Choose the dataset to evaluate on in the Dataset filter first."));
+        return;
+    }
+    const QString name = QString::fromStdString(policy->name);
+    runGpo(tr("Evaluating %1 on %2").arg(name, dataset),
+           {QStringLiteral("eval"), QStringLiteral("--project"), projectPath(), QStringLiteral("--dataset"),
+            dataset},
+           [this, name, dataset](const QJsonObject& r) {
+               statusBar()->showMessage(tr("%1 on %2: pass@1 %3% over %4 problems (greedy)")
+                                            .arg(name, dataset)
+                                            .arg(100.0 * r[QStringLiteral("pass_at_1")].toDouble(), 0, 'f', 1)
+                                            .arg(r[QStringLiteral("problems")].toInt()),
+                                        15000);
+           });
 }
 
 void MainWindow::refreshDatasets() {
@@ -341,7 +468,9 @@ void MainWindow::showError(const QString& title, const QString& message) {
 
 void MainWindow::updateStatus() {
     countLabel_->setText(tr("%1 of %2 trajectories").arg(model_->rowCount()).arg(total_));
-    statusBar()->showMessage(projectPath());
+    const QString shown = statusBar()->currentMessage();
+    if (shown.isEmpty() || shown == tr("Loading…"))
+        statusBar()->showMessage(projectPath()); // keep a job's news
 }
 
 } // namespace gpo::ui

@@ -4,17 +4,22 @@
 #include "plugin/registry.h"
 #include "store/project.h"
 
+#include <QJsonObject>
 #include <QMainWindow>
+#include <functional>
 #include <memory>
 
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QProgressBar;
+class QToolButton;
 class QTableView;
 class QTimer;
 
 namespace gpo::ui {
 
+class GpoProcess;
 class TrajectoryTableModel;
 class TrajectoryView;
 
@@ -39,6 +44,8 @@ public:
     QLineEdit* textFilter() const { return textFilter_; }
     /// True while the trajectory list is being (re)loaded.
     bool isLoading() const { return loading_; }
+    /// True while a gpo child process (building the demo project, an evaluation) runs.
+    bool isRunningJob() const;
 
 signals:
     /// The trajectory list for the current filters is in place.
@@ -54,6 +61,12 @@ private:
     void chooseProject();
     void importDataset();
     void verifyAnswers();
+    void evaluatePolicy();
+    /// Runs `gpo ARGS` as a child process with its progress in the status bar; `done` gets its result.
+    void runGpo(const QString& title, const QStringList& args, std::function<void(const QJsonObject&)> done);
+    void showJobEvent(const QJsonObject& event);
+    /// Samples the demo policy into the demo project unless its answers are there already.
+    void completeDemoProject();
     void showError(const QString& title, const QString& message);
     void updateStatus();
 
@@ -69,6 +82,12 @@ private:
     QTimer* filterDelay_;
     JobTracker loadJob_;
     JobTracker writeJob_;
+    GpoProcess* job_;
+    QLabel* jobLabel_;
+    QProgressBar* jobProgress_;
+    QToolButton* jobCancel_;
+    QString jobTitle_;
+    std::function<void(const QJsonObject&)> jobDone_;
     bool loading_ = false;
     int total_ = 0;
 };

@@ -6,6 +6,7 @@
 #include "main_window.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QSettings>
@@ -32,7 +33,13 @@ int main(int argc, char** argv) {
     QCommandLineOption select(QStringLiteral("select"),
                               QStringLiteral("Select this row of the trajectory list"),
                               QStringLiteral("row"));
-    parser.addOptions({demo, screenshot, select});
+    QCommandLineOption dataset(QStringLiteral("dataset"),
+                               QStringLiteral("Show only this dataset (with --screenshot)"),
+                               QStringLiteral("name"));
+    QCommandLineOption screenshotAfter(
+        QStringLiteral("screenshot-after"),
+        QStringLiteral("With --screenshot: take it after this many ms, loaded or not"), QStringLiteral("ms"));
+    parser.addOptions({demo, screenshot, select, dataset, screenshotAfter});
     parser.process(app);
 
     std::vector<std::string> pluginErrors;
@@ -56,8 +63,25 @@ int main(int argc, char** argv) {
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
         const int row = parser.value(select).toInt();
+        const QString only = parser.value(dataset);
+        if (parser.isSet(screenshotAfter)) {
+            QTimer::singleShot(parser.value(screenshotAfter).toInt(), &window, [&window, file] {
+                window.grab().save(file);
+                QApplication::quit();
+            });
+            return QApplication::exec();
+        }
         QObject::connect(&window, &gpo::ui::MainWindow::trajectoriesLoaded, &window,
-                         [&window, file, row](int count) {
+                         [&window, file, row, only](int count) {
+                             if (window.isRunningJob()) return; // e.g. the demo policy is still answering
+                             QComboBox* filter = window.datasetFilter();
+                             if (!only.isEmpty() && filter->currentData().toString() != only) {
+                                 const int i = filter->findData(only);
+                                 if (i >= 0) {
+                                     filter->setCurrentIndex(i); // reloads; the next load takes the shot
+                                     return;
+                                 }
+                             }
                              if (row > 0 && row < count) window.trajectoryTable()->selectRow(row);
                              QTimer::singleShot(300, &window, [&window, file] {
                                  window.grab().save(file);

@@ -1,15 +1,18 @@
 // The studio shell offscreen: the demo project, the lazy browser, filters, the trajectory view, keys.
 #include "builtin.h"
 #include "demo_project.h"
+#include "gpo_process.h"
 #include "main_window.h"
 #include "store/importer.h"
 #include "trajectory_table_model.h"
 #include "trajectory_view.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTableView>
 #include <QtTest>
 
@@ -43,6 +46,42 @@ private slots:
         QVERIFY(w.trajectoryView()->trajectoryId().has_value());
         QVERIFY(w.trajectoryView()->stepCount() > 0);
         QVERIFY(w.trajectoryView()->toPlainText().contains(QStringLiteral("right")));
+    }
+
+    // Long work runs as a gpo child process read as a JSON-lines stream.
+    void gpoChildProcessStreamsProgress() {
+        const QString demo = dir_.filePath("demo.gpo");
+        ui::GpoProcess job;
+        QSignalSpy events(&job, &ui::GpoProcess::event), finished(&job, &ui::GpoProcess::finished);
+        job.start({"demo", "--project", demo, "--train", "5", "--test", "8", "--eval-problems", "4",
+                   "--samples", "2"});
+        QVERIFY(finished.wait(120000));
+        QVERIFY2(finished[0][0].toBool(), qPrintable(finished[0][2].toString()));
+        const QJsonObject result = finished[0][1].toJsonObject();
+        QCOMPARE(result["eval"].toObject()["problems"].toInt(), 4);
+        QVERIFY(events.size() >= 3); // stages and progress before the result
+        job.start({"eval", "--project", demo, "--dataset", "nosuch"});
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished[1][0].toBool(), false);
+        QVERIFY2(finished[1][2].toString().contains("nosuch"), qPrintable(finished[1][2].toString()));
+    }
+
+    void evaluateFromTheMenu() {
+        ui::MainWindow w(*registry_);
+        w.setProperty("quiet", true);
+        QVERIFY(w.openProject(dir_.filePath("demo.gpo")));
+        QVERIFY(waitLoaded(w));
+        w.datasetFilter()->setCurrentIndex(w.datasetFilter()->findData(QStringLiteral("demo-test")));
+        QVERIFY(waitLoaded(w));
+        QAction* evaluate = nullptr;
+        for (QAction* a : w.findChildren<QAction*>())
+            if (a->text().contains("Evaluate Default Policy")) evaluate = a;
+        QVERIFY(evaluate);
+        evaluate->trigger();
+        QVERIFY(w.isRunningJob());
+        QTRY_VERIFY_WITH_TIMEOUT(!w.isRunningJob(), 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.statusBar()->currentMessage().contains("pass@1"), 20000);
+        QVERIFY(w.statusBar()->currentMessage().contains("over 8 problems"));
     }
 
     void filtersNarrowTheList() {
