@@ -24,6 +24,13 @@ void printJson(const nlohmann::json& j) {
     std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
 }
 
+void printResult(bool json, const nlohmann::json& j) {
+    if (json)
+        printJson(j);
+    else
+        std::cout << j.dump(2) << '\n';
+}
+
 int runCommand(bool json, const std::function<int()>& body) {
     try {
         return body();

@@ -18,6 +18,8 @@ struct Context {
 int runCommand(bool json, const std::function<int()>& body);
 /// Prints one JSON object as the last line on stdout.
 void printJson(const nlohmann::json& j);
+/// A command's result: one JSON line on stdout with --json, else the object indented for people.
+void printResult(bool json, const nlohmann::json& j);
 /// An InputError as JSON (file, line, offset, cause).
 nlohmann::json errorJson(const std::exception& e);
 

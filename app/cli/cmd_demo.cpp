@@ -92,10 +92,7 @@ void addDemo(CLI::App& app, Context& ctx, int& rc) {
             nlohmann::json j = r.toJson();
             j["ok"] = !r.eval.cancelled;
             j["project"] = o.projectPath;
-            if (a->json)
-                printJson(j);
-            else
-                std::cout << j.dump(2) << "\n";
+            printResult(a->json, j);
             return r.eval.cancelled ? 130 : 0;
         });
     });

@@ -57,10 +57,7 @@ void addDemoPolicy(CLI::App& app, Context&, int& rc) {
                 result["test_problems"] = e.problems;
                 result["pass_at_1"] = e.passAt1();
             }
-            if (a->json)
-                printJson(result);
-            else
-                std::cout << result.dump(2) << "\n";
+            printResult(a->json, result);
             return 0;
         });
     });

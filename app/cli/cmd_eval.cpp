@@ -69,10 +69,7 @@ void addEval(CLI::App& app, Context& ctx, int& rc) {
             j["ok"] = !r.cancelled;
             j["policy"] = entry.name;
             j["dataset"] = o.dataset;
-            if (a->json)
-                printJson(j);
-            else
-                std::cout << j.dump(2) << "\n";
+            printResult(a->json, j);
             return r.cancelled ? 130 : 0;
         });
     });

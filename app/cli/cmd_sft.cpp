@@ -117,10 +117,7 @@ void addSft(CLI::App& app, Context&, int& rc) {
             });
             const nlohmann::json result{{"ok", true},     {"out", a->sft.outDir}, {"steps", r.steps},
                                         {"loss", r.loss}, {"seconds", r.seconds}, {"examples", n}};
-            if (a->json)
-                printJson(result);
-            else
-                std::cout << result.dump(2) << "\n";
+            printResult(a->json, result);
             return 0;
         });
     });
