@@ -47,7 +47,11 @@ int runCommand(bool json, const std::function<int()>& body) {
 
 namespace {
 volatile std::sig_atomic_t gStopRequested = 0;
-extern "C" void requestStop(int) {
+extern "C" void requestStop(int sig) {
+    if (gStopRequested) { // asked twice: stop now
+        std::signal(sig, SIG_DFL);
+        std::raise(sig);
+    }
     gStopRequested = 1;
 }
 } // namespace
