@@ -6,6 +6,7 @@
 #include "store/importer.h"
 #include "store/policies.h"
 #include "store/queries.h"
+#include "store/runs.h"
 #include "store/verification.h"
 #include "trajectory_table_model.h"
 #include "trajectory_view.h"
@@ -15,6 +16,7 @@
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -43,23 +45,27 @@ MainWindow::MainWindow(Registry& registry, QWidget* parent) : QMainWindow(parent
     buildLayout();
     buildActions();
     job_ = new GpoProcess(this);
-    jobLabel_ = new QLabel(this);
-    jobProgress_ = new QProgressBar(this);
+    // The running job's label, progress and Stop button, shown together in the status bar.
+    jobBar_ = new QWidget(this);
+    auto* jobLayout = new QHBoxLayout(jobBar_);
+    jobLayout->setContentsMargins(0, 0, 0, 0);
+    jobLabel_ = new QLabel(jobBar_);
+    jobProgress_ = new QProgressBar(jobBar_);
     jobProgress_->setMaximumWidth(180);
     jobProgress_->setTextVisible(false);
-    jobCancel_ = new QToolButton(this);
-    jobCancel_->setText(tr("Stop"));
-    jobCancel_->setToolTip(tr("Stop the running job; what it finished stays in the project"));
-    connect(jobCancel_, &QToolButton::clicked, job_, &GpoProcess::cancel);
-    for (QWidget* w : std::initializer_list<QWidget*>{jobLabel_, jobProgress_, jobCancel_}) {
-        statusBar()->addPermanentWidget(w);
-        w->hide();
-    }
+    auto* stop = new QToolButton(jobBar_);
+    stop->setText(tr("Stop"));
+    stop->setToolTip(tr("Stop the running job; what it finished stays in the project"));
+    connect(stop, &QToolButton::clicked, job_, &GpoProcess::cancel);
+    jobLayout->addWidget(jobLabel_);
+    jobLayout->addWidget(jobProgress_);
+    jobLayout->addWidget(stop);
+    statusBar()->addPermanentWidget(jobBar_);
+    jobBar_->hide();
     connect(job_, &GpoProcess::event, this, &MainWindow::showJobEvent);
     connect(job_, &GpoProcess::finished, this,
             [this](bool ok, const QJsonObject& result, const QString& error) {
-                for (QWidget* w : std::initializer_list<QWidget*>{jobLabel_, jobProgress_, jobCancel_})
-                    w->hide();
+                jobBar_->hide();
                 auto done = std::move(jobDone_);
                 jobDone_ = {};
                 refreshDatasets();
@@ -232,9 +238,9 @@ void MainWindow::completeDemoProject() {
     bool answered = false;
     try {
         // A finished sampling run, not just some answers: a run stopped half-way is taken up again.
-        auto st = project_->db().prepare("SELECT 1 FROM runs WHERE kind = 'eval' AND status = 'done' AND "
-                                         "name = 'eval demo-policy on demo-test'");
-        answered = st.step() && defaultPolicy(*project_);
+        // "demo-policy" is the name `gpo demo` registers the demo policy under.
+        answered = hasFinishedRun(*project_, "eval", evalRunName("demo-policy", "demo-test")) &&
+                   defaultPolicy(*project_);
     } catch (const std::exception&) {
     }
     if (answered) return;
@@ -259,8 +265,7 @@ void MainWindow::runGpo(const QString& title, const QStringList& args,
     jobDone_ = std::move(done);
     jobLabel_->setText(title + tr(": starting…"));
     jobProgress_->setRange(0, 0);
-    for (QWidget* w : std::initializer_list<QWidget*>{jobLabel_, jobProgress_, jobCancel_})
-        w->show();
+    jobBar_->show();
     job_->start(args);
 }
 

@@ -13,7 +13,6 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
-class QToolButton;
 class QTableView;
 class QTimer;
 
@@ -85,7 +84,7 @@ private:
     GpoProcess* job_;
     QLabel* jobLabel_;
     QProgressBar* jobProgress_;
-    QToolButton* jobCancel_;
+    QWidget* jobBar_;
     QString jobTitle_;
     std::function<void(const QJsonObject&)> jobDone_;
     bool loading_ = false;

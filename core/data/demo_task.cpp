@@ -118,11 +118,15 @@ std::string demoPrompt(const std::string& question) {
     return "Question: " + question + "\nAnswer:\n";
 }
 
-std::string demoTrainingText(const DemoProblem& p) {
-    std::string text = demoPrompt(p.question);
+std::string demoSolution(const DemoProblem& p) {
+    std::string text;
     for (const std::string& s : p.steps)
         text += s + "\n";
     return text;
+}
+
+std::string demoTrainingText(const DemoProblem& p) {
+    return demoPrompt(p.question) + demoSolution(p);
 }
 
 Record demoRecord(const DemoProblem& p, const std::string& split, int64_t index) {
@@ -147,14 +151,16 @@ int64_t writeDemoJsonl(const std::string& path, const std::string& split, int64_
         for (const bool planted : {false, true}) {
             if (planted && !plantedErrors) continue;
             const DemoProblem p = demoProblem(split, i, seed, planted);
-            nlohmann::json j{{"id", split + "-" + std::to_string(i)},
-                             {"problem", p.question},
-                             {"answer", std::to_string(p.answer)},
-                             {"verifier", "gsm8k"},
-                             {"split", split},
-                             {"model", planted ? "planted-error" : "reference"},
+            const Record r = demoRecord(p, split, i); // one definition of ids, verifier and sources
+            const Trajectory& t = r.trajectories.front();
+            nlohmann::json j{{"id", r.problem.sourceId},
+                             {"problem", r.problem.question},
+                             {"answer", r.problem.answer},
+                             {"verifier", r.problem.verifier},
+                             {"split", r.problem.split},
+                             {"model", t.source},
                              {"steps", p.steps}};
-            if (planted) j["first_error"] = p.firstError;
+            if (t.firstError) j["first_error"] = *t.firstError;
             out << j.dump() << '\n';
             ++lines;
         }

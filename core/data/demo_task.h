@@ -24,7 +24,9 @@ DemoProblem demoProblem(const std::string& split, int64_t index, uint64_t seed, 
 
 /// The prompt the demo policy is trained on: the question, then "Answer:" and a newline.
 std::string demoPrompt(const std::string& question);
-/// Prompt plus the solution, as the policy should write it (steps joined by newlines, final newline).
+/// The solution as the policy should write it: the steps, each ending in a newline.
+std::string demoSolution(const DemoProblem& p);
+/// Prompt plus solution.
 std::string demoTrainingText(const DemoProblem& p);
 
 /// A record as the importers yield it: the problem (verifier "gsm8k") and its worked solution.

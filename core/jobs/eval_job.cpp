@@ -1,13 +1,12 @@
 #include "jobs/eval_job.h"
 
-#include "data/json_source.h"
 #include "model/generation.h"
 #include "stats/pass_at_k.h"
+#include "store/queries.h"
 #include "store/runs.h"
 #include "store/trajectory_writer.h"
 
 #include <chrono>
-#include <filesystem>
 
 namespace gpo::jobs {
 namespace {
@@ -15,24 +14,22 @@ namespace {
 struct EvalProblem {
     int64_t id = 0;
     std::string question, answer, verifier;
+    const Verifier* grader = nullptr; ///< the verifier named by `verifier`
     std::vector<int32_t> prompt;
     int64_t right = 0; ///< right answers among its samples
 };
 
 std::vector<EvalProblem> problemsOf(Project& project, const std::string& dataset, int64_t limit,
                                     int64_t& skipped) {
-    auto& db = project.db();
-    auto exists = db.prepare("SELECT 1 FROM datasets WHERE name = ?");
-    exists.bind(1, dataset);
-    if (!exists.step()) throw std::invalid_argument("no dataset named '" + dataset + "' in the project");
-    auto st =
-        db.prepare("SELECT p.id, p.question, p.answer,"
-                   " CASE WHEN p.verifier <> '' THEN p.verifier ELSE d.verifier END"
-                   " FROM problems p JOIN datasets d ON d.id = p.dataset_id WHERE d.name = ? ORDER BY p.id");
+    requireDataset(project, dataset);
+    auto st = project.db().prepare(
+        "SELECT p.id, p.question, p.answer,"
+        " CASE WHEN p.verifier <> '' THEN p.verifier ELSE d.verifier END"
+        " FROM problems p JOIN datasets d ON d.id = p.dataset_id WHERE d.name = ? ORDER BY p.id");
     st.bind(1, dataset);
     std::vector<EvalProblem> out;
     while (st.step() && (limit <= 0 || static_cast<int64_t>(out.size()) < limit)) {
-        EvalProblem p{st.columnInt(0), st.columnText(1), st.columnText(2), st.columnText(3), {}, 0};
+        EvalProblem p{st.columnInt(0), st.columnText(1), st.columnText(2), st.columnText(3), nullptr, {}, 0};
         if (p.answer.empty())
             ++skipped; // nothing to grade against
         else
@@ -41,17 +38,6 @@ std::vector<EvalProblem> problemsOf(Project& project, const std::string& dataset
     if (out.empty())
         throw std::invalid_argument("dataset '" + dataset + "' has no problem with a reference answer");
     return out;
-}
-
-int64_t defaultMaxNewTokens(const model::Policy& policy) {
-    const auto path = std::filesystem::path(policy.dir()) / "generation_config.json";
-    if (!policy.dir().empty() && std::filesystem::exists(path)) {
-        const auto j = readJsonDocument(path.string());
-        if (auto it = j.find("max_new_tokens");
-            it != j.end() && it->is_number_integer() && it->get<int64_t>() > 0)
-            return it->get<int64_t>();
-    }
-    return 512;
 }
 
 /// A seed per (problem, sample): the answers do not depend on how problems are batched.
@@ -94,7 +80,7 @@ EvalResult evaluatePolicy(Project& project, const Registry& registry, model::Pol
     EvalResult result;
     std::vector<EvalProblem> problems = problemsOf(project, o.dataset, o.limit, result.skippedNoReference);
     for (auto& p : problems) {
-        registry.requireVerifier(p.verifier);
+        p.grader = &registry.requireVerifier(p.verifier);
         p.prompt = tok.encode(prompt.render(p.question, tok));
         if (tok.addsBos()) p.prompt.insert(p.prompt.begin(), tok.bosId());
     }
@@ -102,7 +88,7 @@ EvalResult evaluatePolicy(Project& project, const Registry& registry, model::Pol
     params.temperature = o.temperature >= 0 ? o.temperature : (o.samples > 1 ? 1.0 : 0.0);
     params.topP = o.topP;
     params.topK = o.topK;
-    params.maxNewTokens = o.maxNewTokens > 0 ? o.maxNewTokens : defaultMaxNewTokens(policy);
+    params.maxNewTokens = o.maxNewTokens > 0 ? o.maxNewTokens : policy.maxNewTokens().value_or(512);
 
     const nlohmann::json config{{"policy", o.policyName},
                                 {"policy_path", policy.dir()},
@@ -116,7 +102,7 @@ EvalResult evaluatePolicy(Project& project, const Registry& registry, model::Pol
                                 {"seed", o.seed},
                                 {"segmenter", o.segmenter},
                                 {"prompt", prompt.toJson()}};
-    result.runId = beginRun(project, "eval", "eval " + o.policyName + " on " + o.dataset, config);
+    result.runId = beginRun(project, "eval", evalRunName(o.policyName, o.dataset), config);
     try {
         TrajectoryWriter writer(project.db());
         // Work items are (problem, sample) pairs, in problem order; a batch holds whole problems.
@@ -142,7 +128,7 @@ EvalResult evaluatePolicy(Project& project, const Registry& registry, model::Pol
                 t.source = o.policyName;
                 t.response = out[r].text;
                 t.steps = segmenter->segment(t.response, {});
-                const Verdict v = registry.requireVerifier(p.verifier).verify(t.response, p.answer);
+                const Verdict v = p.grader->verify(t.response, p.answer);
                 if (v.correct) ++p.right, ++result.correct;
                 ++result.samples;
                 if (writer.add(p.id, t, &v, p.verifier)) ++result.trajectoriesAdded;

@@ -64,6 +64,9 @@ std::unique_ptr<Policy> Policy::load(const std::string& dir, const PolicyOptions
     if (fs::exists(d / "generation_config.json")) {
         const auto gen = readJsonDocument((d / "generation_config.json").string());
         if (gen.is_object() && gen.contains("eos_token_id")) addIds(eos, gen["eos_token_id"]);
+        if (auto it = gen.find("max_new_tokens");
+            gen.is_object() && it != gen.end() && it->is_number_integer() && it->get<int64_t>() > 0)
+            policy->maxNewTokens_ = it->get<int64_t>();
     }
     eos.insert(eos.end(), config.eosIds.begin(), config.eosIds.end());
     if (policy->tokenizer_ && policy->tokenizer_->eosId() >= 0) eos.push_back(policy->tokenizer_->eosId());

@@ -39,6 +39,8 @@ public:
     at::ScalarType dtype() const { return dtype_; }
     /// Tokens that end a generation: generation_config.json, config.json and the tokenizer's EOS.
     const std::vector<int32_t>& eosIds() const { return eosIds_; }
+    /// generation_config.json's max_new_tokens, when it gives one.
+    std::optional<int64_t> maxNewTokens() const { return maxNewTokens_; }
 
     /// Writes a Hugging Face checkpoint folder: config.json, model.safetensors (in the checkpoint's own
     /// dtype), generation_config.json and the tokenizer files this policy was loaded with.
@@ -51,6 +53,7 @@ private:
     at::Device device_{at::kCPU};
     at::ScalarType dtype_ = at::kFloat;
     std::vector<int32_t> eosIds_;
+    std::optional<int64_t> maxNewTokens_;
 };
 
 } // namespace gpo::model

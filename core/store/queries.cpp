@@ -4,6 +4,7 @@
 #include "util/input_error.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace gpo {
 
@@ -158,6 +159,12 @@ std::vector<std::string> datasetNames(Project& project) {
     while (st.step())
         names.push_back(st.columnText(0));
     return names;
+}
+
+void requireDataset(Project& project, const std::string& dataset) {
+    auto exists = project.db().prepare("SELECT 1 FROM datasets WHERE name = ?");
+    exists.bind(1, dataset);
+    if (!exists.step()) throw std::invalid_argument("no dataset named '" + dataset + "' in the project");
 }
 
 } // namespace gpo

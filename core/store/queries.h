@@ -67,5 +67,7 @@ struct TrajectoryDetail {
 std::optional<TrajectoryDetail> loadTrajectory(Project& project, int64_t id);
 
 std::vector<std::string> datasetNames(Project& project);
+/// Throws std::invalid_argument naming `dataset` when the project has no dataset of that name.
+void requireDataset(Project& project, const std::string& dataset);
 
 } // namespace gpo

@@ -22,6 +22,17 @@ void finishRun(Project& project, int64_t runId, const std::string& status, const
     st.bind(3, runId).run();
 }
 
+bool hasFinishedRun(Project& project, const std::string& kind, const std::string& name) {
+    auto st =
+        project.db().prepare("SELECT 1 FROM runs WHERE kind = ? AND name = ? AND status = 'done' LIMIT 1");
+    st.bind(1, kind).bind(2, name);
+    return st.step();
+}
+
+std::string evalRunName(const std::string& policy, const std::string& dataset) {
+    return "eval " + policy + " on " + dataset;
+}
+
 void recordMetric(Project& project, int64_t runId, const std::string& name, int64_t step, double value) {
     auto st =
         project.db().prepare("INSERT OR REPLACE INTO metrics(run_id, name, step, value) VALUES(?,?,?,?)");

@@ -14,6 +14,10 @@ int64_t beginRun(Project& project, const std::string& kind, const std::string& n
                  const nlohmann::json& config);
 /// status: "done", "failed" or "cancelled"; `error` says why for the last two.
 void finishRun(Project& project, int64_t runId, const std::string& status, const std::string& error = {});
+/// Whether a run of this kind and name has finished (status "done").
+bool hasFinishedRun(Project& project, const std::string& kind, const std::string& name);
+/// The name an evaluation of `policy` on `dataset` is recorded under.
+std::string evalRunName(const std::string& policy, const std::string& dataset);
 /// Stores (or replaces) one metric value of a run at a step.
 void recordMetric(Project& project, int64_t runId, const std::string& name, int64_t step, double value);
 

@@ -1,5 +1,7 @@
 #include "store/verification.h"
 
+#include "store/queries.h"
+
 #include <thread>
 
 namespace gpo {
@@ -26,10 +28,7 @@ VerifyReport verifyTrajectories(Project& project, const Registry& registry, cons
     auto st = db.prepare(q);
     if (!options.dataset.empty()) {
         st.bind(1, options.dataset);
-        auto exists = db.prepare("SELECT 1 FROM datasets WHERE name = ?");
-        exists.bind(1, options.dataset);
-        if (!exists.step())
-            throw std::invalid_argument("no dataset named '" + options.dataset + "' in the project");
+        requireDataset(project, options.dataset);
     }
     std::vector<Job> jobs;
     VerifyReport report;

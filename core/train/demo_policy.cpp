@@ -58,10 +58,8 @@ SftResult trainDemoPolicy(const DemoPolicyOptions& options, const MetricsSink& m
         SftExample e;
         e.tokens = tok.encode(demoPrompt(p.question));
         e.promptTokens = static_cast<int64_t>(e.tokens.size());
-        std::string solution;
-        for (const std::string& s : p.steps)
-            solution += s + "\n";
-        const auto body = tok.encode(solution);
+        const auto body =
+            tok.encode(demoSolution(p)); // encoded apart: the prompt/completion boundary stays exact
         e.tokens.insert(e.tokens.end(), body.begin(), body.end());
         e.tokens.push_back(eos);
         return e;
