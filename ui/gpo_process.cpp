@@ -41,6 +41,7 @@ void GpoProcess::start(const QStringList& args) {
     pending_.clear();
     stderr_.clear();
     last_ = {};
+    stopRequested_ = false;
     const QString gpo = executable();
     if (gpo.isEmpty()) {
         QTimer::singleShot(0, this, [this] {
@@ -53,6 +54,7 @@ void GpoProcess::start(const QStringList& args) {
 
 void GpoProcess::cancel() {
     if (!isRunning()) return;
+    stopRequested_ = true;
     process_.terminate();
     QTimer::singleShot(15000, this, [this] {
         if (isRunning()) process_.kill(); // it did not stop at its next batch boundary

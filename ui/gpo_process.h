@@ -24,6 +24,8 @@ public:
     /// Asks the command to stop (SIGTERM: it ends its current batch and records the run as cancelled).
     void cancel();
     bool isRunning() const { return process_.state() != QProcess::NotRunning; }
+    /// Whether cancel() was called on the current (or last) command.
+    bool stopRequested() const { return stopRequested_; }
 
 signals:
     /// One progress line.
@@ -39,6 +41,7 @@ private:
     QByteArray pending_;
     QJsonObject last_;
     QByteArray stderr_;
+    bool stopRequested_ = false;
 };
 
 } // namespace gpo::ui

@@ -70,7 +70,12 @@ MainWindow::MainWindow(Registry& registry, QWidget* parent) : QMainWindow(parent
                 jobDone_ = {};
                 refreshDatasets();
                 reloadTrajectories(); // the job wrote into the project
-                if (ok && done)
+                // Stopped by the user: however the child ended (between batches, or by the signal itself
+                // while starting up), that is not a failure.
+                if (job_->stopRequested())
+                    statusBar()->showMessage(
+                        tr("%1 stopped; what it finished is kept in the project.").arg(jobTitle_), 15000);
+                else if (ok && done)
                     done(result);
                 else if (!ok)
                     showError(tr("%1 failed").arg(jobTitle_), error);

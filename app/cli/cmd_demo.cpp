@@ -71,7 +71,9 @@ void addDemo(CLI::App& app, Context& ctx, int& rc) {
     cmd->add_flag("--json", a->json, "Progress as JSON lines on stdout; the result last");
     cmd->callback([a, &ctx, &rc] {
         rc = runCommand(a->json, [&] {
+            const auto stopRequested = stopOnSignals(); // first: a stop while loading ends cleanly too
             jobs::DemoProjectOptions o = a->demo;
+            o.cancelled = stopRequested;
             if (o.policyDir.empty()) {
                 const auto found = findSharedResource("demo-policy");
                 if (!found)
@@ -80,7 +82,6 @@ void addDemo(CLI::App& app, Context& ctx, int& rc) {
                         " pass --policy DIR or set GPO_SHARE_DIR");
                 o.policyDir = *found;
             }
-            o.cancelled = stopOnSignals();
             o.progress = [&](const nlohmann::json& e) {
                 if (a->json) printJson(e);
                 if (e["event"] == "stage")

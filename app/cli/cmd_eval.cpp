@@ -48,15 +48,16 @@ void addEval(CLI::App& app, Context& ctx, int& rc) {
     cmd->add_flag("--json", a->json, "Progress as JSON lines on stdout; the result last");
     cmd->callback([a, &ctx, &rc] {
         rc = runCommand(a->json, [&] {
+            const auto stopRequested = stopOnSignals(); // first: a stop while loading ends cleanly too
             Project project = Project::open(a->project);
             const PolicyEntry entry = projectPolicy(project, a->policy.policy, a->name);
             PolicyArgs from = a->policy;
             from.policy = entry.path;
             auto policy = from.load();
             jobs::EvalOptions o = a->eval;
+            o.cancelled = stopRequested;
             o.policyName = entry.name;
             if (!a->promptTemplate.empty()) o.prompt = model::PromptFormat::plain(a->promptTemplate);
-            o.cancelled = stopOnSignals();
             o.progress = [&](const nlohmann::json& e) {
                 if (a->json) printJson(e);
                 std::cerr << "gpo eval: " << e["done"] << "/" << e["total"] << " problems, " << e["correct"]

@@ -14,6 +14,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
+#include <QToolButton>
 #include <QtTest>
 
 using namespace gpo;
@@ -82,6 +83,27 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!w.isRunningJob(), 120000);
         QTRY_VERIFY_WITH_TIMEOUT(w.statusBar()->currentMessage().contains("pass@1"), 20000);
         QVERIFY(w.statusBar()->currentMessage().contains("over 8 problems"));
+    }
+
+    void stoppingAJobIsNotAFailure() {
+        ui::MainWindow w(*registry_);
+        w.setProperty("quiet", true);
+        QVERIFY(w.openProject(dir_.filePath("demo.gpo")));
+        QVERIFY(waitLoaded(w));
+        w.datasetFilter()->setCurrentIndex(w.datasetFilter()->findData(QStringLiteral("demo-train")));
+        QVERIFY(waitLoaded(w));
+        for (QAction* a : w.findChildren<QAction*>())
+            if (a->text().contains("Evaluate Default Policy")) a->trigger();
+        QVERIFY(w.isRunningJob());
+        QToolButton* stop = nullptr;
+        for (QToolButton* b : w.findChildren<QToolButton*>())
+            if (b->text() == "Stop") stop = b;
+        QVERIFY(stop);
+        stop->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!w.isRunningJob(), 120000);
+        // Reported as stopped, not as a failure (an error would put its own text in the status bar).
+        QTRY_VERIFY_WITH_TIMEOUT(
+            w.statusBar()->currentMessage().contains("stopped; what it finished is kept"), 20000);
     }
 
     void filtersNarrowTheList() {
