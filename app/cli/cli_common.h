@@ -53,5 +53,10 @@ void addSft(CLI::App& app, Context& ctx, int& rc);
 void addEval(CLI::App& app, Context& ctx, int& rc);
 void addDemo(CLI::App& app, Context& ctx, int& rc);
 void addPolicy(CLI::App& app, Context& ctx, int& rc);
+void addAnalyze(CLI::App& app, Context& ctx, int& rc);
+void addMerge(CLI::App& app, Context& ctx, int& rc);
+void addAgreement(CLI::App& app, Context& ctx, int& rc);
+/// `gpo bench analyze`, under the `bench` subcommand.
+void addBenchAnalyze(CLI::App& bench, Context& ctx, int& rc);
 
 } // namespace gpo::cli

@@ -60,6 +60,7 @@ void addBench(CLI::App& app, Context& ctx, int& rc) {
     auto* bench = app.add_subcommand("bench", "Benchmarks with JSON output");
     bench->require_subcommand(1);
     addBenchGenerate(*bench, ctx, rc);
+    addBenchAnalyze(*bench, ctx, rc);
     struct Args {
         int64_t trajectories = 100000;
         int steps = 10;

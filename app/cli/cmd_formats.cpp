@@ -6,7 +6,8 @@ namespace gpo::cli {
 
 void addFormats(CLI::App& app, Context& ctx, int& rc) {
     auto json = std::make_shared<bool>(false);
-    auto* cmd = app.add_subcommand("formats", "List the dataset formats, verifiers, segmenters and plugins");
+    auto* cmd = app.add_subcommand("formats",
+                                   "List the dataset formats, verifiers, segmenters, selectors and plugins");
     cmd->add_flag("--json", *json, "Print a JSON result on stdout");
     cmd->callback([json, &ctx, &rc] {
         rc = runCommand(*json, [&] {
@@ -21,11 +22,14 @@ void addFormats(CLI::App& app, Context& ctx, int& rc) {
                     j["verifiers"].push_back({{"name", v->name()}, {"description", v->description()}});
                 for (const auto* s : r.segmenters())
                     j["segmenters"].push_back({{"name", s->name()}, {"description", s->description()}});
+                for (const auto* s : r.selectors())
+                    j["selectors"].push_back({{"name", s->name()}, {"description", s->description()}});
                 for (const auto& p : r.plugins())
                     j["plugins"].push_back({{"name", p.name},
                                             {"readers", p.readers},
                                             {"verifiers", p.verifiers},
-                                            {"segmenters", p.segmenters}});
+                                            {"segmenters", p.segmenters},
+                                            {"selectors", p.selectors}});
                 printJson(j);
                 return 0;
             }
@@ -39,6 +43,9 @@ void addFormats(CLI::App& app, Context& ctx, int& rc) {
             std::cout << "Segmenters:\n";
             for (const auto* s : r.segmenters())
                 std::printf("  %-13s %s\n", s->name().c_str(), s->description().c_str());
+            std::cout << "Selectors:\n";
+            for (const auto* s : r.selectors())
+                std::printf("  %-16s %s\n", s->name().c_str(), s->description().c_str());
             std::cout << "Plugins:\n";
             for (const auto& p : r.plugins())
                 std::printf("  %s\n", p.name.c_str());

@@ -31,6 +31,9 @@ int main(int argc, char** argv) {
     gpo::cli::addEval(app, ctx, rc);
     gpo::cli::addDemo(app, ctx, rc);
     gpo::cli::addPolicy(app, ctx, rc);
+    gpo::cli::addAnalyze(app, ctx, rc);
+    gpo::cli::addMerge(app, ctx, rc);
+    gpo::cli::addAgreement(app, ctx, rc);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -138,7 +138,7 @@ Record demoRecord(const DemoProblem& p, const std::string& split, int64_t index)
     r.problem.split = split;
     r.trajectories.push_back(trajectoryFromSteps(p.steps, "\n"));
     r.trajectories.back().source = p.firstError >= 0 ? "planted-error" : "reference";
-    if (p.firstError >= 0) r.trajectories.back().firstError = p.firstError;
+    r.trajectories.back().firstError = p.firstError; // -1: the worked solution has no error
     return r;
 }
 

@@ -63,6 +63,7 @@ DemoProjectResult buildDemoProject(const Registry& registry, const DemoProjectOp
         } parts[] = {{"train", "demo-train", o.trainProblems, false, result.train},
                      {"test", "demo-test", o.testProblems, true, result.test}};
         for (const auto& part : parts) {
+            if (part.count <= 0) continue;
             say(std::string("import ") + part.dataset);
             const std::string file = (scratch.path / (std::string(part.dataset) + ".jsonl")).string();
             writeDemoJsonl(file, part.split, part.count, o.seed, part.planted);

@@ -14,11 +14,11 @@ struct DemoProjectOptions {
     std::string policyDir; ///< the demo policy checkpoint (resources/demo-policy)
     std::string policyName = "demo-policy";
     uint64_t seed = 1; ///< the demo task's seed: the shipped policy was trained on seed 1's train split
-    int64_t trainProblems = 1000;
-    int64_t testProblems = 200;
-    int64_t evalProblems = 100; ///< test problems the policy answers (0: none)
-    int64_t samples = 4;        ///< answers per problem
-    double temperature = 1.0;   ///< the policy's own distribution, as MC estimation samples it
+    int64_t trainProblems = 1000; ///< 0: no demo-train
+    int64_t testProblems = 200;   ///< 0: no demo-test
+    int64_t evalProblems = 100;   ///< test problems the policy answers (0: none)
+    int64_t samples = 4;          ///< answers per problem
+    double temperature = 1.0;     ///< the policy's own distribution, as MC estimation samples it
     std::string device = "auto";
     std::function<bool()> cancelled;
     std::function<void(const nlohmann::json&)> progress;

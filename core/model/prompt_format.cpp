@@ -33,7 +33,11 @@ PromptFormat PromptFormat::forCheckpoint(const std::string& dir, const Tokenizer
         }
         return f;
     }
-    const nlohmann::json j = readJsonDocument(path);
+    return fromJson(readJsonDocument(path), tok, path);
+}
+
+PromptFormat PromptFormat::fromJson(const nlohmann::json& j, const Tokenizer& tok, const std::string& path) {
+    PromptFormat f;
     auto text = [&](const char* key, std::string& into) {
         if (!j.contains(key)) return;
         if (!j[key].is_string()) throw InputError(path, 0, std::string("\"") + key + "\" must be a string");

@@ -20,6 +20,8 @@ struct PromptFormat {
     /// The format for the checkpoint in `dir` (its gpo_prompt.json, else the default for `tok`). Throws
     /// InputError naming the file when gpo_prompt.json is malformed.
     static PromptFormat forCheckpoint(const std::string& dir, const Tokenizer& tok);
+    /// A format as toJson() or gpo_prompt.json writes it; `where` names its origin in errors.
+    static PromptFormat fromJson(const nlohmann::json& j, const Tokenizer& tok, const std::string& where);
     /// A plain template; throws std::invalid_argument when it has no "{question}".
     static PromptFormat plain(const std::string& templ);
 

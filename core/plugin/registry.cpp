@@ -50,6 +50,10 @@ void Registry::addSegmenter(std::unique_ptr<Segmenter> s) {
     addUnique(segmenters_, std::move(s), "segmenter");
 }
 
+void Registry::addSelector(std::unique_ptr<mc::Selector> s) {
+    addUnique(selectors_, std::move(s), "selector");
+}
+
 const DatasetReader* Registry::reader(const std::string& n) const {
     return findByName(readers_, n);
 }
@@ -58,6 +62,10 @@ const Verifier* Registry::verifier(const std::string& n) const {
 }
 const Segmenter* Registry::segmenter(const std::string& n) const {
     return findByName(segmenters_, n);
+}
+
+const mc::Selector* Registry::selector(const std::string& n) const {
+    return findByName(selectors_, n);
 }
 
 const DatasetReader& Registry::requireReader(const std::string& n) const {
@@ -73,6 +81,11 @@ const Segmenter& Registry::requireSegmenter(const std::string& n) const {
     throw std::invalid_argument("unknown segmenter '" + n + "' (known: " + knownNames(segmenters_) + ")");
 }
 
+const mc::Selector& Registry::requireSelector(const std::string& n) const {
+    if (auto s = selector(n)) return *s;
+    throw std::invalid_argument("unknown selector '" + n + "' (known: " + knownNames(selectors_) + ")");
+}
+
 std::vector<const DatasetReader*> Registry::readers() const {
     return all(readers_);
 }
@@ -82,14 +95,17 @@ std::vector<const Verifier*> Registry::verifiers() const {
 std::vector<const Segmenter*> Registry::segmenters() const {
     return all(segmenters_);
 }
+std::vector<const mc::Selector*> Registry::selectors() const {
+    return all(selectors_);
+}
 
 void Registry::registerPlugin(const std::string& name, PluginEntry entry) {
-    const size_t r = readers_.size(), v = verifiers_.size(), s = segmenters_.size();
+    const size_t r = readers_.size(), v = verifiers_.size(), s = segmenters_.size(), c = selectors_.size();
     const int rc = entry(kPluginApiVersion, this);
     if (rc != 0)
         throw std::runtime_error("plugin " + name + " refused to register (code " + std::to_string(rc) + ")");
     plugins_.push_back({name, static_cast<int>(readers_.size() - r), static_cast<int>(verifiers_.size() - v),
-                        static_cast<int>(segmenters_.size() - s)});
+                        static_cast<int>(segmenters_.size() - s), static_cast<int>(selectors_.size() - c)});
 }
 
 void Registry::loadPluginLibrary(const std::string& path) {

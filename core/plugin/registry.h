@@ -1,10 +1,11 @@
 #pragma once
-// The registry of named implementations (dataset readers, verifiers, segmenters) that the CLI, the
-// studio and the jobs look formats up in. Built-in ones and shared-library plugins fill it the same way:
-// through a plugin entry point (see plugins/api/gpo/plugin.h).
+// The registry of named implementations (dataset readers, verifiers, segmenters, critical-step selectors)
+// that the CLI, the studio and the jobs look formats up in. Built-in ones and shared-library plugins fill it
+// the same way: through a plugin entry point (see plugins/api/gpo/plugin.h).
 #include "data/reader.h"
 #include "data/segmenter.h"
 #include "data/verifier.h"
+#include "mc/selector.h"
 
 #include <memory>
 #include <string>
@@ -23,7 +24,7 @@ using PluginEntry = int (*)(int apiVersion, Registry* registry);
 
 struct PluginInfo {
     std::string name; ///< "builtin" or the library path
-    int readers = 0, verifiers = 0, segmenters = 0;
+    int readers = 0, verifiers = 0, segmenters = 0, selectors = 0;
 };
 
 class Registry {
@@ -31,19 +32,23 @@ public:
     void addReader(std::unique_ptr<DatasetReader> reader);
     void addVerifier(std::unique_ptr<Verifier> verifier);
     void addSegmenter(std::unique_ptr<Segmenter> segmenter);
+    void addSelector(std::unique_ptr<mc::Selector> selector);
 
     /// nullptr when no such name.
     const DatasetReader* reader(const std::string& name) const;
     const Verifier* verifier(const std::string& name) const;
     const Segmenter* segmenter(const std::string& name) const;
+    const mc::Selector* selector(const std::string& name) const;
     /// Like the above but throws std::invalid_argument listing the known names.
     const DatasetReader& requireReader(const std::string& name) const;
     const Verifier& requireVerifier(const std::string& name) const;
     const Segmenter& requireSegmenter(const std::string& name) const;
+    const mc::Selector& requireSelector(const std::string& name) const;
 
     std::vector<const DatasetReader*> readers() const;
     std::vector<const Verifier*> verifiers() const;
     std::vector<const Segmenter*> segmenters() const;
+    std::vector<const mc::Selector*> selectors() const;
     const std::vector<PluginInfo>& plugins() const { return plugins_; }
 
     /// Runs a plugin's entry point (built-in or from dlopen) and records what it added.
@@ -57,6 +62,7 @@ private:
     std::vector<std::unique_ptr<DatasetReader>> readers_;
     std::vector<std::unique_ptr<Verifier>> verifiers_;
     std::vector<std::unique_ptr<Segmenter>> segmenters_;
+    std::vector<std::unique_ptr<mc::Selector>> selectors_;
     std::vector<PluginInfo> plugins_;
     std::vector<void*> libraries_;
 };

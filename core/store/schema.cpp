@@ -150,10 +150,24 @@ CREATE TABLE metrics(
   PRIMARY KEY(run_id, name, step)) WITHOUT ROWID;
 )SQL";
 
+// Migration 2: rollouts become reusable across analysis runs. A rollout is identified by the prefix it
+// continues, the sampling it was drawn with (policy, temperature, limits, prompt: `sampling_key`) and its
+// index among that prefix's rollouts, so a later run with the same sampling reuses it, more can be added
+// to a prefix, and merging a shard twice adds nothing. The project gets an id that shard files carry.
+constexpr std::string_view kV2 = R"SQL(
+ALTER TABLE rollouts ADD COLUMN sampling_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE rollouts ADD COLUMN sample_idx INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE rollouts ADD COLUMN tokens INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE rollouts ADD COLUMN finish TEXT NOT NULL DEFAULT '';
+DROP INDEX rollouts_by_prefix;
+CREATE UNIQUE INDEX rollouts_by_prefix ON rollouts(trajectory_id, step_idx, sampling_key, sample_idx);
+INSERT OR IGNORE INTO project_info(key, value) VALUES('project_id', lower(hex(randomblob(16))));
+)SQL";
+
 } // namespace
 
 const std::vector<std::string_view>& migrations() {
-    static const std::vector<std::string_view> all = {kV1};
+    static const std::vector<std::string_view> all = {kV1, kV2};
     return all;
 }
 

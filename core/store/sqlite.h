@@ -28,6 +28,8 @@ public:
     Statement prepare(std::string_view sql);
     int64_t lastInsertId() const;
     int changes() const;
+    /// Rows changed by this connection since it opened.
+    int64_t totalChanges() const;
     sqlite3* handle() const { return db_; }
     const std::string& path() const { return path_; }
     /// Throws StoreError with the connection's message, prefixed by `what`.

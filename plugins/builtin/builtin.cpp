@@ -9,6 +9,7 @@
 #include "data/readers/mmlupro_reader.h"
 #include "data/readers/prm800k_reader.h"
 #include "data/readers/processbench_reader.h"
+#include "mc/selectors.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -35,6 +36,12 @@ int registerBuiltins(int apiVersion, Registry* registry) {
     registry->addSegmenter(std::make_unique<NewlineSegmenter>());
     registry->addSegmenter(std::make_unique<ParagraphSegmenter>());
     registry->addSegmenter(std::make_unique<StepMarkerSegmenter>());
+    registry->addSelector(std::make_unique<mc::AbsAdvantageSelector>()); // first: the default
+    registry->addSelector(std::make_unique<mc::MaxAdvantageSelector>());
+    registry->addSelector(std::make_unique<mc::MaxValuePrefixSelector>());
+    registry->addSelector(std::make_unique<mc::RandomSelector>());
+    registry->addSelector(std::make_unique<mc::ThresholdSelector>());
+    registry->addSelector(std::make_unique<mc::BinarySearchSelector>());
     return 0;
 }
 

@@ -3,9 +3,10 @@
 //
 //     GPO_PLUGIN_ENTRY { registry->addSegmenter(std::make_unique<MySegmenter>()); return 0; }
 //
-// which adds implementations of core interfaces (gpo::DatasetReader, gpo::Verifier, gpo::Segmenter) to
-// the registry. The built-in formats are registered through this same entry signature. Plugins are found
-// in the folders of GPO_PLUGIN_PATH and in <prefix>/lib/gpo/plugins; the CLI and the studio load the same.
+// which adds implementations of core interfaces (gpo::DatasetReader, gpo::Verifier, gpo::Segmenter,
+// gpo::mc::Selector) to the registry. The built-in ones are registered through this same entry signature.
+// Plugins are found in the folders of GPO_PLUGIN_PATH and in <prefix>/lib/gpo/plugins; the CLI and the
+// studio load the same.
 #include "plugin/registry.h"
 
 #define GPO_PLUGIN_ENTRY                                                                                     \

@@ -1,0 +1,78 @@
+// gpo agreement: how often each selector's pick matches labelled first errors and people's picks.
+#include "cli_common.h"
+#include "stats/agreement.h"
+#include "store/agreement_data.h"
+
+#include <cstdio>
+
+namespace gpo::cli {
+
+void addAgreement(CLI::App& app, Context&, int& rc) {
+    struct Args {
+        std::string project;
+        int64_t run = 0;
+        bool json = false;
+    };
+    auto a = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand(
+        "agreement", "Compare every selector's picks with the project's labels: labelled first errors "
+                     "(ProcessBench, PRM800K, planted errors) and people's annotations");
+    cmd->add_option("--project,-p", a->project, "Project file")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--run", a->run, "Picks of this analysis run (default: each trajectory's newest)");
+    cmd->add_flag("--json", a->json, "Print a JSON result on stdout");
+    cmd->callback([a, &rc] {
+        rc = runCommand(a->json, [&] {
+            Project project = Project::open(a->project, OpenMode::ReadOnly);
+            const auto picks =
+                selectorPicks(project, a->run > 0 ? std::optional<int64_t>(a->run) : std::nullopt);
+            const auto sets = labelSets(project);
+            nlohmann::json bySelector = nlohmann::json::object(), rows = nlohmann::json::array();
+            for (const auto& [selector, chosen] : picks) {
+                for (const auto& set : sets) {
+                    std::vector<stats::PickAndLabel> items;
+                    for (const auto& [trajectory, label] : set.labels)
+                        if (const auto it = chosen.find(trajectory); it != chosen.end())
+                            items.push_back({it->second, label});
+                    if (items.empty()) continue;
+                    const nlohmann::json s = stats::agreement(items).toJson();
+                    bySelector[selector][set.name] = s;
+                    nlohmann::json row = s;
+                    row["selector"] = selector;
+                    row["labels"] = set.name;
+                    row["kind"] = set.kind;
+                    rows.push_back(row);
+                }
+            }
+            nlohmann::json labelInfo = nlohmann::json::array();
+            for (const auto& set : sets)
+                labelInfo.push_back({{"name", set.name}, {"kind", set.kind}, {"n", set.labels.size()}});
+            if (a->json) {
+                printJson({{"ok", true},
+                           {"run_id", a->run > 0 ? nlohmann::json(a->run) : nlohmann::json()},
+                           {"selectors", bySelector},
+                           {"comparisons", rows},
+                           {"label_sets", labelInfo}});
+                return 0;
+            }
+            if (rows.empty()) {
+                std::printf("No trajectory has both a pick and a label (run gpo analyze on labelled "
+                            "trajectories).\n");
+                return 0;
+            }
+            std::printf("%-18s %-34s %6s %7s %9s %8s\n", "selector", "labels", "n", "exact", "within 1",
+                        "PB F1");
+            for (const auto& r : rows) {
+                const std::string f1 = r["processbench_f1"].is_null()
+                                           ? "-"
+                                           : std::to_string(r["processbench_f1"].get<double>()).substr(0, 5);
+                std::printf("%-18s %-34s %6lld %7.3f %9.3f %8s\n", r["selector"].get<std::string>().c_str(),
+                            r["labels"].get<std::string>().c_str(),
+                            static_cast<long long>(r["n"].get<int64_t>()), r["exact"].get<double>(),
+                            r["within_1"].get<double>(), f1.c_str());
+            }
+            return 0;
+        });
+    });
+}
+
+} // namespace gpo::cli

@@ -1,0 +1,58 @@
+#pragma once
+// Critical-step analysis (`gpo analyze`): for every trajectory of a run, roll the policy out K times from
+// each step prefix the run's selectors want (the prefix forced, the continuation sampled), grade each
+// rollout with the problem's verifier, and hand the rollouts to a sink (the project, or a shard file),
+// which stores values, advantages and picks once a trajectory is complete.
+//
+// All prefixes of a trajectory are encoded once as one shared token sequence and forked (model/
+// generation.h). Rollout seeds depend only on (run seed, trajectory, prefix, index), and a batch holds one
+// trajectory's rows, so results do not depend on sharding, resuming or which rollouts were already stored.
+#include "model/policy.h"
+#include "model/prompt_format.h"
+#include "store/analysis_sink.h"
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <vector>
+
+namespace gpo::jobs {
+
+struct AnalysisOptions {
+    int64_t batchSize = 64; ///< rollouts per generation batch
+    /// > 0: refine finished trajectories: add this many rollouts to each prefix in `refineSteps`, or, when
+    /// that is empty, to the prefixes where the two leading steps cannot be told apart (mc/refinement.h).
+    int64_t more = 0;
+    std::vector<int> refineSteps;
+    std::function<bool()> cancelled;                     ///< checked between batches
+    std::function<void(const nlohmann::json&)> progress; ///< one event per trajectory
+};
+
+struct AnalysisResult {
+    int64_t runId = 0;
+    int64_t trajectories = 0; ///< in this run (or shard)
+    int64_t analysed = 0;     ///< finished by this call
+    int64_t alreadyDone = 0;  ///< finished before (resume)
+    int64_t skipped = 0;      ///< no steps or no reference answer
+    int64_t rolloutsDrawn = 0;
+    int64_t rolloutsReused = 0;
+    int64_t newTokens = 0;
+    double generationSeconds = 0;
+    double seconds = 0;
+    bool cancelled = false;
+    nlohmann::json toJson() const;
+};
+
+/// Runs (or resumes) `config` over `trajectories`. Throws InputError/StoreError/std::invalid_argument.
+AnalysisResult analyze(Project& project, const Registry& registry, model::Policy& policy,
+                       const model::PromptFormat& prompt, const AnalysisConfig& config,
+                       const std::vector<int64_t>& trajectories, AnalysisSink& sink,
+                       const AnalysisOptions& options);
+
+/// A run in the project: started (or taken up again when `runId` is given), analysed over its whole
+/// selection, and marked done, cancelled or failed.
+AnalysisResult analyzeInProject(Project& project, const Registry& registry, model::Policy& policy,
+                                const model::PromptFormat& prompt, const AnalysisConfig& config,
+                                std::optional<int64_t> runId, const AnalysisOptions& options);
+
+} // namespace gpo::jobs

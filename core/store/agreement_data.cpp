@@ -1,0 +1,45 @@
+#include "store/agreement_data.h"
+
+namespace gpo {
+
+std::vector<LabelSet> labelSets(Project& project) {
+    std::vector<LabelSet> out;
+    std::map<std::string, size_t> index;
+    auto add = [&](const std::string& name, const char* kind, int64_t trajectory, int step) {
+        auto [it, fresh] = index.try_emplace(name, out.size());
+        if (fresh) out.push_back({name, kind, {}});
+        out[it->second].labels[trajectory] = step;
+    };
+    auto ds = project.db().prepare(
+        "SELECT d.name, t.id, t.first_error FROM trajectories t JOIN problems p ON p.id = t.problem_id"
+        " JOIN datasets d ON d.id = p.dataset_id WHERE t.first_error IS NOT NULL ORDER BY d.name, t.id");
+    while (ds.step())
+        add("first_error:" + ds.columnText(0), "dataset", ds.columnInt(1), static_cast<int>(ds.columnInt(2)));
+    // A person's newest annotation of each trajectory.
+    auto an = project.db().prepare(
+        "SELECT a.name, n.trajectory_id, n.critical_step, n.no_single_step FROM annotations n"
+        " JOIN annotators a ON a.id = n.annotator_id"
+        " WHERE n.critical_step IS NOT NULL OR n.no_single_step = 1 ORDER BY a.name, n.created_at, n.id");
+    while (an.step())
+        add("annotator:" + an.columnText(0), "annotator", an.columnInt(1),
+            an.columnInt(3) ? -1 : static_cast<int>(an.columnInt(2)));
+    return out;
+}
+
+std::map<std::string, std::map<int64_t, std::optional<int>>> selectorPicks(Project& project,
+                                                                           std::optional<int64_t> runId) {
+    std::map<std::string, std::map<int64_t, std::optional<int>>> out;
+    auto st = project.db().prepare(runId ? "SELECT selector, trajectory_id, step_idx FROM critical_picks"
+                                           " WHERE run_id = ?"
+                                         : "SELECT selector, trajectory_id, step_idx FROM critical_picks"
+                                           " ORDER BY run_id"); // newer runs overwrite older
+    if (runId) st.bind(1, *runId);
+    while (st.step()) {
+        std::optional<int> step;
+        if (!st.columnIsNull(2)) step = static_cast<int>(st.columnInt(2));
+        out[st.columnText(0)][st.columnInt(1)] = step;
+    }
+    return out;
+}
+
+} // namespace gpo
