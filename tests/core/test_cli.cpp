@@ -1,4 +1,5 @@
 // The gpo command as users and scripts call it: JSON results, exit codes, errors that name the file.
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -210,6 +211,78 @@ private slots:
         r = gpo({"sft", "--policy", kDemoPolicy, "--data", bad.fileName(), "--out", ckpt + "2", "--json"});
         QCOMPARE(r.code, 1);
         QCOMPARE(r.json["line"].toInt(), 2);
+    }
+    void analyzeMergeAndAgreement() {
+        const QString demo = dir_.filePath(QStringLiteral("demo.gpo"));
+        const QStringList selection = {
+            "-p", demo,           "-d", "demo-test", "--source", "planted-error", "-k",
+            "2",  "--max-tokens", "64", "--seed",    "5",        "--json"};
+        auto r = gpo(QStringList{"analyze"} + selection);
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.json["analysed"].toInt(), 12);
+        QVERIFY(r.json["rollouts_drawn"].toInt() > 0);
+        const int run = r.json["run_id"].toInt();
+        r = gpo({"ls", "-p", demo, "--source", "planted-error", "-n", "1", "--json"});
+        const QString id = QString::number(r.json["trajectories"].toArray()[0].toObject()["id"].toInt());
+        r = gpo({"show", "-p", demo, id, "--rollouts", "0", "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonObject analysis = r.json["analysis"].toObject();
+        QCOMPARE(analysis["run_id"].toInt(), run);
+        QCOMPARE(analysis["values"].toArray().size(), r.json["steps"].toArray().size() + 1);
+        QCOMPARE(analysis["picks"].toObject().size(), 6);
+        QCOMPARE(r.json["rollouts"].toArray().size(), 2);
+        r = gpo({"agreement", "-p", demo, "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonObject abs = r.json["selectors"].toObject()["abs-advantage"].toObject();
+        const QJsonObject planted = abs["first_error:demo-test"].toObject();
+        QCOMPARE(planted["n"].toInt(), 12);
+        QVERIFY(planted["exact"].toDouble() <= planted["within_1"].toDouble());
+        // The same run in two shards, merged into a copy of the project, gives the same picks.
+        const QString copy = dir_.filePath(QStringLiteral("demo-copy.gpo"));
+        QVERIFY(QFile::copy(demo, copy));
+        QStringList files;
+        for (const char* shard : {"0/2", "1/2"}) {
+            files << dir_.filePath(QStringLiteral("part-") + QString(shard).left(1));
+            QStringList args = QStringList{"analyze"} + selection;
+            args.replaceInStrings(demo, copy);
+            r = gpo(args + QStringList{"--shard", shard, "--out", files.last()});
+            QCOMPARE(r.code, 0);
+            QCOMPARE(r.json["analysed"].toInt(), 6);
+        }
+        r = gpo(QStringList{"merge", "-p", copy, "--json"} + files);
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.json["complete"].toBool(), true);
+        r = gpo(QStringList{"merge", "-p", copy, "--json"} + files);
+        QCOMPARE(r.json["rollouts_added"].toInt(), 0);
+        r = gpo({"agreement", "-p", copy, "--json"});
+        QCOMPARE(r.json["selectors"].toObject()["abs-advantage"].toObject()["first_error:demo-test"],
+                 planted);
+        // Nothing to resume; a shard without --out; a run that is not an analysis.
+        r = gpo({"analyze", "-p", demo, "--resume", "--json"});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.json["error"].toString().contains(QStringLiteral("no analysis run")));
+        r = gpo(QStringList{"analyze"} + selection + QStringList{"--shard", "0/2"});
+        QCOMPARE(r.code, 1);
+        r = gpo({"analyze", "-p", demo, "--run", "1", "--json"});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.json["error"].toString().contains(QStringLiteral("not an analysis run")));
+        r = gpo({"merge", "-p", demo, demo, "--json"});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.json["error"].toString().contains(QStringLiteral("not an analysis shard")));
+    }
+    void benchAnalyzeSmall() {
+        auto r = gpo({"bench", "analyze", "--trajectories", "4", "-k", "2", "--json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.json["trajectories"].toInt(), 4);
+        for (const char* key : {"rollouts_per_s", "tokens_per_s", "full_scan_rollouts_per_trajectory",
+                                "binary_search_rollouts_per_trajectory"})
+            QVERIFY2(r.json[key].toDouble() > 0, key);
+        QVERIFY(r.json["binary_search_rollouts_per_trajectory"].toDouble() <=
+                r.json["full_scan_rollouts_per_trajectory"].toDouble());
+        const double agreement = r.json["first_error_agreement"].toDouble(-1);
+        QVERIFY(agreement >= 0 && agreement <= 1);
+        r = gpo({"formats", "--json"});
+        QCOMPARE(r.json["selectors"].toArray().size(), 6);
     }
     void benchGenerateSmall() {
         auto r = gpo({"bench", "generate", "--hidden", "64", "--layers", "2", "--vocab", "256", "--batches",
