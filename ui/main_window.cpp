@@ -1,8 +1,12 @@
 #include "main_window.h"
 
+#include "advantage_heatmap.h"
+#include "analyze_dialog.h"
 #include "demo_project.h"
 #include "gpo_process.h"
 #include "import_dialog.h"
+#include "rollouts_dialog.h"
+#include "store/analysis.h"
 #include "store/importer.h"
 #include "store/policies.h"
 #include "store/queries.h"
@@ -10,6 +14,7 @@
 #include "store/verification.h"
 #include "trajectory_table_model.h"
 #include "trajectory_view.h"
+#include "value_plot.h"
 
 #include <QAction>
 #include <QApplication>
@@ -26,6 +31,7 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
@@ -146,9 +152,25 @@ void MainWindow::buildLayout() {
             &MainWindow::showCurrentTrajectory);
 
     view_ = new TrajectoryView(this);
+    connect(view_, &TrajectoryView::rolloutsRequested, this, &MainWindow::showRollouts);
+    valuePlot_ = new ValuePlot(this);
+    valuePlot_->hide(); // until the trajectory shown has an analysis
+    auto* detail = new QSplitter(Qt::Vertical, this);
+    detail->addWidget(view_);
+    detail->addWidget(valuePlot_);
+    detail->setStretchFactor(0, 3);
+    detail->setStretchFactor(1, 1);
+    heatmap_ = new AdvantageHeatmap(this);
+    connect(heatmap_, &AdvantageHeatmap::cellClicked, this, &MainWindow::openTrajectoryAt);
+    tabs_ = new QTabWidget(this);
+    tabs_->addTab(detail, tr("Trajectory"));
+    tabs_->addTab(heatmap_, tr("Advantage Heatmap"));
+    connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
+        if (tabs_->widget(index) == heatmap_) refreshHeatmap();
+    });
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(table_);
-    splitter->addWidget(view_);
+    splitter->addWidget(tabs_);
     splitter->setStretchFactor(0, 5);
     splitter->setStretchFactor(1, 6);
     setCentralWidget(splitter);
@@ -173,6 +195,15 @@ void MainWindow::buildActions() {
         refreshDatasets();
         reloadTrajectories();
     });
+
+    auto* analysis = menuBar()->addMenu(tr("&Analysis"));
+    analysis->addAction(tr("&Analyze Trajectories in List…"), QKeySequence(Qt::CTRL | Qt::Key_R), this,
+                        &MainWindow::analyzeTrajectories);
+    analysis->addAction(tr("&Resume Last Analysis"), this, [this] { continueAnalysis(false); });
+    analysis->addAction(tr("Add Rollouts Where &Unclear"), this, [this] { continueAnalysis(true); });
+    analysis->addSeparator();
+    analysis->addAction(tr("Show Advantage &Heatmap"), QKeySequence(Qt::CTRL | Qt::Key_H), this,
+                        [this] { tabs_->setCurrentWidget(heatmap_); });
 
     auto* go = menuBar()->addMenu(tr("&Go"));
     go->addAction(tr("&Find"), QKeySequence::Find, this, [this] {
@@ -244,7 +275,13 @@ void MainWindow::completeDemoProject() {
     try {
         // A finished sampling run, not just some answers: a run stopped half-way is taken up again.
         // "demo-policy" is the name `gpo demo` registers the demo policy under.
+        AnalysisConfig planted; // the run gpo demo makes: demo-test's planted errors, K = 4
+        planted.selection.dataset = "demo-test";
+        planted.selection.source = "planted-error";
+        planted.sampling.policy = "demo-policy";
+        planted.k = 4;
         answered = hasFinishedRun(*project_, "eval", evalRunName("demo-policy", "demo-test")) &&
+                   hasFinishedRun(*project_, "analysis", analysisRunName(planted)) &&
                    defaultPolicy(*project_);
     } catch (const std::exception&) {
     }
@@ -253,9 +290,11 @@ void MainWindow::completeDemoProject() {
            [this](const QJsonObject& r) {
                const QJsonObject eval = r[QStringLiteral("eval")].toObject();
                statusBar()->showMessage(
-                   tr("Demo project ready: the demo policy answered %1 demo-test problems, pass@1 %2%")
+                   tr("Demo project ready: the demo policy answered %1 demo-test problems (pass@1 %2%) and "
+                      "analysed %3 planted-error trajectories")
                        .arg(eval[QStringLiteral("problems")].toInt())
-                       .arg(100.0 * eval[QStringLiteral("pass_at_1")].toDouble(), 0, 'f', 1),
+                       .arg(100.0 * eval[QStringLiteral("pass_at_1")].toDouble(), 0, 'f', 1)
+                       .arg(r[QStringLiteral("analysis")].toObject()[QStringLiteral("trajectories")].toInt()),
                    15000);
            });
 }
@@ -279,6 +318,20 @@ void MainWindow::showJobEvent(const QJsonObject& e) {
     if (kind == QLatin1String("stage")) {
         jobLabel_->setText(jobTitle_ + QStringLiteral(": ") + e[QStringLiteral("stage")].toString());
         jobProgress_->setRange(0, 0);
+    } else if (kind == QLatin1String("progress") && e.contains(QStringLiteral("trajectory_id"))) {
+        // An analysis: one event per finished trajectory, whose results are in the project now.
+        const int done = e[QStringLiteral("done")].toInt(), total = e[QStringLiteral("total")].toInt();
+        jobProgress_->setRange(0, total);
+        jobProgress_->setValue(done);
+        jobLabel_->setText(tr("%1: %2/%3 trajectories, %4 rollouts, about %5 s left")
+                               .arg(jobTitle_)
+                               .arg(done)
+                               .arg(total)
+                               .arg(e[QStringLiteral("rollouts_drawn")].toInt())
+                               .arg(qRound(e[QStringLiteral("eta_seconds")].toDouble())));
+        if (view_->trajectoryId() &&
+            *view_->trajectoryId() == static_cast<int64_t>(e[QStringLiteral("trajectory_id")].toDouble()))
+            showCurrentTrajectory();
     } else if (kind == QLatin1String("progress")) {
         const int done = e[QStringLiteral("done")].toInt(), total = e[QStringLiteral("total")].toInt();
         jobProgress_->setRange(0, total);
@@ -323,6 +376,100 @@ void MainWindow::evaluatePolicy() {
                                             .arg(r[QStringLiteral("problems")].toInt()),
                                         15000);
            });
+}
+
+QStringList MainWindow::filterArguments() const {
+    QStringList args;
+    const QString dataset = datasetFilter_->currentData().toString();
+    if (!dataset.isEmpty()) args << QStringLiteral("--dataset") << dataset;
+    switch (static_cast<Correctness>(verdictFilter_->currentData().toInt())) {
+    case Correctness::Correct:
+        args << QStringLiteral("--correct");
+        break;
+    case Correctness::Incorrect:
+        args << QStringLiteral("--incorrect");
+        break;
+    case Correctness::Unverified:
+        args << QStringLiteral("--unverified");
+        break;
+    case Correctness::Any:
+        break;
+    }
+    const QString text = textFilter_->text().trimmed();
+    if (!text.isEmpty()) args << QStringLiteral("--text") << text;
+    return args;
+}
+
+void MainWindow::analyzeTrajectories() {
+    if (!project_) return;
+    if (model_->rowCount() == 0) {
+        showError(tr("Analyze"), tr("No trajectory in the list to analyze."));
+        return;
+    }
+    AnalyzeDialog dialog(registry_, tr("the %n trajectories in the list", nullptr, model_->rowCount()), this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    analyzeList(dialog.arguments());
+}
+
+void MainWindow::analyzeList(const QStringList& options) {
+    if (!project_) return;
+    runGpo(tr("Analyzing"),
+           QStringList{QStringLiteral("analyze"), QStringLiteral("--project"), projectPath()} +
+               filterArguments() + options,
+           [this](const QJsonObject& r) {
+               statusBar()->showMessage(tr("Analysis done: %1 trajectories, %2 rollouts drawn, %3 reused.")
+                                            .arg(r[QStringLiteral("analysed")].toInt())
+                                            .arg(r[QStringLiteral("rollouts_drawn")].toInt())
+                                            .arg(r[QStringLiteral("rollouts_reused")].toInt()),
+                                        15000);
+               showCurrentTrajectory();
+               if (tabs_->currentWidget() == heatmap_) refreshHeatmap();
+           });
+}
+
+void MainWindow::continueAnalysis(bool refine) {
+    if (!project_) return;
+    QStringList args{QStringLiteral("analyze"), QStringLiteral("--project"), projectPath()};
+    if (refine)
+        args << QStringLiteral("--more") << QStringLiteral("4");
+    else
+        args << QStringLiteral("--resume");
+    runGpo(refine ? tr("Adding rollouts") : tr("Resuming the analysis"), args, [this](const QJsonObject& r) {
+        statusBar()->showMessage(tr("Analysis: %1 more trajectories, %2 rollouts drawn.")
+                                     .arg(r[QStringLiteral("analysed")].toInt())
+                                     .arg(r[QStringLiteral("rollouts_drawn")].toInt()),
+                                 15000);
+        showCurrentTrajectory();
+    });
+}
+
+void MainWindow::showRollouts(int64_t trajectoryId, int64_t runId, int prefix) {
+    if (!project_) return;
+    try {
+        auto* dialog =
+            new RolloutsDialog(rolloutsBehind(*project_, runId, trajectoryId, prefix), prefix, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
+    } catch (const std::exception& e) {
+        showError(tr("Rollouts"), QString::fromStdString(e.what()));
+    }
+}
+
+void MainWindow::refreshHeatmap() {
+    if (!project_) return;
+    try {
+        heatmap_->load(*project_, model_->ids());
+    } catch (const std::exception& e) {
+        showError(tr("Heatmap"), QString::fromStdString(e.what()));
+    }
+}
+
+void MainWindow::openTrajectoryAt(int64_t trajectoryId, int step) {
+    const int row = model_->rowOf(trajectoryId);
+    if (row < 0) return;
+    tabs_->setCurrentIndex(0);
+    table_->setCurrentIndex(model_->index(row, 0));
+    view_->scrollToAnchor(QStringLiteral("step-%1").arg(step));
 }
 
 void MainWindow::refreshDatasets() {
@@ -384,10 +531,21 @@ void MainWindow::showCurrentTrajectory() {
     const int64_t id = model_->idAt(table_->currentIndex().row());
     if (id < 0 || !project_) return;
     try {
-        if (auto d = loadTrajectory(*project_, id))
-            view_->showTrajectory(*d);
-        else
+        if (auto d = loadTrajectory(*project_, id)) {
+            std::optional<TrajectoryAnalysis> analysis;
+            if (const auto run = latestAnalysisRunFor(*project_, id))
+                analysis = loadAnalysis(*project_, *run, id);
+            view_->showTrajectory(*d, analysis);
+            valuePlot_->setVisible(analysis.has_value());
+            if (analysis) {
+                const auto pick = analysis->picks.find("abs-advantage");
+                valuePlot_->showAnalysis(*analysis, static_cast<int>(d->trajectory.steps.size()),
+                                         d->trajectory.firstError,
+                                         pick != analysis->picks.end() ? pick->second : std::nullopt);
+            }
+        } else {
             view_->showMessage(tr("Trajectory %1 no longer exists.").arg(id));
+        }
     } catch (const std::exception& e) {
         view_->showMessage(QString::fromStdString(e.what()));
     }

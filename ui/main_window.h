@@ -13,14 +13,17 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
+class QTabWidget;
 class QTableView;
 class QTimer;
 
 namespace gpo::ui {
 
+class AdvantageHeatmap;
 class GpoProcess;
 class TrajectoryTableModel;
 class TrajectoryView;
+class ValuePlot;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -37,6 +40,14 @@ public:
     // For tests and scripting.
     TrajectoryTableModel* trajectoryModel() const { return model_; }
     TrajectoryView* trajectoryView() const { return view_; }
+    ValuePlot* valuePlot() const { return valuePlot_; }
+    AdvantageHeatmap* heatmap() const { return heatmap_; }
+    QTabWidget* viewTabs() const { return tabs_; }
+    /// Starts `gpo analyze` on the trajectories the filters show, with these extra options (as the
+    /// Analysis menu does after its dialog).
+    void analyzeList(const QStringList& options);
+    /// Selects a trajectory in the list and shows it at `step` (the heatmap's clicks).
+    void openTrajectoryAt(int64_t trajectoryId, int step);
     QTableView* trajectoryTable() const { return table_; }
     QComboBox* datasetFilter() const { return datasetFilter_; }
     QComboBox* verdictFilter() const { return verdictFilter_; }
@@ -61,6 +72,13 @@ private:
     void importDataset();
     void verifyAnswers();
     void evaluatePolicy();
+    void analyzeTrajectories();
+    /// gpo analyze on the newest analysis run: resume it, or refine it (`more` rollouts where unclear).
+    void continueAnalysis(bool refine);
+    void showRollouts(int64_t trajectoryId, int64_t runId, int prefix);
+    void refreshHeatmap();
+    /// gpo analyze's selection options for the current filters.
+    QStringList filterArguments() const;
     /// Runs `gpo ARGS` as a child process with its progress in the status bar; `done` gets its result.
     void runGpo(const QString& title, const QStringList& args, std::function<void(const QJsonObject&)> done);
     void showJobEvent(const QJsonObject& event);
@@ -73,6 +91,9 @@ private:
     std::unique_ptr<Project> project_;
     TrajectoryTableModel* model_;
     TrajectoryView* view_;
+    ValuePlot* valuePlot_;
+    AdvantageHeatmap* heatmap_;
+    QTabWidget* tabs_;
     QTableView* table_;
     QComboBox* datasetFilter_;
     QComboBox* verdictFilter_;

@@ -24,6 +24,8 @@ public:
     void clear();
 
     int64_t idAt(int row) const;
+    /// The ids of all rows, in order.
+    const std::vector<int64_t>& ids() const { return ids_; }
     /// Row of a trajectory id, or -1.
     int rowOf(int64_t id) const;
     /// How many rows have been fetched so far (for tests of the laziness).

@@ -1,5 +1,10 @@
 #include "trajectory_view.h"
 
+#include <QScrollBar>
+#include <QUrl>
+#include <algorithm>
+#include <cmath>
+
 namespace gpo::ui {
 namespace {
 
@@ -23,9 +28,32 @@ QString ratingBadge(const std::optional<int>& label) {
     }
 }
 
+/// Short names of the selectors that picked `step`, as badges.
+QString pickBadges(const TrajectoryAnalysis& a, int step) {
+    QStringList names;
+    for (const auto& [selector, pick] : a.picks)
+        if (pick && *pick == step) names << QString::fromStdString(selector);
+    if (names.isEmpty()) return {};
+    return QStringLiteral("<br/><span style='color:#7c3aed'>&#9733; %1</span>")
+        .arg(names.join(QStringLiteral(", ")));
+}
+
+const StepEstimate* estimateAt(const TrajectoryAnalysis& a, int prefix) {
+    for (const auto& e : a.estimates)
+        if (e.step == prefix) return &e;
+    return nullptr;
+}
+
 } // namespace
 
-QString trajectoryHtml(const TrajectoryDetail& d) {
+QColor advantageColor(double a) {
+    const double t = std::clamp(std::fabs(a), 0.0, 1.0) * 0.55; // light enough to read text on
+    const QColor to = a < 0 ? QColor(220, 38, 38) : QColor(37, 99, 235);
+    auto mix = [t](int from, int target) { return static_cast<int>(from + (target - from) * t); };
+    return QColor(mix(255, to.red()), mix(255, to.green()), mix(255, to.blue()));
+}
+
+QString trajectoryHtml(const TrajectoryDetail& d, const std::optional<TrajectoryAnalysis>& analysis) {
     const Trajectory& t = d.trajectory;
     QString h;
     h += QStringLiteral("<div style='color:#6b7280'>Trajectory %1 &middot; %2 &middot; %3")
@@ -38,20 +66,48 @@ QString trajectoryHtml(const TrajectoryDetail& d) {
                         "padding:8px'>%1</div>")
              .arg(multiline(d.problem.question));
     h += QStringLiteral("<h3 style='margin-bottom:4px'>Steps (%1)</h3>").arg(t.steps.size());
+    if (analysis)
+        h += QStringLiteral(
+                 "<p style='color:#6b7280; margin-top:0'>Analysis run %1. Tint: the step's advantage "
+                 "A = V(after) &minus; V(before), <span style='background:%2'>&nbsp;loss&nbsp;</span> "
+                 "to <span style='background:%3'>&nbsp;gain&nbsp;</span>; V: the value before the "
+                 "step [95%% interval]; &#9733;: selectors' picks.</p>")
+                 .arg(analysis->runId)
+                 .arg(advantageColor(-1).name(), advantageColor(1).name());
     h += QStringLiteral("<table width='100%' cellspacing='0' cellpadding='5'>");
     for (size_t i = 0; i < t.steps.size(); ++i) {
-        const bool firstError = t.firstError && *t.firstError == static_cast<int>(i);
-        const QString bg = firstError ? QStringLiteral("#fee2e2")
-                                      : (i % 2 ? QStringLiteral("#ffffff") : QStringLiteral("#f9fafb"));
+        const int step = static_cast<int>(i);
+        const bool firstError = t.firstError && *t.firstError == step;
+        QString bg = firstError ? QStringLiteral("#fee2e2")
+                                : (i % 2 ? QStringLiteral("#ffffff") : QStringLiteral("#f9fafb"));
+        QString numbers;
+        if (analysis) {
+            const StepEstimate* e = estimateAt(*analysis, step);
+            if (e && e->advantage) bg = advantageColor(*e->advantage).name();
+            if (e)
+                numbers =
+                    QStringLiteral("<br/><span style='color:#374151; font-size:small'>V %1 [%2, %3]<br/>"
+                                   "A %4<br/><a href='rollouts:%5'>%6 rollouts</a></span>")
+                        .arg(e->value, 0, 'f', 2)
+                        .arg(e->ciLow, 0, 'f', 2)
+                        .arg(e->ciHigh, 0, 'f', 2)
+                        .arg(e->advantage ? QString::asprintf("%+.2f", *e->advantage) : QStringLiteral("–"))
+                        .arg(step)
+                        .arg(e->k);
+            numbers += pickBadges(*analysis, step);
+        }
         h +=
             QStringLiteral(
-                "<tr style='background:%1'><td valign='top' width='36' style='color:#2563eb'><b>%2</b></td>"
-                "<td valign='top'>%3</td><td valign='top' width='90' align='right'>%4%5</td></tr>")
+                "<tr style='background:%1'><td valign='top' width='36' style='color:#2563eb'><a "
+                "name='step-%7'></a><b>%2</b></td>"
+                "<td valign='top'>%3</td><td valign='top' width='150' align='right'>%4%5%6</td></tr>")
                 .arg(bg)
                 .arg(i + 1)
                 .arg(multiline(stepText(t, i)), ratingBadge(t.steps[i].label),
                      firstError ? QStringLiteral("<br/><span style='color:#b91c1c'><b>first error</b></span>")
-                                : QString());
+                                : QString(),
+                     numbers)
+                .arg(step);
     }
     h += QStringLiteral("</table>");
     if (t.firstError && *t.firstError == -1)
@@ -84,17 +140,27 @@ QString trajectoryHtml(const TrajectoryDetail& d) {
 
 TrajectoryView::TrajectoryView(QWidget* parent) : QTextBrowser(parent) {
     setOpenLinks(false);
+    connect(this, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
+        if (url.scheme() == QLatin1String("rollouts") && id_ && run_)
+            emit rolloutsRequested(*id_, *run_, url.path().toInt());
+    });
     showMessage(tr("Select a trajectory."));
 }
 
-void TrajectoryView::showTrajectory(const TrajectoryDetail& detail) {
+void TrajectoryView::showTrajectory(const TrajectoryDetail& detail,
+                                    const std::optional<TrajectoryAnalysis>& analysis) {
+    const bool same = id_ && *id_ == detail.id;
+    const int scroll = verticalScrollBar()->value();
     id_ = detail.id;
+    run_ = analysis ? std::optional<int64_t>(analysis->runId) : std::nullopt;
     steps_ = static_cast<int>(detail.trajectory.steps.size());
-    setHtml(trajectoryHtml(detail));
+    setHtml(trajectoryHtml(detail, analysis));
+    if (same) verticalScrollBar()->setValue(scroll); // results landing while reading do not jump the view
 }
 
 void TrajectoryView::showMessage(const QString& message) {
     id_.reset();
+    run_.reset();
     steps_ = 0;
     setHtml(QStringLiteral("<p style='color:#6b7280'>%1</p>").arg(message.toHtmlEscaped()));
 }

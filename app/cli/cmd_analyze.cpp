@@ -39,34 +39,26 @@ std::pair<int, int> parseShard(const std::string& text) {
     throw std::invalid_argument("--shard " + text + ": expected I/N with 0 <= I < N (e.g. 0/4)");
 }
 
-/// The run's config from the command line (a new run), or the stored one (--resume, --run).
+/// A new run's config: the defaults, with what the command line sets.
 AnalysisConfig configFromArgs(const AnalysisArgs& a, const Registry& registry, const PolicyEntry& entry,
                               const model::Policy& policy, const model::PromptFormat& prompt) {
-    AnalysisConfig c;
-    c.selection = a.filter.filter();
-    c.selection.ids = a.ids;
-    c.sampling.policy = entry.name;
-    c.sampling.fingerprint = model::checkpointFingerprint(entry.path);
+    TrajectoryFilter selection = a.filter.filter();
+    selection.ids = a.ids;
+    AnalysisConfig c = jobs::defaultAnalysisConfig(registry, entry, policy, prompt, selection);
     c.sampling.temperature = a.temperature;
     c.sampling.topP = a.topP;
     c.sampling.topK = a.topK;
-    c.sampling.maxNewTokens = a.maxTokens > 0 ? a.maxTokens : policy.maxNewTokens().value_or(512);
-    c.sampling.prompt = prompt.toJson();
+    if (a.maxTokens > 0) c.sampling.maxNewTokens = a.maxTokens;
     c.k = a.k;
-    if (a.selectors.empty()) {
-        for (const auto* s : registry.selectors())
-            c.selectors.push_back(s->name());
-    } else {
+    if (!a.selectors.empty()) {
+        c.selectors.clear();
         for (const auto& s : text::split(a.selectors, ','))
             c.selectors.push_back(registry.requireSelector(text::trimmed(s)).name());
     }
     c.selectorOptions.threshold = a.threshold;
     c.seed = a.seed;
     c.selectorOptions.seed = a.seed;
-    c.name = !a.runName.empty()
-                 ? a.runName
-                 : "analysis of " + (c.selection.dataset.empty() ? "a selection" : c.selection.dataset) +
-                       " by " + entry.name + " (K=" + std::to_string(c.k) + ")";
+    c.name = a.runName.empty() ? analysisRunName(c) : a.runName;
     return c;
 }
 

@@ -3,7 +3,6 @@
 #include "cli_common.h"
 #include "jobs/analysis_job.h"
 #include "jobs/demo_project.h"
-#include "model/checkpoint_fingerprint.h"
 #include "stats/agreement.h"
 #include "store/agreement_data.h"
 #include "util/resource_paths.h"
@@ -30,20 +29,17 @@ BenchRun benchRun(const Registry& registry, const std::string& projectPath, cons
     d.trainProblems = 0;
     d.testProblems = trajectories;
     d.evalProblems = 0;
+    d.analysisRollouts = 0; // the bench runs its own
     d.device = device;
     const auto demo = jobs::buildDemoProject(registry, d);
     Project project = Project::open(projectPath);
     auto policy = model::Policy::load(policyDir, {device, "auto"});
     const auto prompt = model::PromptFormat::forCheckpoint(policyDir, policy->requireTokenizer());
 
-    AnalysisConfig c;
-    c.name = "bench";
-    c.selection.dataset = "demo-test";
-    c.selection.source = "planted-error";
-    c.sampling.policy = demo.policy.name;
-    c.sampling.fingerprint = model::checkpointFingerprint(policyDir);
-    c.sampling.maxNewTokens = policy->maxNewTokens().value_or(512);
-    c.sampling.prompt = prompt.toJson();
+    TrajectoryFilter planted;
+    planted.dataset = "demo-test";
+    planted.source = "planted-error";
+    AnalysisConfig c = jobs::defaultAnalysisConfig(registry, demo.policy, *policy, prompt, planted);
     c.k = k;
     c.selectors = selectors;
     c.seed = seed;

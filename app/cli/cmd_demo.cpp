@@ -49,7 +49,8 @@ void addDemo(CLI::App& app, Context& ctx, int& rc) {
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("demo", "Create or refresh the demo project: demo-train/demo-test, the "
-                                           "demo policy as default, its first answers");
+                                           "demo policy as default, its first answers, an analysis of the "
+                                           "planted errors");
     cmd->add_option("--project,-p", a->demo.projectPath, "Project file (created when missing)")->required();
     cmd->add_option("--policy", a->demo.policyDir, "Demo policy folder (default: the one shipped with gpo)");
     cmd->add_option("--seed", a->demo.seed, "Seed of the demo task")->capture_default_str();
@@ -67,6 +68,10 @@ void addDemo(CLI::App& app, Context& ctx, int& rc) {
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     cmd->add_option("--temperature,-t", a->demo.temperature, "Sampling temperature")->capture_default_str();
+    cmd->add_option("--analysis-rollouts", a->demo.analysisRollouts,
+                    "K of the analysis of demo-test's planted errors (0: none)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
     cmd->add_option("--device", a->demo.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
     cmd->add_flag("--json", a->json, "Progress as JSON lines on stdout; the result last");
     cmd->callback([a, &ctx, &rc] {
@@ -86,15 +91,18 @@ void addDemo(CLI::App& app, Context& ctx, int& rc) {
                 if (a->json) printJson(e);
                 if (e["event"] == "stage")
                     std::cerr << "gpo demo: " << e["stage"].get<std::string>() << "\n";
+                else if (e.contains("trajectory_id"))
+                    std::cerr << "gpo demo: " << e["done"] << "/" << e["total"] << " trajectories analysed\n";
                 else
                     std::cerr << "gpo demo: " << e["done"] << "/" << e["total"] << " problems answered\n";
             };
             const jobs::DemoProjectResult r = jobs::buildDemoProject(*ctx.registry, o);
             nlohmann::json j = r.toJson();
-            j["ok"] = !r.eval.cancelled;
+            const bool cancelled = r.eval.cancelled || r.analysis.cancelled;
+            j["ok"] = !cancelled;
             j["project"] = o.projectPath;
             printResult(a->json, j);
-            return r.eval.cancelled ? 130 : 0;
+            return cancelled ? 130 : 0;
         });
     });
     addDemoTask(app, rc);

@@ -1,5 +1,7 @@
 #include "policy_args.h"
 
+#include <ATen/Parallel.h>
+
 #include "util/text.h"
 
 #include <filesystem>
@@ -15,9 +17,16 @@ void PolicyArgs::addTo(CLI::App* cmd, bool required) {
     cmd->add_option("--dtype", dtype,
                     "auto (float32 on CPU, the checkpoint's own on CUDA), float32, bfloat16, float16")
         ->capture_default_str();
+    cmd->add_option(
+           "--threads", threads,
+           "CPU threads (default: one per core). Processes sharing a machine, such as local analysis "
+           "shards, should split the cores between them: spinning OpenMP threads of one process "
+           "starve the others")
+        ->check(CLI::NonNegativeNumber);
 }
 
 std::unique_ptr<model::Policy> PolicyArgs::load() const {
+    if (threads > 0) at::set_num_threads(threads);
     return model::Policy::load(policy, {device, dtype});
 }
 

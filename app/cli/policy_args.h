@@ -12,6 +12,7 @@ namespace gpo::cli {
 
 struct PolicyArgs {
     std::string policy, device = "auto", dtype = "auto";
+    int threads = 0; ///< CPU threads for LibTorch (0: its default, one per core)
     void addTo(CLI::App* cmd, bool required = true);
     std::unique_ptr<model::Policy> load() const;
 };

@@ -2,6 +2,7 @@
 //   gpo-studio [PROJECT]          open a project (default: the last one, else the demo project)
 //   gpo-studio --demo             open the demo project
 //   gpo-studio --screenshot FILE  save a picture of the window once loaded, then quit
+#include "advantage_heatmap.h"
 #include "builtin.h"
 #include "main_window.h"
 
@@ -10,6 +11,7 @@
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QSettings>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <iostream>
@@ -39,7 +41,10 @@ int main(int argc, char** argv) {
     QCommandLineOption screenshotAfter(
         QStringLiteral("screenshot-after"),
         QStringLiteral("With --screenshot: take it after this many ms, loaded or not"), QStringLiteral("ms"));
-    parser.addOptions({demo, screenshot, select, dataset, screenshotAfter});
+    QCommandLineOption view(QStringLiteral("view"),
+                            QStringLiteral("With --screenshot: show this tab (trajectory or heatmap)"),
+                            QStringLiteral("tab"));
+    parser.addOptions({demo, screenshot, select, dataset, screenshotAfter, view});
     parser.process(app);
 
     std::vector<std::string> pluginErrors;
@@ -64,6 +69,7 @@ int main(int argc, char** argv) {
         const QString file = parser.value(screenshot);
         const int row = parser.value(select).toInt();
         const QString only = parser.value(dataset);
+        const bool heatmap = parser.value(view) == QLatin1String("heatmap");
         if (parser.isSet(screenshotAfter)) {
             QTimer::singleShot(parser.value(screenshotAfter).toInt(), &window, [&window, file] {
                 window.grab().save(file);
@@ -72,7 +78,7 @@ int main(int argc, char** argv) {
             return QApplication::exec();
         }
         QObject::connect(&window, &gpo::ui::MainWindow::trajectoriesLoaded, &window,
-                         [&window, file, row, only](int count) {
+                         [&window, file, row, only, heatmap](int count) {
                              if (window.isRunningJob()) return; // e.g. the demo policy is still answering
                              QComboBox* filter = window.datasetFilter();
                              if (!only.isEmpty() && filter->currentData().toString() != only) {
@@ -83,6 +89,7 @@ int main(int argc, char** argv) {
                                  }
                              }
                              if (row > 0 && row < count) window.trajectoryTable()->selectRow(row);
+                             if (heatmap) window.viewTabs()->setCurrentWidget(window.heatmap());
                              QTimer::singleShot(300, &window, [&window, file] {
                                  window.grab().save(file);
                                  QApplication::quit();

@@ -1,6 +1,7 @@
 #include "jobs/analysis_job.h"
 
 #include "mc/refinement.h"
+#include "model/checkpoint_fingerprint.h"
 #include "model/generation.h"
 #include "store/runs.h"
 
@@ -204,6 +205,21 @@ AnalysisResult analyze(Project& project, const Registry& registry, model::Policy
     }
     result.seconds = since(t0);
     return result;
+}
+
+AnalysisConfig defaultAnalysisConfig(const Registry& registry, const PolicyEntry& policy,
+                                     const model::Policy& loaded, const model::PromptFormat& prompt,
+                                     const TrajectoryFilter& selection) {
+    AnalysisConfig c;
+    c.selection = selection;
+    c.sampling.policy = policy.name;
+    c.sampling.fingerprint = model::checkpointFingerprint(policy.path);
+    c.sampling.maxNewTokens = loaded.maxNewTokens().value_or(512);
+    c.sampling.prompt = prompt.toJson();
+    for (const auto* s : registry.selectors())
+        c.selectors.push_back(s->name());
+    c.name = analysisRunName(c);
+    return c;
 }
 
 AnalysisResult analyzeInProject(Project& project, const Registry& registry, model::Policy& policy,

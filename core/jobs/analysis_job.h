@@ -10,6 +10,7 @@
 #include "model/policy.h"
 #include "model/prompt_format.h"
 #include "store/analysis_sink.h"
+#include "store/policies.h"
 
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -42,6 +43,13 @@ struct AnalysisResult {
     bool cancelled = false;
     nlohmann::json toJson() const;
 };
+
+/// A new run's settings with the defaults: the policy's name, fingerprint and prompt format, its
+/// generation_config.json's max_new_tokens (else 512), temperature 1, the paper's K = 4, every registered
+/// selector, threshold 0, seed 0, and a name from the dataset, the policy and K.
+AnalysisConfig defaultAnalysisConfig(const Registry& registry, const PolicyEntry& policy,
+                                     const model::Policy& loaded, const model::PromptFormat& prompt,
+                                     const TrajectoryFilter& selection);
 
 /// Runs (or resumes) `config` over `trajectories`. Throws InputError/StoreError/std::invalid_argument.
 AnalysisResult analyze(Project& project, const Registry& registry, model::Policy& policy,

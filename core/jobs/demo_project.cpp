@@ -39,6 +39,7 @@ nlohmann::json DemoProjectResult::toJson() const {
             {"test", importJson(test)},
             {"policy", {{"name", policy.name}, {"path", policy.path}, {"default", policy.isDefault}}},
             {"eval", eval.toJson()},
+            {"analysis", analysis.toJson()},
             {"seconds", seconds}};
 }
 
@@ -89,6 +90,22 @@ DemoProjectResult buildDemoProject(const Registry& registry, const DemoProjectOp
         eo.cancelled = o.cancelled;
         eo.progress = o.progress;
         result.eval = evaluatePolicy(project, registry, *policy, eo);
+    }
+    if (o.analysisRollouts > 0 && o.testProblems > 0 && !result.eval.cancelled) {
+        say("analyze the planted errors of demo-test");
+        TrajectoryFilter planted;
+        planted.dataset = "demo-test";
+        planted.source = "planted-error";
+        const auto prompt = model::PromptFormat::forCheckpoint(o.policyDir, policy->requireTokenizer());
+        AnalysisConfig c = defaultAnalysisConfig(registry, result.policy, *policy, prompt, planted);
+        c.k = o.analysisRollouts;
+        c.name = analysisRunName(c);
+        AnalysisOptions ao;
+        ao.cancelled = o.cancelled;
+        ao.progress = o.progress;
+        // Building again takes up the same run (finishing it if it was stopped), never a second one.
+        result.analysis =
+            analyzeInProject(project, registry, *policy, prompt, c, findAnalysisRun(project, c), ao);
     }
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return result;

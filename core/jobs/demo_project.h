@@ -1,8 +1,10 @@
 #pragma once
 // The demo project: the demo task's splits as datasets demo-train and demo-test (the test split with a
 // planted-error trajectory beside each worked solution, so critical-step selectors have a known answer),
-// the demo policy registered as the default policy, and a first set of the policy's own answers.
+// the demo policy registered as the default policy, a first set of the policy's own answers, and a
+// critical-step analysis of the planted-error trajectories.
 // Building it again refreshes it: imports and answers already stored are not added twice.
+#include "jobs/analysis_job.h"
 #include "jobs/eval_job.h"
 #include "store/importer.h"
 #include "store/policies.h"
@@ -19,6 +21,7 @@ struct DemoProjectOptions {
     int64_t evalProblems = 100;   ///< test problems the policy answers (0: none)
     int64_t samples = 4;          ///< answers per problem
     double temperature = 1.0;     ///< the policy's own distribution, as MC estimation samples it
+    int64_t analysisRollouts = 4; ///< K of the analysis of demo-test's planted errors (0: no analysis)
     std::string device = "auto";
     std::function<bool()> cancelled;
     std::function<void(const nlohmann::json&)> progress;
@@ -28,6 +31,7 @@ struct DemoProjectResult {
     ImportResult train, test;
     PolicyEntry policy;
     EvalResult eval;
+    AnalysisResult analysis;
     double seconds = 0;
     nlohmann::json toJson() const;
 };

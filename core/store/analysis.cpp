@@ -149,6 +149,12 @@ std::vector<const mc::Selector*> selectorsOf(const Registry& registry, const Ana
     return out;
 }
 
+std::string analysisRunName(const AnalysisConfig& c) {
+    std::string what = c.selection.dataset.empty() ? "a selection" : c.selection.dataset;
+    if (!c.selection.source.empty()) what += " (" + c.selection.source + ")";
+    return "analysis of " + what + " by " + c.sampling.policy + " (K=" + std::to_string(c.k) + ")";
+}
+
 int64_t beginAnalysisRun(Project& project, const AnalysisConfig& config) {
     return beginRun(project, "analysis", config.name, config.toJson());
 }

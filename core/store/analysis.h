@@ -67,6 +67,9 @@ std::vector<int64_t> analysisSelection(Project& project, const AnalysisConfig& c
 /// The selector objects a config names; throws std::invalid_argument for an unknown name.
 std::vector<const mc::Selector*> selectorsOf(const Registry& registry, const AnalysisConfig& config);
 
+/// The name a run gets from its selection, policy and K.
+std::string analysisRunName(const AnalysisConfig& config);
+
 int64_t beginAnalysisRun(Project& project, const AnalysisConfig& config);
 /// The analysis run with exactly this config, if any (the newest).
 std::optional<int64_t> findAnalysisRun(Project& project, const AnalysisConfig& config);

@@ -85,6 +85,7 @@ private Q_SLOTS:
         d.trainProblems = 0;
         d.testProblems = 6;
         d.evalProblems = 0;
+        d.analysisRollouts = 0; // the tests run their own
         jobs::buildDemoProject(*registry_, d);
     }
 

@@ -1,19 +1,26 @@
 // The studio shell offscreen: the demo project, the lazy browser, filters, the trajectory view, keys.
+#include "advantage_heatmap.h"
+#include "analyze_dialog.h"
 #include "builtin.h"
 #include "demo_project.h"
 #include "gpo_process.h"
 #include "main_window.h"
+#include "rollouts_dialog.h"
 #include "store/importer.h"
 #include "trajectory_table_model.h"
 #include "trajectory_view.h"
+#include "value_plot.h"
 
 #include <QAction>
 #include <QComboBox>
 #include <QLineEdit>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QToolButton>
 #include <QtTest>
 
@@ -23,6 +30,12 @@ class TestStudio : public QObject {
     Q_OBJECT
     std::unique_ptr<Registry> registry_;
     QTemporaryDir dir_;
+
+    /// With GPO_TEST_SCREENSHOTS=DIR, saves a picture of a widget there, to look at what users see.
+    static void keepPicture(QWidget* widget, const char* name) {
+        const QString dir = qEnvironmentVariable("GPO_TEST_SCREENSHOTS");
+        if (!dir.isEmpty()) widget->grab().save(dir + "/" + name + ".png");
+    }
 
     static bool waitLoaded(ui::MainWindow& w) {
         QSignalSpy spy(&w, &ui::MainWindow::trajectoriesLoaded);
@@ -104,6 +117,63 @@ private slots:
         // Reported as stopped, not as a failure (an error would put its own text in the status bar).
         QTRY_VERIFY_WITH_TIMEOUT(
             w.statusBar()->currentMessage().contains("stopped; what it finished is kept"), 20000);
+    }
+
+    void analysisFromTheStudio() {
+        ui::MainWindow w(*registry_);
+        w.setProperty("quiet", true);
+        QVERIFY(w.openProject(dir_.filePath("demo.gpo")));
+        QVERIFY(waitLoaded(w));
+        w.datasetFilter()->setCurrentIndex(w.datasetFilter()->findData(QStringLiteral("demo-test")));
+        QVERIFY(waitLoaded(w));
+        w.verdictFilter()->setCurrentIndex(
+            w.verdictFilter()->findData(static_cast<int>(Correctness::Incorrect)));
+        QVERIFY(waitLoaded(w));
+        const int listed = w.trajectoryModel()->rowCount();
+        QVERIFY(listed >= 8); // the planted errors at least
+        w.analyzeList({"--rollouts", "2", "--max-tokens", "64"});
+        QVERIFY(w.isRunningJob());
+        QTRY_VERIFY_WITH_TIMEOUT(!w.isRunningJob(), 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.statusBar()->currentMessage().contains("Analysis done"), 20000);
+        QVERIFY2(w.statusBar()->currentMessage().contains(QString("%1 trajectories").arg(listed)),
+                 qPrintable(w.statusBar()->currentMessage()));
+        // The trajectory view shows the values, advantages and picks; the plot its value curve.
+        w.trajectoryTable()->selectRow(0);
+        QTRY_VERIFY(w.trajectoryView()->analysisRun().has_value());
+        QVERIFY(w.trajectoryView()->toPlainText().contains("2 rollouts"));
+        QVERIFY(w.valuePlot()->isVisibleTo(&w));
+        QCOMPARE(w.valuePlot()->pointCount(), w.trajectoryView()->stepCount() + 1);
+        // The rollouts behind a step are one click away.
+        emit w.trajectoryView()->rolloutsRequested(*w.trajectoryView()->trajectoryId(),
+                                                   *w.trajectoryView()->analysisRun(), 1);
+        auto dialogs = w.findChildren<ui::RolloutsDialog*>();
+        QCOMPARE(dialogs.size(), 1);
+        QCOMPARE(dialogs.front()->table()->rowCount(), 2);
+        keepPicture(dialogs.front(), "rollouts-dialog");
+        // The launch dialog's settings become gpo analyze options.
+        ui::AnalyzeDialog settings(*registry_, "the 8 trajectories in the list");
+        settings.rollouts()->setValue(6);
+        const QStringList args = settings.arguments();
+        QCOMPARE(args.mid(0, 2), (QStringList{"--rollouts", "6"}));
+        QVERIFY(args.contains("abs-advantage,max-advantage,max-value-prefix,random,threshold,binary-search"));
+        keepPicture(&settings, "analyze-dialog");
+        // The heatmap has a row per analysed trajectory; a click opens that trajectory at that step.
+        w.viewTabs()->setCurrentWidget(w.heatmap());
+        QCOMPARE(static_cast<int>(w.heatmap()->rows().size()), listed);
+        const auto& last = w.heatmap()->rows().back();
+        w.heatmap()->setOrder(ui::AdvantageHeatmap::Order::ValueDrop);
+        QVERIFY(w.heatmap()->rows().front().worstDrop <= w.heatmap()->rows().back().worstDrop);
+        w.show(); // the plot needs its real geometry to map pixels to cells
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.heatmap()->plot()->replot();
+        QCPAxis* x = w.heatmap()->plot()->xAxis;
+        QCPAxis* y = w.heatmap()->plot()->yAxis;
+        const QPoint cell(static_cast<int>(x->coordToPixel(2)), static_cast<int>(y->coordToPixel(0)));
+        const auto hit = w.heatmap()->cellAt(cell);
+        QVERIFY(hit && hit->first == w.heatmap()->rows().front().trajectoryId && hit->second == 1);
+        w.openTrajectoryAt(last.trajectoryId, 0);
+        QCOMPARE(w.viewTabs()->currentIndex(), 0);
+        QCOMPARE(*w.trajectoryView()->trajectoryId(), last.trajectoryId);
     }
 
     void filtersNarrowTheList() {

@@ -1,0 +1,51 @@
+#pragma once
+// The dataset heatmap: analysed trajectories (rows) × steps (columns), each cell coloured by the step's
+// advantage on a diverging scale. Rows sort by trajectory, by the default selector's pick, or by the
+// largest value drop; clicking a cell opens that trajectory at that step.
+#include "store/analysis.h"
+
+#include <QWidget>
+#include <vector>
+
+class QComboBox;
+class QLabel;
+class QCustomPlot;
+class QCPColorMap;
+class QMouseEvent;
+
+namespace gpo::ui {
+
+struct HeatmapRow {
+    int64_t trajectoryId = 0;
+    std::vector<std::optional<double>> advantages; ///< one per step
+    std::optional<int> pick;                       ///< the default selector's
+    double worstDrop = 0;                          ///< the most negative advantage
+};
+
+class AdvantageHeatmap : public QWidget {
+    Q_OBJECT
+public:
+    enum class Order { Trajectory, Pick, ValueDrop };
+    explicit AdvantageHeatmap(QWidget* parent = nullptr);
+    /// Rows for these trajectories from each one's newest analysis (those without one are left out).
+    void load(Project& project, const std::vector<int64_t>& ids);
+    void setOrder(Order order);
+    const std::vector<HeatmapRow>& rows() const { return rows_; }
+    QCustomPlot* plot() const { return plot_; }
+    /// The trajectory and step under a point of the plot, if any (for clicks and tests).
+    std::optional<std::pair<int64_t, int>> cellAt(const QPoint& pixel) const;
+
+signals:
+    void cellClicked(int64_t trajectoryId, int step);
+
+private:
+    void redraw();
+    std::vector<HeatmapRow> rows_;
+    Order order_ = Order::Trajectory;
+    QComboBox* orderBox_;
+    QLabel* summary_;
+    QCustomPlot* plot_;
+    QCPColorMap* map_;
+};
+
+} // namespace gpo::ui
