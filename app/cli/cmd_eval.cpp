@@ -17,6 +17,7 @@ void addEval(CLI::App& app, Context& ctx, int& rc) {
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("eval", "Sample a policy on every problem of a dataset; store the answers "
                                            "and verdicts; print pass@1 and pass@k");
+    cmd->alias("sample"); // the policy's own trajectories, to analyse: gpo sample -n 4 -t 1
     cmd->add_option("--project,-p", a->project, "Project file")->required()->check(CLI::ExistingFile);
     cmd->add_option("--dataset,-d", a->eval.dataset, "Dataset of the project")->required();
     a->policy.addTo(cmd, false);

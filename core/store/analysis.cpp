@@ -193,25 +193,28 @@ std::string projectId(Project& project) {
     return st.step() ? st.columnText(0) : std::string();
 }
 
+StoredRollout rolloutFromRow(const sql::Statement& st) {
+    StoredRollout r;
+    r.trajectoryId = st.columnInt(0);
+    r.stepIdx = static_cast<int>(st.columnInt(1));
+    r.sampleIdx = st.columnInt(2);
+    r.seed = static_cast<uint64_t>(st.columnInt(3));
+    r.text = st.columnText(4);
+    if (!st.columnIsNull(5)) r.answer = st.columnText(5);
+    r.reward = st.columnDouble(6);
+    r.tokens = st.columnInt(7);
+    r.finish = st.columnText(8);
+    return r;
+}
+
 std::vector<StoredRollout> loadRollouts(sql::Database& db, int64_t trajectoryId, const std::string& key) {
-    auto st =
-        db.prepare("SELECT step_idx, sample_idx, seed, text, answer, reward, tokens, finish FROM rollouts"
-                   " WHERE trajectory_id = ? AND sampling_key = ? ORDER BY step_idx, sample_idx");
+    auto st = db.prepare(
+        std::string("SELECT ") + kRolloutColumns +
+        " FROM rollouts WHERE trajectory_id = ? AND sampling_key = ? ORDER BY step_idx, sample_idx");
     st.bind(1, trajectoryId).bind(2, key);
     std::vector<StoredRollout> out;
-    while (st.step()) {
-        StoredRollout r;
-        r.trajectoryId = trajectoryId;
-        r.stepIdx = static_cast<int>(st.columnInt(0));
-        r.sampleIdx = st.columnInt(1);
-        r.seed = static_cast<uint64_t>(st.columnInt(2));
-        r.text = st.columnText(3);
-        if (!st.columnIsNull(4)) r.answer = st.columnText(4);
-        r.reward = st.columnDouble(5);
-        r.tokens = st.columnInt(6);
-        r.finish = st.columnText(7);
-        out.push_back(std::move(r));
-    }
+    while (st.step())
+        out.push_back(rolloutFromRow(st));
     return out;
 }
 

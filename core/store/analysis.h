@@ -80,6 +80,12 @@ std::optional<int64_t> unfinishedAnalysisRun(Project& project);
 /// The project's id (shard files carry it, so a shard merges only into its own project).
 std::string projectId(Project& project);
 
+/// The rollout columns rollout queries select, in this order, and the reader of such a row: shared by the
+/// project and shard files, whose rollouts tables have the same columns.
+inline constexpr const char* kRolloutColumns =
+    "trajectory_id, step_idx, sample_idx, seed, text, answer, reward, tokens, finish";
+StoredRollout rolloutFromRow(const sql::Statement& row);
+
 /// Rollouts of one trajectory drawn with `samplingKey`, by prefix and index.
 std::vector<StoredRollout> loadRollouts(sql::Database& db, int64_t trajectoryId,
                                         const std::string& samplingKey);

@@ -146,22 +146,10 @@ MergeResult mergeShards(Project& project, const Registry& registry, const std::v
         const int64_t before = db.totalChanges();
         {
             std::map<std::string, std::vector<StoredRollout>> byKey;
-            auto st = s.db().prepare("SELECT trajectory_id, step_idx, sampling_key, sample_idx, seed, text,"
-                                     " answer, reward, tokens, finish FROM rollouts");
-            while (st.step()) {
-                StoredRollout r;
-                r.trajectoryId = st.columnInt(0);
-                r.stepIdx = static_cast<int>(st.columnInt(1));
-                const std::string key = st.columnText(2);
-                r.sampleIdx = st.columnInt(3);
-                r.seed = static_cast<uint64_t>(st.columnInt(4));
-                r.text = st.columnText(5);
-                if (!st.columnIsNull(6)) r.answer = st.columnText(6);
-                r.reward = st.columnDouble(7);
-                r.tokens = st.columnInt(8);
-                r.finish = st.columnText(9);
-                byKey[key].push_back(std::move(r));
-            }
+            auto st =
+                s.db().prepare(std::string("SELECT ") + kRolloutColumns + ", sampling_key FROM rollouts");
+            while (st.step())
+                byKey[st.columnText(9)].push_back(rolloutFromRow(st));
             sql::Transaction tx(db);
             for (const auto& [key, rollouts] : byKey)
                 insertRollouts(db, result.runId, key, rollouts);

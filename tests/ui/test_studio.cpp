@@ -42,6 +42,14 @@ class TestStudio : public QObject {
         return !w.isLoading() || spy.wait(20000);
     }
 
+    /// Opens the suite's demo project quietly, its list showing one dataset.
+    bool openFiltered(ui::MainWindow& w, const char* dataset) {
+        w.setProperty("quiet", true);
+        if (!w.openProject(dir_.filePath("demo.gpo")) || !waitLoaded(w)) return false;
+        w.datasetFilter()->setCurrentIndex(w.datasetFilter()->findData(QString::fromLatin1(dataset)));
+        return waitLoaded(w);
+    }
+
 private slots:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
@@ -82,11 +90,7 @@ private slots:
 
     void evaluateFromTheMenu() {
         ui::MainWindow w(*registry_);
-        w.setProperty("quiet", true);
-        QVERIFY(w.openProject(dir_.filePath("demo.gpo")));
-        QVERIFY(waitLoaded(w));
-        w.datasetFilter()->setCurrentIndex(w.datasetFilter()->findData(QStringLiteral("demo-test")));
-        QVERIFY(waitLoaded(w));
+        QVERIFY(openFiltered(w, "demo-test"));
         QAction* evaluate = nullptr;
         for (QAction* a : w.findChildren<QAction*>())
             if (a->text().contains("Evaluate Default Policy")) evaluate = a;
@@ -100,11 +104,7 @@ private slots:
 
     void stoppingAJobIsNotAFailure() {
         ui::MainWindow w(*registry_);
-        w.setProperty("quiet", true);
-        QVERIFY(w.openProject(dir_.filePath("demo.gpo")));
-        QVERIFY(waitLoaded(w));
-        w.datasetFilter()->setCurrentIndex(w.datasetFilter()->findData(QStringLiteral("demo-train")));
-        QVERIFY(waitLoaded(w));
+        QVERIFY(openFiltered(w, "demo-train"));
         for (QAction* a : w.findChildren<QAction*>())
             if (a->text().contains("Evaluate Default Policy")) a->trigger();
         QVERIFY(w.isRunningJob());
@@ -121,11 +121,7 @@ private slots:
 
     void analysisFromTheStudio() {
         ui::MainWindow w(*registry_);
-        w.setProperty("quiet", true);
-        QVERIFY(w.openProject(dir_.filePath("demo.gpo")));
-        QVERIFY(waitLoaded(w));
-        w.datasetFilter()->setCurrentIndex(w.datasetFilter()->findData(QStringLiteral("demo-test")));
-        QVERIFY(waitLoaded(w));
+        QVERIFY(openFiltered(w, "demo-test"));
         w.verdictFilter()->setCurrentIndex(
             w.verdictFilter()->findData(static_cast<int>(Correctness::Incorrect)));
         QVERIFY(waitLoaded(w));
