@@ -1,7 +1,6 @@
 #include "policy_args.h"
 
-#include <ATen/Parallel.h>
-
+#include "model/torch_util.h"
 #include "util/text.h"
 
 #include <filesystem>
@@ -26,7 +25,7 @@ void PolicyArgs::addTo(CLI::App* cmd, bool required) {
 }
 
 std::unique_ptr<model::Policy> PolicyArgs::load() const {
-    if (threads > 0) at::set_num_threads(threads);
+    model::setCpuThreads(threads);
     return model::Policy::load(policy, {device, dtype});
 }
 

@@ -2,6 +2,7 @@
 
 #include <ATen/Context.h>
 #include <ATen/Parallel.h>
+#include <atomic>
 #include <cstdlib>
 #include <mutex>
 #include <stdexcept>
@@ -94,10 +95,20 @@ std::string scalarTypeName(at::ScalarType t) {
     }
 }
 
+namespace {
+std::atomic<int> requestedThreads{0};
+}
+
+void setCpuThreads(int threads) {
+    if (threads <= 0) return;
+    requestedThreads = threads;
+    at::set_num_threads(threads);
+}
+
 void useAllCores() {
     static std::once_flag once;
     std::call_once(once, [] {
-        if (std::getenv("OMP_NUM_THREADS")) return;
+        if (requestedThreads > 0 || std::getenv("OMP_NUM_THREADS")) return;
         const unsigned cores = std::thread::hardware_concurrency();
         if (cores > 0) at::set_num_threads(static_cast<int>(cores));
     });

@@ -19,5 +19,7 @@ std::string scalarTypeName(at::ScalarType t); // "float32", "bfloat16", ...
 /// Uses every core for LibTorch's and OpenBLAS's OpenMP pools unless OMP_NUM_THREADS says otherwise
 /// (Debian's LibTorch starts with one thread here, which halves matmul speed on two cores).
 void useAllCores();
+/// Uses `threads` CPU threads from now on (LibTorch's pool and OpenBLAS's), whatever useAllCores says.
+void setCpuThreads(int threads);
 
 } // namespace gpo::model
