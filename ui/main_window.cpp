@@ -332,6 +332,10 @@ void MainWindow::showJobEvent(const QJsonObject& e) {
         if (view_->trajectoryId() &&
             *view_->trajectoryId() == static_cast<int64_t>(e[QStringLiteral("trajectory_id")].toDouble()))
             showCurrentTrajectory();
+        // The heatmap grows as results land, redrawn at most once a second.
+        if (tabs_->currentWidget() == heatmap_ &&
+            (!heatmapRefreshed_.isValid() || heatmapRefreshed_.elapsed() > 1000))
+            refreshHeatmap();
     } else if (kind == QLatin1String("progress")) {
         const int done = e[QStringLiteral("done")].toInt(), total = e[QStringLiteral("total")].toInt();
         jobProgress_->setRange(0, total);
@@ -457,6 +461,7 @@ void MainWindow::showRollouts(int64_t trajectoryId, int64_t runId, int prefix) {
 
 void MainWindow::refreshHeatmap() {
     if (!project_) return;
+    heatmapRefreshed_.start();
     try {
         heatmap_->load(*project_, model_->ids());
     } catch (const std::exception& e) {

@@ -4,6 +4,7 @@
 #include "plugin/registry.h"
 #include "store/project.h"
 
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QMainWindow>
 #include <functional>
@@ -94,6 +95,7 @@ private:
     ValuePlot* valuePlot_;
     AdvantageHeatmap* heatmap_;
     QTabWidget* tabs_;
+    QElapsedTimer heatmapRefreshed_;
     QTableView* table_;
     QComboBox* datasetFilter_;
     QComboBox* verdictFilter_;

@@ -279,6 +279,18 @@ private Q_SLOTS:
         QCOMPARE(sets.front().name, std::string("first_error:demo-test"));
         QCOMPARE(sets.front().labels.size(), size_t(12)); // worked solutions are labelled -1
         QCOMPARE(selectorPicks(p, run).at("threshold").at(t->detail.id), std::optional<int>(error));
+        // People's annotations form a label set per annotator; "no single step" counts as no error.
+        p.db().exec("INSERT INTO annotators(id, name) VALUES(1, 'ada')");
+        auto note = p.db().prepare("INSERT INTO annotations(annotator_id, trajectory_id, critical_step,"
+                                   " no_single_step) VALUES(1, ?, ?, ?)");
+        note.bind(1, t->detail.id).bind(2, error).bind(3, 0).run();
+        note.reset();
+        note.bind(1, ids.front()).bindNull(2).bind(3, 1).run();
+        const auto withPeople = labelSets(p);
+        QCOMPARE(withPeople.back().name, std::string("annotator:ada"));
+        QCOMPARE(withPeople.back().kind, std::string("annotator"));
+        QCOMPARE(withPeople.back().labels,
+                 (std::map<int64_t, int>{{ids.front(), -1}, {t->detail.id, error}}));
         // Raising a prefix's target needs that many rollouts before it counts again.
         finalizeTrajectory(p, *registry_, run, c, *t, {{0, 4}});
         const auto raised = loadAnalysis(p, run, t->detail.id);
