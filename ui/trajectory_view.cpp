@@ -31,17 +31,11 @@ QString ratingBadge(const std::optional<int>& label) {
 /// Short names of the selectors that picked `step`, as badges.
 QString pickBadges(const TrajectoryAnalysis& a, int step) {
     QStringList names;
-    for (const auto& [selector, pick] : a.picks)
-        if (pick && *pick == step) names << QString::fromStdString(selector);
+    for (const auto& selector : a.pickedBy(step))
+        names << QString::fromStdString(selector);
     if (names.isEmpty()) return {};
     return QStringLiteral("<br/><span style='color:#7c3aed'>&#9733; %1</span>")
         .arg(names.join(QStringLiteral(", ")));
-}
-
-const StepEstimate* estimateAt(const TrajectoryAnalysis& a, int prefix) {
-    for (const auto& e : a.estimates)
-        if (e.step == prefix) return &e;
-    return nullptr;
 }
 
 } // namespace
@@ -82,7 +76,7 @@ QString trajectoryHtml(const TrajectoryDetail& d, const std::optional<Trajectory
                                 : (i % 2 ? QStringLiteral("#ffffff") : QStringLiteral("#f9fafb"));
         QString numbers;
         if (analysis) {
-            const StepEstimate* e = estimateAt(*analysis, step);
+            const StepEstimate* e = analysis->estimate(step);
             if (e && e->advantage) bg = advantageColor(*e->advantage).name();
             if (e)
                 numbers =

@@ -32,8 +32,8 @@ nlohmann::json rolloutJson(const StoredRollout& r) {
 /// The steps each selector picked, as " ← abs-advantage, threshold".
 std::string pickMarks(const TrajectoryAnalysis& a, int step) {
     std::string out;
-    for (const auto& [selector, pick] : a.picks)
-        if (pick && *pick == step) out += (out.empty() ? "   ← " : ", ") + selector;
+    for (const auto& selector : a.pickedBy(step))
+        out += (out.empty() ? "   ← " : ", ") + selector;
     return out;
 }
 
@@ -108,17 +108,11 @@ void addShow(CLI::App& app, Context&, int& rc) {
             std::cout << "Trajectory " << d->id << " · " << d->dataset << " · " << t.source
                       << "\n\nQuestion:\n"
                       << d->problem.question << "\n\n";
-            auto estimate = [&](size_t h) -> const StepEstimate* {
-                if (!analysis) return nullptr;
-                for (const auto& e : analysis->estimates)
-                    if (e.step == static_cast<int>(h)) return &e;
-                return nullptr;
-            };
             if (analysis)
                 std::cout << "Analysis run " << analysis->runId
                           << ": V = value of the prefix before the step [95% interval], A = advantage\n";
             for (size_t i = 0; i < t.steps.size(); ++i) {
-                if (const StepEstimate* e = estimate(i)) {
+                if (const StepEstimate* e = analysis ? analysis->estimate(static_cast<int>(i)) : nullptr) {
                     char buf[96];
                     std::snprintf(buf, sizeof buf, "    V=%.2f [%.2f,%.2f] k=%lld", e->value, e->ciLow,
                                   e->ciHigh, static_cast<long long>(e->k));

@@ -42,12 +42,7 @@ std::string checkpointFingerprint(const std::string& dir) {
         material += readRange(w, 0, std::min<std::streamsize>(size, kEdge));
         if (size > kEdge) material += readRange(w, std::max<std::streamoff>(kEdge, size - kEdge), kEdge);
     }
-    const Hash128 h = contentHash({material});
-    static const char* hex = "0123456789abcdef";
-    std::string out;
-    for (size_t i = 0; i < 8; ++i)
-        out += hex[h[i] >> 4], out += hex[h[i] & 15];
-    return out;
+    return hexPrefix(contentHash({material}));
 }
 
 } // namespace gpo::model

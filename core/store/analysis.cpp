@@ -71,12 +71,7 @@ RolloutSampling RolloutSampling::fromJson(const nlohmann::json& j) {
 }
 
 std::string RolloutSampling::key() const {
-    const Hash128 h = contentHash({toJson().dump()});
-    static const char* hex = "0123456789abcdef";
-    std::string out;
-    for (size_t i = 0; i < 8; ++i)
-        out += hex[h[i] >> 4], out += hex[h[i] & 15];
-    return out;
+    return hexPrefix(contentHash({toJson().dump()}));
 }
 
 nlohmann::json AnalysisConfig::toJson() const {
@@ -326,6 +321,19 @@ std::set<int64_t> finishedTrajectories(Project& project, int64_t runId) {
     std::set<int64_t> out;
     while (st.step())
         out.insert(st.columnInt(0));
+    return out;
+}
+
+const StepEstimate* TrajectoryAnalysis::estimate(int prefix) const {
+    for (const auto& e : estimates)
+        if (e.step == prefix) return &e;
+    return nullptr;
+}
+
+std::vector<std::string> TrajectoryAnalysis::pickedBy(int step) const {
+    std::vector<std::string> out;
+    for (const auto& [selector, pick] : picks)
+        if (pick && *pick == step) out.push_back(selector);
     return out;
 }
 

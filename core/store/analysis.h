@@ -131,6 +131,10 @@ struct TrajectoryAnalysis {
     int64_t trajectoryId = 0;
     std::vector<StepEstimate> estimates;             ///< by prefix; p_H last
     std::map<std::string, std::optional<int>> picks; ///< selector -> step (nothing: no pick)
+    /// The estimate of prefix p_prefix, if stored.
+    const StepEstimate* estimate(int prefix) const;
+    /// The selectors that picked `step`, in name order.
+    std::vector<std::string> pickedBy(int step) const;
 };
 std::optional<TrajectoryAnalysis> loadAnalysis(Project& project, int64_t runId, int64_t trajectoryId);
 /// The newest run with results for this trajectory.

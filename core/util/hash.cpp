@@ -1,5 +1,6 @@
 #include "util/hash.h"
 
+#include <algorithm>
 #include <cstring>
 #define XXH_STATIC_LINKING_ONLY // a stack-allocated state: no allocation per hash
 #include <xxhash.h>
@@ -21,6 +22,14 @@ Hash128 contentHash(std::initializer_list<std::string_view> parts) {
     XXH128_canonicalFromHash(&canonical, h);
     Hash128 out;
     std::memcpy(out.data(), canonical.digest, out.size());
+    return out;
+}
+
+std::string hexPrefix(const Hash128& h, size_t bytes) {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    for (size_t i = 0; i < std::min(bytes, h.size()); ++i)
+        out += digits[h[i] >> 4], out += digits[h[i] & 15];
     return out;
 }
 
