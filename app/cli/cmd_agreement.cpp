@@ -29,12 +29,9 @@ void addAgreement(CLI::App& app, Context&, int& rc) {
             nlohmann::json bySelector = nlohmann::json::object(), rows = nlohmann::json::array();
             for (const auto& [selector, chosen] : picks) {
                 for (const auto& set : sets) {
-                    std::vector<stats::PickAndLabel> items;
-                    for (const auto& [trajectory, label] : set.labels)
-                        if (const auto it = chosen.find(trajectory); it != chosen.end())
-                            items.push_back({it->second, label});
-                    if (items.empty()) continue;
-                    const nlohmann::json s = stats::agreement(items).toJson();
+                    const stats::Agreement measured = stats::agreement(chosen, set.labels);
+                    if (measured.n == 0) continue;
+                    const nlohmann::json s = measured.toJson();
                     bySelector[selector][set.name] = s;
                     nlohmann::json row = s;
                     row["selector"] = selector;

@@ -128,7 +128,7 @@ void addAnalyze(CLI::App& app, Context& ctx, int& rc) {
             if (a->runId > 0) {
                 runId = a->runId;
             } else if (a->options.more > 0) {
-                if (const auto runs = analysisRuns(project); !runs.empty()) runId = runs.front().id;
+                runId = latestAnalysisRun(project);
             } else if (a->resume) {
                 runId = unfinishedAnalysisRun(project);
             }

@@ -64,10 +64,7 @@ BenchRun benchRun(const Registry& registry, const std::string& projectPath, cons
 nlohmann::json plantedAgreement(const BenchRun& r) {
     nlohmann::json out = nlohmann::json::object();
     for (const auto& [selector, picks] : r.picks) {
-        std::vector<stats::PickAndLabel> items;
-        for (const auto& [t, step] : r.planted)
-            if (auto it = picks.find(t); it != picks.end()) items.push_back({it->second, step});
-        const auto a = stats::agreement(items);
+        const auto a = stats::agreement(picks, r.planted);
         out[selector] = {{"exact", a.exact}, {"within_1", a.within1}, {"n", a.n}};
     }
     return out;

@@ -102,8 +102,6 @@ AnalysisResult analyze(Project& project, const Registry& registry, model::Policy
         const Verifier& verifier = registry.requireVerifier(d.verifier);
         std::vector<StoredRollout> have = sink.rollouts(id);
         std::map<int, int64_t> targets = sink.targets(id);
-        for (auto& [h, t] : targets)
-            t = std::max(t, config.k);
         auto targetOf = [&](int h) { return targets.count(h) ? targets[h] : config.k; };
         auto values = [&] { return valuesFromRollouts(id, steps, target->correct, have, targets, config.k); };
 

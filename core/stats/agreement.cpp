@@ -40,4 +40,12 @@ Agreement agreement(const std::vector<PickAndLabel>& items) {
     return a;
 }
 
+Agreement agreement(const std::map<int64_t, std::optional<int>>& picks,
+                    const std::map<int64_t, int>& labels) {
+    std::vector<PickAndLabel> items;
+    for (const auto& [trajectory, label] : labels)
+        if (const auto it = picks.find(trajectory); it != picks.end()) items.push_back({it->second, label});
+    return agreement(items);
+}
+
 } // namespace gpo::stats

@@ -2,6 +2,7 @@
 // How well critical-step picks agree with labels of the first wrong step (ProcessBench, PRM800K, the demo
 // task's planted errors) or with people's picks. "No pick" and label -1 both mean "no wrong step".
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
@@ -25,5 +26,7 @@ struct Agreement {
 };
 
 Agreement agreement(const std::vector<PickAndLabel>& items);
+/// The same over the trajectories that have both a pick (trajectory -> step) and a label.
+Agreement agreement(const std::map<int64_t, std::optional<int>>& picks, const std::map<int64_t, int>& labels);
 
 } // namespace gpo::stats

@@ -183,6 +183,12 @@ std::optional<int64_t> unfinishedAnalysisRun(Project& project) {
     return st.columnInt(0);
 }
 
+std::optional<int64_t> latestAnalysisRun(Project& project) {
+    auto st = project.db().prepare("SELECT max(id) FROM runs WHERE kind = 'analysis'");
+    if (!st.step() || st.columnIsNull(0)) return std::nullopt;
+    return st.columnInt(0);
+}
+
 std::string projectId(Project& project) {
     auto st = project.db().prepare("SELECT value FROM project_info WHERE key = 'project_id'");
     return st.step() ? st.columnText(0) : std::string();
@@ -262,13 +268,13 @@ mc::TrajectoryValues valuesFromRollouts(int64_t trajectoryId, int steps, bool co
     return v;
 }
 
-std::map<int, int64_t> rolloutTargets(Project& project, int64_t runId, int64_t trajectoryId) {
+std::map<int, int64_t> rolloutTargets(Project& project, int64_t runId, int64_t trajectoryId, int64_t k) {
     auto st = project.db().prepare(
         "SELECT step_idx, k FROM mc_estimates WHERE run_id = ? AND trajectory_id = ? AND k > 0");
     st.bind(1, runId).bind(2, trajectoryId);
     std::map<int, int64_t> out;
     while (st.step())
-        out[static_cast<int>(st.columnInt(0))] = st.columnInt(1);
+        out[static_cast<int>(st.columnInt(0))] = std::max(st.columnInt(1), k);
     return out;
 }
 
@@ -276,9 +282,7 @@ mc::TrajectoryValues finalizeTrajectory(Project& project, const Registry& regist
                                         const AnalysisConfig& config, const AnalysisTarget& target,
                                         const std::map<int, int64_t>& raise) {
     const int64_t id = target.detail.id;
-    std::map<int, int64_t> targets = rolloutTargets(project, runId, id);
-    for (auto& [h, t] : targets)
-        t = std::max(t, config.k);
+    std::map<int, int64_t> targets = rolloutTargets(project, runId, id, config.k);
     for (const auto& [h, t] : raise)
         targets[h] = std::max(targets.count(h) ? targets[h] : config.k, t);
     const int steps = static_cast<int>(target.detail.trajectory.steps.size());
@@ -382,25 +386,6 @@ std::vector<StoredRollout> rolloutsBehind(Project& project, int64_t runId, int64
     std::vector<StoredRollout> out;
     for (auto& r : loadRollouts(project.db(), trajectoryId, config.sampling.key()))
         if (r.stepIdx == step && r.sampleIdx < k) out.push_back(std::move(r));
-    return out;
-}
-
-std::vector<AnalysisRunInfo> analysisRuns(Project& project) {
-    auto st = project.db().prepare(
-        "SELECT r.id, r.name, r.status, coalesce(r.started_at, ''), r.config,"
-        " (SELECT count(DISTINCT trajectory_id) FROM critical_picks c WHERE c.run_id = r.id)"
-        " FROM runs r WHERE r.kind = 'analysis' ORDER BY r.id DESC");
-    std::vector<AnalysisRunInfo> out;
-    while (st.step()) {
-        AnalysisRunInfo i;
-        i.id = st.columnInt(0);
-        i.name = st.columnText(1);
-        i.status = st.columnText(2);
-        i.startedAt = st.columnText(3);
-        i.config = nlohmann::json::parse(st.columnText(4), nullptr, false);
-        i.trajectories = st.columnInt(5);
-        out.push_back(std::move(i));
-    }
     return out;
 }
 

@@ -77,6 +77,8 @@ std::optional<int64_t> findAnalysisRun(Project& project, const AnalysisConfig& c
 AnalysisConfig analysisConfig(Project& project, int64_t runId);
 /// The newest analysis run that has not finished (running, cancelled or failed), if any.
 std::optional<int64_t> unfinishedAnalysisRun(Project& project);
+/// The newest analysis run, if any.
+std::optional<int64_t> latestAnalysisRun(Project& project);
 /// The project's id (shard files carry it, so a shard merges only into its own project).
 std::string projectId(Project& project);
 
@@ -107,8 +109,9 @@ mc::TrajectoryValues valuesFromRollouts(int64_t trajectoryId, int steps, bool co
                                         const std::vector<StoredRollout>& rollouts,
                                         const std::map<int, int64_t>& targets, int64_t k);
 
-/// Rollouts per prefix a run asks for: its K, or more where rollouts were added to a prefix later.
-std::map<int, int64_t> rolloutTargets(Project& project, int64_t runId, int64_t trajectoryId);
+/// Rollouts per prefix a run asks for where that is not simply its K (`k`): more, where rollouts were
+/// added to a prefix later. Never less than `k`.
+std::map<int, int64_t> rolloutTargets(Project& project, int64_t runId, int64_t trajectoryId, int64_t k);
 
 /// Computes a trajectory's values from the project's rollouts and stores its estimates and every
 /// selector's pick for the run, replacing earlier ones (one transaction). `raise` lifts prefixes' targets.
@@ -141,13 +144,5 @@ std::optional<TrajectoryAnalysis> loadAnalysis(Project& project, int64_t runId, 
 std::optional<int64_t> latestAnalysisRunFor(Project& project, int64_t trajectoryId);
 /// The rollouts behind prefix `step` of a trajectory in a run (as many as its estimate counts).
 std::vector<StoredRollout> rolloutsBehind(Project& project, int64_t runId, int64_t trajectoryId, int step);
-
-struct AnalysisRunInfo {
-    int64_t id = 0;
-    std::string name, status, startedAt;
-    int64_t trajectories = 0; ///< with results
-    nlohmann::json config;
-};
-std::vector<AnalysisRunInfo> analysisRuns(Project& project);
 
 } // namespace gpo

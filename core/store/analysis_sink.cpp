@@ -9,7 +9,7 @@ std::vector<StoredRollout> ProjectSink::rollouts(int64_t trajectoryId) {
 }
 
 std::map<int, int64_t> ProjectSink::targets(int64_t trajectoryId) {
-    return rolloutTargets(project_, runId_, trajectoryId);
+    return rolloutTargets(project_, runId_, trajectoryId, config_.k);
 }
 
 void ProjectSink::add(const std::vector<StoredRollout>& rollouts) {

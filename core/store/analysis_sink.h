@@ -15,7 +15,7 @@ public:
     virtual ~AnalysisSink() = default;
     /// Rollouts of the trajectory already drawn with the run's sampling (reused, never redrawn).
     virtual std::vector<StoredRollout> rollouts(int64_t trajectoryId) = 0;
-    /// Rollouts per prefix the run asks for, where more than K (prefixes refined later).
+    /// Rollouts per prefix the run asks for, where more than K (prefixes refined later); never below K.
     virtual std::map<int, int64_t> targets(int64_t trajectoryId) = 0;
     /// Stores new rollouts, all or none.
     virtual void add(const std::vector<StoredRollout>& rollouts) = 0;

@@ -223,7 +223,12 @@ private Q_SLOTS:
         QCOMPARE(a.withoutError, int64_t(1));
         QVERIFY(a.processbenchF1 && near(*a.processbenchF1, 0.5)); // 2 * (1/3) * 1 / (1/3 + 1)
         QVERIFY(!stats::agreement({{1, 1}}).processbenchF1);       // needs both kinds of label
-        QCOMPARE(stats::agreement({}).n, int64_t(0));
+        QCOMPARE(stats::agreement(std::vector<stats::PickAndLabel>{}).n, int64_t(0));
+        // Over maps: only trajectories with both a pick and a label count.
+        const std::map<int64_t, std::optional<int>> picks{{1, 2}, {2, std::nullopt}, {5, 0}};
+        const auto joined = stats::agreement(picks, std::map<int64_t, int>{{1, 2}, {2, 3}, {9, 1}});
+        QCOMPARE(joined.n, int64_t(2));
+        QCOMPARE(joined.exact, 0.5);
     }
 
     void configRoundTripsAndRejectsNonsense() {
