@@ -4,6 +4,7 @@
 #include "jobs/analysis_job.h"
 #include "jobs/demo_project.h"
 #include "model/checkpoint_fingerprint.h"
+#include "sql_scalar.h"
 #include "store/analysis.h"
 
 #include <QTemporaryDir>
@@ -15,6 +16,10 @@ namespace fs = std::filesystem;
 
 namespace {
 const std::string kPolicy = GPO_DEMO_POLICY;
+
+std::string status(Project& p, int64_t run) {
+    return testing::text(p, "SELECT status FROM runs WHERE id = " + std::to_string(run));
+}
 
 /// Every stored estimate and pick of a run, as text, for comparing runs.
 std::string results(Project& p, int64_t run) {
@@ -122,7 +127,7 @@ private Q_SLOTS:
             QCOMPARE(sum, a->estimates[1].successes);
         }
         QCOMPARE(r.rolloutsDrawn, prefixes * 4);
-        QCOMPARE(scalarStatus(p, r.runId), std::string("done"));
+        QCOMPARE(status(p, r.runId), std::string("done"));
     }
 
     void aStoppedRunResumesToTheSameResults() {
@@ -135,12 +140,12 @@ private Q_SLOTS:
         const auto stopped = run(p, config(), std::nullopt, o);
         QVERIFY(stopped.cancelled);
         QVERIFY(stopped.analysed < 6);
-        QCOMPARE(scalarStatus(p, stopped.runId), std::string("cancelled"));
+        QCOMPARE(status(p, stopped.runId), std::string("cancelled"));
         QCOMPARE(unfinishedAnalysisRun(p), std::optional<int64_t>(stopped.runId));
         const auto resumed = run(p, analysisConfig(p, stopped.runId), stopped.runId);
         QCOMPARE(resumed.alreadyDone, stopped.analysed);
         QCOMPARE(resumed.analysed + stopped.analysed, int64_t(6));
-        QCOMPARE(scalarStatus(p, stopped.runId), std::string("done"));
+        QCOMPARE(status(p, stopped.runId), std::string("done"));
         QCOMPARE(results(p, stopped.runId), results(whole, wholeRun));
     }
 
@@ -160,7 +165,7 @@ private Q_SLOTS:
                                          analysisSelection(reader, config(), i, 2), sink, o);
             QCOMPARE(r.analysed, int64_t(3));
         }
-        QCOMPARE(scalarCount(p, "SELECT count(*) FROM rollouts"),
+        QCOMPARE(testing::scalar(p, "SELECT count(*) FROM rollouts"),
                  int64_t(0)); // shards never write the project
         const auto merged = mergeShards(p, *registry_, files);
         QVERIFY(merged.complete);
@@ -209,21 +214,10 @@ private Q_SLOTS:
             threw = std::string(e.what()).find("no-such-selector") != std::string::npos;
         }
         QVERIFY(threw);
-        QCOMPARE(scalarCount(p, "SELECT count(*) FROM runs WHERE kind = 'analysis'"), int64_t(0));
+        QCOMPARE(testing::scalar(p, "SELECT count(*) FROM runs WHERE kind = 'analysis'"), int64_t(0));
         c = config();
         c.selection.dataset = "missing";
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, run(p, c));
-    }
-
-private:
-    static std::string scalarStatus(Project& p, int64_t run) {
-        auto st = p.db().prepare("SELECT status FROM runs WHERE id = ?");
-        st.bind(1, run);
-        return st.step() ? st.columnText(0) : std::string();
-    }
-    static int64_t scalarCount(Project& p, const char* sql) {
-        auto st = p.db().prepare(sql);
-        return st.step() ? st.columnInt(0) : -1;
     }
 };
 

@@ -4,6 +4,7 @@
 #include "jobs/demo_project.h"
 #include "jobs/eval_job.h"
 #include "model/prompt_format.h"
+#include "sql_scalar.h"
 #include "stats/pass_at_k.h"
 #include "store/policies.h"
 #include "store/verification.h"
@@ -16,19 +17,12 @@
 #include <fstream>
 
 using namespace gpo;
+using gpo::testing::scalar;
+using gpo::testing::text;
 namespace fs = std::filesystem;
 
 namespace {
 const std::string kPolicy = GPO_DEMO_POLICY;
-
-int64_t scalar(Project& p, const std::string& sql) {
-    auto st = p.db().prepare(sql);
-    return st.step() ? st.columnInt(0) : -1;
-}
-std::string text(Project& p, const std::string& sql) {
-    auto st = p.db().prepare(sql);
-    return st.step() ? st.columnText(0) : std::string();
-}
 } // namespace
 
 class TestEval : public QObject {
