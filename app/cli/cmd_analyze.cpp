@@ -20,6 +20,7 @@ struct AnalysisArgs {
     double temperature = 1.0, topP = 1.0, threshold = 0.0;
     uint64_t seed = 0;
     int64_t runId = 0;
+    int64_t batch = AnalysisConfig{}.batch, group = AnalysisConfig{}.group;
     bool resume = false, json = false;
     jobs::AnalysisOptions options;
 };
@@ -58,6 +59,8 @@ AnalysisConfig configFromArgs(const AnalysisArgs& a, const Registry& registry, c
     c.selectorOptions.threshold = a.threshold;
     c.seed = a.seed;
     c.selectorOptions.seed = a.seed;
+    c.batch = a.batch;
+    c.group = a.group;
     c.name = a.runName.empty() ? analysisRunName(c) : a.runName;
     return c;
 }
@@ -94,7 +97,12 @@ void addAnalyze(CLI::App& app, Context& ctx, int& rc) {
                     "A prefix counts as lost when its value is at or below this (threshold, binary-search)")
         ->capture_default_str();
     cmd->add_option("--seed", a->seed, "Seed of the rollouts and the random selector")->capture_default_str();
-    cmd->add_option("--batch", a->options.batchSize, "Rollouts per generation batch")
+    cmd->add_option("--batch", a->batch, "Rollouts per generation batch (a new run's; kept with it)")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--group", a->group,
+                    "Trajectories whose rollouts share batches (a new run's; kept with it, and shards take "
+                    "whole groups)")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     cmd->add_option("--prompt-template", a->promptTemplate,

@@ -21,8 +21,9 @@ struct BenchRun {
 };
 
 BenchRun benchRun(const Registry& registry, const std::string& projectPath, const std::string& policyDir,
-                  const std::string& device, int64_t trajectories, int64_t k, int64_t batch, uint64_t seed,
-                  const std::vector<std::string>& selectors, const std::function<bool()>& cancelled) {
+                  const std::string& device, int64_t trajectories, int64_t k, int64_t batch, int64_t group,
+                  uint64_t seed, const std::vector<std::string>& selectors,
+                  const std::function<bool()>& cancelled) {
     jobs::DemoProjectOptions d;
     d.projectPath = projectPath;
     d.policyDir = policyDir;
@@ -44,8 +45,9 @@ BenchRun benchRun(const Registry& registry, const std::string& projectPath, cons
     c.selectors = selectors;
     c.seed = seed;
     c.selectorOptions.seed = seed;
+    c.batch = batch;
+    c.group = group;
     jobs::AnalysisOptions o;
-    o.batchSize = batch;
     o.cancelled = cancelled;
     o.progress = [](const nlohmann::json& e) {
         std::cerr << "gpo bench analyze: " << e["done"] << "/" << e["total"] << "\r";
@@ -74,7 +76,7 @@ nlohmann::json plantedAgreement(const BenchRun& r) {
 
 void addBenchAnalyze(CLI::App& bench, Context& ctx, int& rc) {
     struct Args {
-        int64_t trajectories = 200, k = 8, batch = 64;
+        int64_t trajectories = 200, k = 8, batch = AnalysisConfig{}.batch, group = AnalysisConfig{}.group;
         uint64_t seed = 1;
         std::string policy, device = "auto", workdir;
         bool json = false, keep = false;
@@ -90,6 +92,9 @@ void addBenchAnalyze(CLI::App& bench, Context& ctx, int& rc) {
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     cmd->add_option("--batch", a->batch, "Rollouts per generation batch")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--group", a->group, "Trajectories whose rollouts share batches")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     cmd->add_option("--seed", a->seed, "Seed of the rollouts")->capture_default_str();
@@ -121,10 +126,10 @@ void addBenchAnalyze(CLI::App& bench, Context& ctx, int& rc) {
                 all.push_back(s->name());
             const BenchRun full =
                 benchRun(*ctx.registry, (dir / "full-scan.gpo").string(), policyDir, a->device,
-                         a->trajectories, a->k, a->batch, a->seed, all, stopRequested);
-            const BenchRun binary =
-                benchRun(*ctx.registry, (dir / "binary-search.gpo").string(), policyDir, a->device,
-                         a->trajectories, a->k, a->batch, a->seed, {"binary-search"}, stopRequested);
+                         a->trajectories, a->k, a->batch, a->group, a->seed, all, stopRequested);
+            const BenchRun binary = benchRun(*ctx.registry, (dir / "binary-search.gpo").string(), policyDir,
+                                             a->device, a->trajectories, a->k, a->batch, a->group, a->seed,
+                                             {"binary-search"}, stopRequested);
             if (!a->keep && a->workdir.empty()) fs::remove_all(dir);
             if (full.result.cancelled || binary.result.cancelled) throw std::runtime_error("stopped");
 
@@ -146,6 +151,7 @@ void addBenchAnalyze(CLI::App& bench, Context& ctx, int& rc) {
                 {"trajectories", fr.analysed},
                 {"k", a->k},
                 {"batch", a->batch},
+                {"group", a->group},
                 {"full_scan_seconds", fr.seconds},
                 {"full_scan_rollouts", fr.rolloutsDrawn},
                 {"full_scan_new_tokens", fr.newTokens},

@@ -48,6 +48,124 @@ PrefixTokens prefixTokens(const model::Tokenizer& tok, const model::PromptFormat
     return p;
 }
 
+/// One trajectory of a batching group: what its rounds have seen so far, and what it still lacks.
+struct Member {
+    AnalysisTarget target;
+    int64_t k = 4;
+    bool work = true;      ///< results to compute; false: replayed only, to keep the group's batches
+    bool complete = false; ///< its selectors want nothing more
+    int steps = 0;
+    const Verifier* verifier = nullptr;
+    PrefixTokens prefix;
+    std::vector<StoredRollout> have;                         ///< the rollouts the rounds have seen
+    std::map<std::pair<int, int64_t>, StoredRollout> replay; ///< drawn by this run before a stop
+    std::map<int, int64_t> targets, raise;
+
+    void load(AnalysisSink& sink, const Registry& registry, const model::Tokenizer& tok,
+              const model::PromptFormat& prompt) {
+        steps = static_cast<int>(target.detail.trajectory.steps.size());
+        verifier = &registry.requireVerifier(target.detail.verifier);
+        prefix = prefixTokens(tok, prompt, target.detail);
+        RolloutsByRun stored = sink.rollouts(target.detail.id);
+        have = std::move(stored.earlier);
+        for (auto& r : stored.ofRun)
+            replay.emplace(std::make_pair(r.stepIdx, r.sampleIdx), std::move(r));
+        targets = sink.targets(target.detail.id);
+    }
+    int64_t targetOf(int h) const {
+        const auto it = targets.find(h);
+        return it == targets.end() ? k : it->second;
+    }
+    mc::TrajectoryValues values() const {
+        return valuesFromRollouts(target.detail.id, steps, target.correct, have, targets, k);
+    }
+    /// Earlier rollouts within the targets: reused instead of drawn.
+    int64_t reusable() const {
+        int64_t n = 0;
+        for (const auto& r : have)
+            n += r.sampleIdx < targetOf(r.stepIdx) ? 1 : 0;
+        return n;
+    }
+    /// The (prefix, index) pairs that the selectors (and refinement) want and the rounds have not seen.
+    std::vector<std::pair<int, int64_t>> missing(const std::vector<const mc::Selector*>& selectors,
+                                                 const mc::SelectorOptions& options) const {
+        const mc::TrajectoryValues v = values();
+        std::set<int> wanted;
+        for (const mc::Selector* s : selectors)
+            for (int h : s->wanted(v, options))
+                if (h >= 0 && h < steps) wanted.insert(h);
+        for (const auto& [h, t] : raise)
+            if (!v.prefix[static_cast<size_t>(h)] || v.prefix[static_cast<size_t>(h)]->k < t)
+                wanted.insert(h);
+        std::vector<std::pair<int, int64_t>> out;
+        for (int h : wanted) {
+            std::set<int64_t> present;
+            for (const auto& r : have)
+                if (r.stepIdx == h) present.insert(r.sampleIdx);
+            for (int64_t j = 0; j < targetOf(h); ++j)
+                if (!present.count(j)) out.emplace_back(h, j);
+        }
+        return out;
+    }
+};
+
+/// One rollout to draw: member, prefix, index.
+struct Need {
+    size_t member;
+    int step;
+    int64_t index;
+};
+
+/// Draws one batch (rows replayed from the store are not drawn again), grades and stores the new rows.
+void drawBatch(model::Policy& policy, const model::SamplingParams& params, uint64_t seed,
+               std::vector<Member>& group, const std::vector<std::vector<int32_t>>& shared,
+               const std::vector<Need>& batch, AnalysisSink& sink, AnalysisResult& result) {
+    std::vector<Need> draw;
+    std::vector<model::GenerationRow> rows;
+    for (const Need& n : batch) {
+        Member& m = group[n.member];
+        if (const auto it = m.replay.find({n.step, n.index}); it != m.replay.end()) {
+            m.have.push_back(it->second);
+            if (m.work) ++result.rolloutsReused;
+            continue;
+        }
+        draw.push_back(n);
+        rows.push_back({m.prefix.length[static_cast<size_t>(n.step)],
+                        {},
+                        rolloutSeed(seed, m.target.detail.id, n.step, n.index),
+                        n.member});
+    }
+    if (draw.empty()) return;
+    model::GenerationStats gs;
+    const auto g0 = Clock::now();
+    const auto out = model::generateForked(policy, shared, rows, params, &gs);
+    result.generationSeconds += since(g0);
+    result.newTokens += gs.newTokens;
+    std::vector<StoredRollout> fresh;
+    for (size_t i = 0; i < draw.size(); ++i) {
+        const Member& m = group[draw[i].member];
+        const TrajectoryDetail& d = m.target.detail;
+        const model::Generated& g = out[i];
+        const Verdict verdict =
+            m.verifier->verify(m.prefix.text[static_cast<size_t>(draw[i].step)] + g.text, d.problem.answer);
+        StoredRollout r;
+        r.trajectoryId = d.id;
+        r.stepIdx = draw[i].step;
+        r.sampleIdx = draw[i].index;
+        r.seed = rows[i].seed;
+        r.text = g.text;
+        if (verdict.parsed) r.answer = verdict.extracted;
+        r.reward = verdict.correct ? 1.0 : 0.0;
+        r.tokens = static_cast<int64_t>(g.tokens.size());
+        r.finish = g.finish;
+        fresh.push_back(std::move(r));
+    }
+    sink.add(fresh);
+    result.rolloutsDrawn += static_cast<int64_t>(fresh.size());
+    for (size_t i = 0; i < draw.size(); ++i)
+        group[draw[i].member].have.push_back(std::move(fresh[i]));
+}
+
 } // namespace
 
 nlohmann::json AnalysisResult::toJson() const {
@@ -77,129 +195,114 @@ AnalysisResult analyze(Project& project, const Registry& registry, model::Policy
     params.topK = config.sampling.topK;
     params.maxNewTokens = config.sampling.maxNewTokens;
     const bool refining = o.more > 0;
+    const auto groupSize = static_cast<size_t>(std::max<int64_t>(config.group, 1));
+    const auto batchSize = static_cast<size_t>(std::max<int64_t>(config.batch, 1));
 
     AnalysisResult result;
     result.trajectories = static_cast<int64_t>(trajectories.size());
     const std::set<int64_t> finishedBefore = sink.finished();
     int64_t done = 0;
-    for (int64_t id : trajectories) {
-        if (o.cancelled && o.cancelled()) {
+    auto stopRequested = [&] { return o.cancelled && o.cancelled(); };
+    auto reportProgress = [&](int64_t id) {
+        if (!o.progress) return;
+        const double elapsed = since(t0);
+        const int64_t left = result.trajectories - done;
+        o.progress({{"event", "progress"},
+                    {"done", done},
+                    {"total", result.trajectories},
+                    {"trajectory_id", id},
+                    {"rollouts_drawn", result.rolloutsDrawn},
+                    {"rollouts_reused", result.rolloutsReused},
+                    {"new_tokens", result.newTokens},
+                    {"seconds", elapsed},
+                    {"eta_seconds", elapsed / static_cast<double>(std::max<int64_t>(result.analysed, 1)) *
+                                        static_cast<double>(left)}});
+    };
+
+    for (size_t first = 0; first < trajectories.size() && !result.cancelled; first += groupSize) {
+        if (stopRequested()) {
             result.cancelled = true;
             break;
         }
-        ++done;
-        if (finishedBefore.count(id) != (refining ? 1u : 0u)) {
-            if (!refining) ++result.alreadyDone;
-            continue;
+        // The group's members: those with work to do, and those finished before a stop, which are
+        // replayed from their stored rollouts so that every batch holds the rows it held the first time.
+        std::vector<Member> group;
+        for (size_t i = first; i < std::min(trajectories.size(), first + groupSize); ++i) {
+            const int64_t id = trajectories[i];
+            const bool finished = finishedBefore.count(id) > 0;
+            if (!finished && refining) { // refining takes only finished trajectories
+                ++done;
+                continue;
+            }
+            auto target = analysisTarget(project, registry, id);
+            if (!target) {
+                ++result.skipped;
+                ++done;
+                continue;
+            }
+            Member m;
+            m.target = std::move(*target);
+            m.k = config.k;
+            m.work = refining || !finished;
+            if (!m.work) {
+                ++result.alreadyDone;
+                ++done;
+            }
+            group.push_back(std::move(m));
         }
-        const auto target = analysisTarget(project, registry, id);
-        if (!target) {
-            ++result.skipped;
-            continue;
+        if (std::none_of(group.begin(), group.end(), [](const Member& m) { return m.work; })) continue;
+        std::vector<std::vector<int32_t>> shared;
+        for (Member& m : group) {
+            m.load(sink, registry, tok, prompt);
+            if (refining) {
+                const mc::TrajectoryValues now = m.values();
+                const std::vector<int> where =
+                    o.refineSteps.empty() ? mc::ambiguousPrefixes(now) : o.refineSteps;
+                for (int h : where)
+                    if (h >= 0 && h < m.steps) m.raise[h] = m.targets[h] = m.targetOf(h) + o.more;
+                m.work = !m.raise.empty();
+            }
+            if (m.work) result.rolloutsReused += m.reusable();
+            shared.push_back(m.prefix.shared);
         }
-        const TrajectoryDetail& d = target->detail;
-        const int steps = static_cast<int>(d.trajectory.steps.size());
-        const Verifier& verifier = registry.requireVerifier(d.verifier);
-        std::vector<StoredRollout> have = sink.rollouts(id);
-        std::map<int, int64_t> targets = sink.targets(id);
-        auto targetOf = [&](int h) { return targets.count(h) ? targets[h] : config.k; };
-        auto values = [&] { return valuesFromRollouts(id, steps, target->correct, have, targets, config.k); };
 
-        std::map<int, int64_t> raise;
-        if (refining) {
-            const mc::TrajectoryValues now = values();
-            const std::vector<int> where = o.refineSteps.empty() ? mc::ambiguousPrefixes(now) : o.refineSteps;
-            for (int h : where)
-                if (h >= 0 && h < steps) raise[h] = targets[h] = targetOf(h) + o.more;
-            if (raise.empty()) continue;
-        }
-        int64_t reused = 0;
-        for (const auto& r : have)
-            reused += r.sampleIdx < targetOf(r.stepIdx) ? 1 : 0;
-        const PrefixTokens prefix = prefixTokens(tok, prompt, d);
+        // Rounds: every member's missing rollouts, drawn `batch` at a time; members whose selectors want
+        // nothing more are finished between rounds.
         bool stopped = false;
         for (int round = 0; !stopped; ++round) {
-            const mc::TrajectoryValues v = values();
-            std::set<int> wanted;
-            for (const mc::Selector* s : selectors)
-                for (int h : s->wanted(v, config.selectorOptions))
-                    if (h >= 0 && h < steps) wanted.insert(h);
-            for (const auto& [h, t] : raise)
-                if (!v.prefix[static_cast<size_t>(h)] || v.prefix[static_cast<size_t>(h)]->k < t)
-                    wanted.insert(h);
-            // The rollouts those prefixes lack, by (prefix, index).
-            std::vector<std::pair<int, int64_t>> missing;
-            for (int h : wanted) {
-                std::set<int64_t> present;
-                for (const auto& r : have)
-                    if (r.stepIdx == h) present.insert(r.sampleIdx);
-                for (int64_t j = 0; j < targetOf(h); ++j)
-                    if (!present.count(j)) missing.emplace_back(h, j);
+            std::vector<Need> missing;
+            for (size_t mi = 0; mi < group.size(); ++mi) {
+                Member& m = group[mi];
+                if (m.complete) continue;
+                const auto needs = m.missing(selectors, config.selectorOptions);
+                if (needs.empty()) {
+                    m.complete = true;
+                    if (m.work) {
+                        sink.finish(m.target, m.raise);
+                        ++result.analysed;
+                        ++done;
+                        reportProgress(m.target.detail.id);
+                    }
+                    continue;
+                }
+                if (round > m.steps + 2)
+                    throw std::logic_error("analysis: selectors keep asking for rollouts");
+                for (const auto& [h, j] : needs)
+                    missing.push_back({mi, h, j});
             }
             if (missing.empty()) break;
-            if (round > steps + 2) throw std::logic_error("analysis: selectors keep asking for rollouts");
-            for (size_t start = 0; start < missing.size(); start += static_cast<size_t>(o.batchSize)) {
-                if (o.cancelled && o.cancelled()) {
+            for (size_t start = 0; start < missing.size(); start += batchSize) {
+                if (stopRequested()) {
                     stopped = true;
                     break;
                 }
-                const size_t end = std::min(missing.size(), start + static_cast<size_t>(o.batchSize));
-                std::vector<model::GenerationRow> rows;
-                for (size_t i = start; i < end; ++i) {
-                    const auto [h, j] = missing[i];
-                    rows.push_back(
-                        {prefix.length[static_cast<size_t>(h)], {}, rolloutSeed(config.seed, id, h, j)});
-                }
-                model::GenerationStats gs;
-                const auto g0 = Clock::now();
-                const auto out = model::generate(policy, prefix.shared, rows, params, &gs);
-                result.generationSeconds += since(g0);
-                result.newTokens += gs.newTokens;
-                std::vector<StoredRollout> fresh;
-                for (size_t i = start; i < end; ++i) {
-                    const auto [h, j] = missing[i];
-                    const auto& g = out[i - start];
-                    const Verdict verdict =
-                        verifier.verify(prefix.text[static_cast<size_t>(h)] + g.text, d.problem.answer);
-                    StoredRollout r;
-                    r.trajectoryId = id;
-                    r.stepIdx = h;
-                    r.sampleIdx = j;
-                    r.seed = rows[i - start].seed;
-                    r.text = g.text;
-                    if (verdict.parsed) r.answer = verdict.extracted;
-                    r.reward = verdict.correct ? 1.0 : 0.0;
-                    r.tokens = static_cast<int64_t>(g.tokens.size());
-                    r.finish = g.finish;
-                    fresh.push_back(std::move(r));
-                }
-                sink.add(fresh);
-                result.rolloutsDrawn += static_cast<int64_t>(fresh.size());
-                for (auto& r : fresh)
-                    have.push_back(std::move(r));
+                const std::vector<Need> batch(missing.begin() + static_cast<std::ptrdiff_t>(start),
+                                              missing.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                                    missing.size(), start + batchSize)));
+                drawBatch(policy, params, config.seed, group, shared, batch, sink, result);
             }
         }
-        if (stopped) {
-            result.cancelled = true;
-            break;
-        }
-        result.rolloutsReused += reused;
-        sink.finish(*target, raise);
-        ++result.analysed;
-        if (o.progress) {
-            const double elapsed = since(t0);
-            const int64_t left = result.trajectories - done;
-            o.progress({{"event", "progress"},
-                        {"done", done},
-                        {"total", result.trajectories},
-                        {"trajectory_id", id},
-                        {"rollouts_drawn", result.rolloutsDrawn},
-                        {"rollouts_reused", result.rolloutsReused},
-                        {"new_tokens", result.newTokens},
-                        {"seconds", elapsed},
-                        {"eta_seconds",
-                         elapsed / static_cast<double>(result.analysed) * static_cast<double>(left)}});
-        }
+        if (stopped) result.cancelled = true;
     }
     result.seconds = since(t0);
     return result;

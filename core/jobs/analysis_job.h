@@ -5,8 +5,9 @@
 // which stores values, advantages and picks once a trajectory is complete.
 //
 // All prefixes of a trajectory are encoded once as one shared token sequence and forked (model/
-// generation.h). Rollout seeds depend only on (run seed, trajectory, prefix, index), and a batch holds one
-// trajectory's rows, so results do not depend on sharding, resuming or which rollouts were already stored.
+// generation.h); a batch mixes the rollouts of every step of a group of trajectories. Rollout seeds depend
+// only on (run seed, trajectory, prefix, index), groups are fixed by the run's config, shards take whole
+// groups, and a resumed run replays its stored batches, so results do not depend on sharding or resuming.
 #include "model/policy.h"
 #include "model/prompt_format.h"
 #include "store/analysis_sink.h"
@@ -20,7 +21,6 @@
 namespace gpo::jobs {
 
 struct AnalysisOptions {
-    int64_t batchSize = 64; ///< rollouts per generation batch
     /// > 0: refine finished trajectories: add this many rollouts to each prefix in `refineSteps`, or, when
     /// that is empty, to the prefixes where the two leading steps cannot be told apart (mc/refinement.h).
     int64_t more = 0;

@@ -57,12 +57,14 @@ at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
                                      {},
                                      {},
                                      0,
+                                     {},
                                      {}};
             if (const KvCache* prefix = cache->prefix()) {
                 in.prefixKeys = prefix->keys(layer);
                 in.prefixValues = prefix->values(layer);
                 in.prefixColumns = prefix->length();
                 in.prefixBias = masks.prefixBias.view({batch, in.prefixColumns});
+                in.prefixRows = cache->prefixRows();
             }
             return decodeAttention(in);
         }
@@ -81,20 +83,37 @@ at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
         const at::Tensor out = at::matmul(probs.view({batch, kvHeads, group * steps, masks.keys}), values);
         return out.view({batch, heads, steps, dim}).transpose(1, 2).reshape({batch, steps, heads * dim});
     }
-    // The shared prefix is one row: fold the batch into the query rows so every row reads the same K/V.
     const int64_t p = prefix->length();
-    const at::Tensor pk = prefix->keys(layer).narrow(2, 0, p)[0]; // [KVH, P, D]
-    const at::Tensor pv = prefix->values(layer).narrow(2, 0, p)[0];
-    const at::Tensor qp = qg.permute({1, 0, 2, 3}).reshape({kvHeads, batch * group * steps, dim});
-    at::Tensor prefixScores = at::matmul(qp, pk.transpose(-1, -2)).mul_(scale);
-    prefixScores =
-        prefixScores.view({kvHeads, batch, group, steps, p}).permute({1, 0, 2, 3, 4}) + masks.prefixBias;
+    at::Tensor prefixScores, pv;
+    if (prefix->batch() == 1) {
+        // One shared row: fold the batch into the query rows so every row reads the same K/V (no copy).
+        const at::Tensor pk = prefix->keys(layer).narrow(2, 0, p)[0]; // [KVH, P, D]
+        pv = prefix->values(layer).narrow(2, 0, p)[0];
+        const at::Tensor qp = qg.permute({1, 0, 2, 3}).reshape({kvHeads, batch * group * steps, dim});
+        prefixScores = at::matmul(qp, pk.transpose(-1, -2))
+                           .mul_(scale)
+                           .view({kvHeads, batch, group, steps, p})
+                           .permute({1, 0, 2, 3, 4});
+    } else {
+        // Several shared rows: gather each row's own (one copy per layer and call).
+        const at::Tensor rows = cache->prefixRows();
+        const at::Tensor pk = prefix->keys(layer).narrow(2, 0, p).index_select(0, rows); // [B, KVH, P, D]
+        pv = prefix->values(layer).narrow(2, 0, p).index_select(0, rows);
+        prefixScores =
+            at::matmul(qg, pk.transpose(-1, -2)).mul_(scale).view({batch, kvHeads, group, steps, p});
+    }
     const at::Tensor probs =
-        at::softmax(at::cat({prefixScores, scores}, -1), -1, at::kFloat).to(q.scalar_type());
-    const at::Tensor prefixProbs =
-        probs.narrow(-1, 0, p).permute({1, 0, 2, 3, 4}).reshape({kvHeads, batch * group * steps, p});
-    const at::Tensor fromPrefix =
-        at::matmul(prefixProbs, pv).view({kvHeads, batch, group * steps, dim}).permute({1, 0, 2, 3});
+        at::softmax(at::cat({prefixScores + masks.prefixBias, scores}, -1), -1, at::kFloat)
+            .to(q.scalar_type());
+    at::Tensor fromPrefix;
+    if (prefix->batch() == 1) {
+        const at::Tensor prefixProbs =
+            probs.narrow(-1, 0, p).permute({1, 0, 2, 3, 4}).reshape({kvHeads, batch * group * steps, p});
+        fromPrefix =
+            at::matmul(prefixProbs, pv).view({kvHeads, batch, group * steps, dim}).permute({1, 0, 2, 3});
+    } else {
+        fromPrefix = at::matmul(probs.narrow(-1, 0, p).reshape({batch, kvHeads, group * steps, p}), pv);
+    }
     at::Tensor out = at::matmul(
         probs.narrow(-1, p, masks.keys).reshape({batch, kvHeads, group * steps, masks.keys}), values);
     out.add_(fromPrefix);

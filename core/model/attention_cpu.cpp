@@ -10,6 +10,7 @@ namespace {
 
 struct RowArgs {
     const float *q, *keys, *values, *bias, *prefixKeys, *prefixValues, *prefixBias;
+    const int64_t* prefixRows;
     float *scores, *out;
     int64_t heads, kvHeads, steps, dim, capacity, columns, prefixCapacity, prefixColumns;
     float scale;
@@ -39,7 +40,8 @@ __attribute__((target_clones("arch=haswell", "default"))) void scorePair(const R
     float* scores = a.scores + (b * a.kvHeads + h) * queries * total;
     // Query r = (g, t) is head h*group+g at step t: contiguous in q's [B, H, T, D] layout.
     const float* q = a.q + (b * a.heads + h * group) * a.steps * d;
-    const float* preK = a.prefixKeys ? a.prefixKeys + h * a.prefixCapacity * d : nullptr;
+    const float* preK =
+        a.prefixKeys ? a.prefixKeys + (a.prefixRows[b] * a.kvHeads + h) * a.prefixCapacity * d : nullptr;
     for (int64_t p = 0; p < a.prefixColumns; ++p) {
         const float bias = a.prefixBias[b * a.prefixColumns + p];
         for (int64_t r = 0; r < queries; ++r)
@@ -59,7 +61,8 @@ __attribute__((target_clones("arch=haswell", "default"))) void mixPair(const Row
     const int64_t group = a.heads / a.kvHeads, d = a.dim, queries = group * a.steps;
     const int64_t total = a.prefixColumns + a.columns;
     probs += (b * a.kvHeads + h) * queries * total;
-    const float* preV = a.prefixValues ? a.prefixValues + h * a.prefixCapacity * d : nullptr;
+    const float* preV =
+        a.prefixValues ? a.prefixValues + (a.prefixRows[b] * a.kvHeads + h) * a.prefixCapacity * d : nullptr;
     const float* ownV = a.values + (b * a.kvHeads + h) * a.capacity * d;
     for (int64_t r = 0; r < queries; ++r) {
         const int64_t g = r / a.steps, t = r % a.steps;
@@ -95,6 +98,7 @@ at::Tensor decodeAttention(const DecodeAttentionInputs& in) {
         at::empty({batch, kvHeads, heads / kvHeads * steps, in.prefixColumns + in.columns}, in.q.options());
     const at::Tensor bias = in.bias.contiguous(),
                      prefixBias = in.prefixColumns ? in.prefixBias.contiguous() : at::Tensor();
+    const at::Tensor prefixRows = in.prefixColumns ? in.prefixRows.to(at::kLong).contiguous() : at::Tensor();
     RowArgs a{in.q.data_ptr<float>(),
               in.keys.data_ptr<float>(),
               in.values.data_ptr<float>(),
@@ -102,6 +106,7 @@ at::Tensor decodeAttention(const DecodeAttentionInputs& in) {
               in.prefixColumns ? in.prefixKeys.data_ptr<float>() : nullptr,
               in.prefixColumns ? in.prefixValues.data_ptr<float>() : nullptr,
               in.prefixColumns ? prefixBias.data_ptr<float>() : nullptr,
+              in.prefixColumns ? prefixRows.data_ptr<int64_t>() : nullptr,
               scores.data_ptr<float>(),
               out.data_ptr<float>(),
               heads,

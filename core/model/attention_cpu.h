@@ -11,9 +11,10 @@ struct DecodeAttentionInputs {
     at::Tensor keys, values; // [B, KVH, capacity, D] float, contiguous; the first `columns` are used
     int64_t columns = 0;
     at::Tensor bias;                     // [B, T, columns] float: 0 or -inf
-    at::Tensor prefixKeys, prefixValues; // optional [1, KVH, capacity, D]
+    at::Tensor prefixKeys, prefixValues; // optional [prefix rows, KVH, capacity, D]
     int64_t prefixColumns = 0;
     at::Tensor prefixBias; // [B, prefixColumns] float
+    at::Tensor prefixRows; // [B] int64 on the CPU: the prefix row each row reads
 };
 
 /// True when `decodeAttention` handles this case (CPU, float32, no autograd).

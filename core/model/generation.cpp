@@ -7,6 +7,7 @@
 #include <c10/core/InferenceMode.h>
 #include <chrono>
 #include <memory>
+#include <numeric>
 #include <stdexcept>
 
 namespace gpo::model {
@@ -71,6 +72,16 @@ void finishText(RowState& row, const Policy& policy, const SamplingParams& param
 std::vector<Generated> generate(Policy& policy, const std::vector<int32_t>& shared,
                                 const std::vector<GenerationRow>& rows, const SamplingParams& params,
                                 GenerationStats* stats) {
+    for (size_t r = 0; r < rows.size(); ++r)
+        if (rows[r].sharedIndex != 0)
+            throw std::invalid_argument("row " + std::to_string(r) +
+                                        " names a shared sequence that is not given");
+    return generateForked(policy, {shared}, rows, params, stats);
+}
+
+std::vector<Generated> generateForked(Policy& policy, const std::vector<std::vector<int32_t>>& shared,
+                                      const std::vector<GenerationRow>& rows, const SamplingParams& params,
+                                      GenerationStats* stats) {
     c10::InferenceMode inference;
     Transformer& model = policy.model();
     const at::Device device = policy.device();
@@ -86,17 +97,22 @@ std::vector<Generated> generate(Policy& policy, const std::vector<int32_t>& shar
     // prompt and the shared cache needs no logits at all.
     std::vector<std::vector<int32_t>> own(rows.size());
     std::vector<int64_t> visible(rows.size());
-    int64_t sharedNeeded = 0;
+    std::vector<int64_t> needed(shared.size(), 0); // columns of each shared sequence some row reads
     for (size_t r = 0; r < rows.size(); ++r) {
         const GenerationRow& row = rows[r];
-        if (row.sharedLength < 0 || row.sharedLength > static_cast<int64_t>(shared.size()))
+        if (row.sharedIndex >= shared.size() && row.sharedLength > 0)
+            throw std::invalid_argument("row " + std::to_string(r) +
+                                        " names a shared sequence that is not given");
+        if (row.sharedLength < 0 ||
+            (row.sharedLength > 0 && row.sharedLength > static_cast<int64_t>(shared[row.sharedIndex].size())))
             throw std::invalid_argument("row " + std::to_string(r) +
                                         " asks for more of the shared sequence than exists");
-        if (row.sharedLength > 0) own[r].push_back(shared[static_cast<size_t>(row.sharedLength - 1)]);
+        if (row.sharedLength > 0)
+            own[r].push_back(shared[row.sharedIndex][static_cast<size_t>(row.sharedLength - 1)]);
         own[r].insert(own[r].end(), row.prompt.begin(), row.prompt.end());
         if (own[r].empty()) throw std::invalid_argument("row " + std::to_string(r) + " has no prompt token");
         visible[r] = std::max<int64_t>(row.sharedLength - 1, 0);
-        sharedNeeded = std::max(sharedNeeded, visible[r]);
+        if (visible[r] > 0) needed[row.sharedIndex] = std::max(needed[row.sharedIndex], visible[r]);
     }
     if (model.config().family == Family::Gpt2)
         for (size_t r = 0; r < rows.size(); ++r)
@@ -105,18 +121,38 @@ std::vector<Generated> generate(Policy& policy, const std::vector<int32_t>& shar
                 throw std::invalid_argument("prompt plus max new tokens exceeds the model's " +
                                             std::to_string(model.config().maxPositions) + " positions");
 
+    // The shared sequences some row reads, one prefix row each, right-padded to the longest.
     auto t0 = Clock::now();
+    std::vector<int64_t> prefixRowOf(shared.size(), -1), prefixLengths;
+    for (size_t s = 0; s < shared.size(); ++s)
+        if (needed[s] > 0) {
+            prefixRowOf[s] = static_cast<int64_t>(prefixLengths.size());
+            prefixLengths.push_back(needed[s]);
+        }
     std::shared_ptr<KvCache> prefix;
-    if (sharedNeeded > 0) {
-        prefix = std::make_shared<KvCache>(model.config(), 1, sharedNeeded, options);
-        std::vector<int64_t> ids(shared.begin(), shared.begin() + sharedNeeded),
-            pos(static_cast<size_t>(sharedNeeded));
-        for (int64_t i = 0; i < sharedNeeded; ++i)
-            pos[static_cast<size_t>(i)] = i;
-        ForwardInput in{longTensor(ids, 1, sharedNeeded, device), longTensor(pos, 1, sharedNeeded, device),
-                        at::ones({1, sharedNeeded}, at::TensorOptions().dtype(at::kBool).device(device))};
+    std::vector<int64_t> prefixRows(rows.size(), 0);
+    if (!prefixLengths.empty()) {
+        const auto count = static_cast<int64_t>(prefixLengths.size());
+        const int64_t columns = *std::max_element(prefixLengths.begin(), prefixLengths.end());
+        prefix = std::make_shared<KvCache>(model.config(), count, columns, options);
+        std::vector<int64_t> ids(static_cast<size_t>(count * columns), 0), pos(ids.size());
+        std::vector<uint8_t> real(ids.size(), 0);
+        for (size_t s = 0; s < shared.size(); ++s) {
+            if (prefixRowOf[s] < 0) continue;
+            const auto base = static_cast<size_t>(prefixRowOf[s] * columns);
+            for (int64_t i = 0; i < needed[s]; ++i) {
+                ids[base + static_cast<size_t>(i)] = shared[s][static_cast<size_t>(i)];
+                real[base + static_cast<size_t>(i)] = 1;
+            }
+        }
+        for (size_t i = 0; i < pos.size(); ++i)
+            pos[i] = static_cast<int64_t>(i) % columns;
+        ForwardInput in{longTensor(ids, count, columns, device), longTensor(pos, count, columns, device),
+                        at::from_blob(real.data(), {count, columns}, at::kByte).to(device, at::kBool)};
         model.forward(in, prefix.get(), LogitsFor::None);
-        st.prefixTokens = sharedNeeded;
+        st.prefixTokens = std::accumulate(prefixLengths.begin(), prefixLengths.end(), int64_t{0});
+        for (size_t r = 0; r < rows.size(); ++r)
+            if (visible[r] > 0) prefixRows[r] = prefixRowOf[rows[r].sharedIndex];
     }
 
     // Row prompts, left-padded to one width.
@@ -137,7 +173,7 @@ std::vector<Generated> generate(Policy& policy, const std::vector<int32_t>& shar
         nextPos[r] = visible[r] + static_cast<int64_t>(own[r].size());
     }
     KvCache cache(model.config(), batch, width + params.maxNewTokens, options);
-    if (prefix) cache.attachPrefix(prefix, at::tensor(visible, at::kLong));
+    if (prefix) cache.attachPrefix(prefix, at::tensor(visible, at::kLong), at::tensor(prefixRows, at::kLong));
     st.cacheBytes = cache.bytes() + (prefix ? prefix->bytes() : 0);
     const at::Tensor valid =
         at::from_blob(validBytes.data(), {batch, width}, at::kByte).to(device, at::kBool);

@@ -1,7 +1,7 @@
 #pragma once
 // Batched generation with a preallocated KV cache and prefix forking: rows may continue from any cut of
-// one shared token sequence (all K rollouts of a prefix, or the rollouts of every step of a trajectory),
-// which is encoded once and read by every row without copies.
+// a shared token sequence (all K rollouts of a prefix, the rollouts of every step of a trajectory, or
+// those of several trajectories at once); each shared sequence is encoded once and read by its rows.
 #include "model/sampler.h"
 
 #include <cstdint>
@@ -16,6 +16,7 @@ struct GenerationRow {
     int64_t sharedLength = 0;    // how many tokens of the shared sequence come first
     std::vector<int32_t> prompt; // then these (left empty for a plain fork of the shared sequence)
     uint64_t seed = 0;
+    size_t sharedIndex = 0; // which shared sequence (generateForked); 0 for `generate`
 };
 
 struct Generated {
@@ -33,8 +34,13 @@ struct GenerationStats {
     double prefillSeconds = 0, decodeSeconds = 0;
 };
 
-/// Generates one continuation per row. Rows with sharedLength > 0 read `shared`'s cache; the others
-/// stand alone (ragged prompts are left-padded). Text needs the policy's tokenizer; ids do not.
+/// Generates one continuation per row. Rows with sharedLength > 0 read the cache of shared[sharedIndex];
+/// the others stand alone (ragged prompts are left-padded). Text needs the policy's tokenizer; ids do not.
+std::vector<Generated> generateForked(Policy& policy, const std::vector<std::vector<int32_t>>& shared,
+                                      const std::vector<GenerationRow>& rows, const SamplingParams& params,
+                                      GenerationStats* stats = nullptr);
+
+/// The same with at most one shared sequence.
 std::vector<Generated> generate(Policy& policy, const std::vector<int32_t>& shared,
                                 const std::vector<GenerationRow>& rows, const SamplingParams& params,
                                 GenerationStats* stats = nullptr);

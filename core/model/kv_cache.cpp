@@ -15,14 +15,21 @@ KvCache::KvCache(const ModelConfig& config, int64_t batch, int64_t capacity, con
     valid_ = at::zeros({batch, capacity}, options.dtype(at::kBool));
 }
 
-void KvCache::attachPrefix(std::shared_ptr<const KvCache> prefix, const at::Tensor& visible) {
-    if (prefix->batch() != 1) throw std::invalid_argument("a shared prefix cache must hold one row");
+void KvCache::attachPrefix(std::shared_ptr<const KvCache> prefix, const at::Tensor& visible,
+                           const at::Tensor& prefixRows) {
     if (visible.dim() != 1 || visible.size(0) != batch_)
         throw std::invalid_argument("prefix visibility needs one length per row");
     if (visible.numel() > 0 && visible.max().item<int64_t>() > prefix->length())
         throw std::invalid_argument("a row cannot see more of the prefix than was encoded");
+    at::Tensor rows =
+        prefixRows.defined() ? prefixRows.to(at::kCPU, at::kLong) : at::zeros({batch_}, at::kLong);
+    if (rows.dim() != 1 || rows.size(0) != batch_)
+        throw std::invalid_argument("prefix rows need one index per row");
+    if (rows.numel() > 0 && (rows.min().item<int64_t>() < 0 || rows.max().item<int64_t>() >= prefix->batch()))
+        throw std::invalid_argument("a prefix row index is out of range");
     prefix_ = std::move(prefix);
     prefixVisible_ = visible.to(valid_.device(), at::kLong);
+    prefixRows_ = rows.to(valid_.device());
 }
 
 void KvCache::advance(int64_t steps) {
@@ -37,7 +44,10 @@ void KvCache::selectRows(const at::Tensor& rows) {
     for (auto& v : values_)
         v = v.index_select(0, idx);
     valid_ = valid_.index_select(0, idx);
-    if (prefix_) prefixVisible_ = prefixVisible_.index_select(0, idx);
+    if (prefix_) {
+        prefixVisible_ = prefixVisible_.index_select(0, idx);
+        prefixRows_ = prefixRows_.index_select(0, idx);
+    }
     batch_ = idx.numel();
 }
 

@@ -1,7 +1,8 @@
 #pragma once
-// Preallocated key/value cache for batched decoding, with prefix forking: a batch-1 cache of a shared
-// prefix can be attached to a batch of rows, each row seeing its first `visible` columns of it. All
-// prefixes of one trajectory are nested, so one encoding of the trajectory serves every step's rollouts.
+// Preallocated key/value cache for batched decoding, with prefix forking: a cache of shared sequences
+// (one per prefix row, right-padded) can be attached to a batch of rows, each row reading the first
+// `visible` columns of its own prefix row. All prefixes of one trajectory are nested, so one encoding of
+// each trajectory serves every step's rollouts, and one batch can mix the rollouts of many trajectories.
 #include <ATen/ATen.h>
 #include <memory>
 #include <vector>
@@ -19,10 +20,13 @@ public:
     int64_t capacity() const { return capacity_; }
     int64_t length() const { return length_; } // columns written so far (same for every row)
 
-    /// Lets row r attend to the first visible[r] columns of `prefix` (a batch-1 cache) before its own.
-    void attachPrefix(std::shared_ptr<const KvCache> prefix, const at::Tensor& visible);
+    /// Lets row r attend to the first visible[r] columns of row prefixRows[r] of `prefix` before its own.
+    /// With an undefined `prefixRows`, every row reads the prefix's single row.
+    void attachPrefix(std::shared_ptr<const KvCache> prefix, const at::Tensor& visible,
+                      const at::Tensor& prefixRows = {});
     const KvCache* prefix() const { return prefix_.get(); }
     const at::Tensor& prefixVisible() const { return prefixVisible_; }
+    const at::Tensor& prefixRows() const { return prefixRows_; } ///< [batch] int64
 
     /// Per layer [batch, kvHeads, capacity, headDim].
     at::Tensor& keys(size_t layer) { return keys_[layer]; }
@@ -46,6 +50,7 @@ private:
     at::Tensor valid_;
     std::shared_ptr<const KvCache> prefix_;
     at::Tensor prefixVisible_; // [batch] int64
+    at::Tensor prefixRows_;    // [batch] int64
 };
 
 } // namespace gpo::model

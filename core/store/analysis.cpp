@@ -87,7 +87,9 @@ nlohmann::json AnalysisConfig::toJson() const {
             {"k", k},
             {"selectors", selectors},
             {"threshold", selectorOptions.threshold},
-            {"seed", seed}};
+            {"seed", seed},
+            {"batch", batch},
+            {"group", group}};
 }
 
 AnalysisConfig AnalysisConfig::fromJson(const nlohmann::json& j) {
@@ -108,6 +110,10 @@ AnalysisConfig AnalysisConfig::fromJson(const nlohmann::json& j) {
     c.selectorOptions.threshold = field<double>(j, "threshold", 0.0);
     c.seed = field<uint64_t>(j, "seed", 0);
     c.selectorOptions.seed = c.seed;
+    c.batch = field<int64_t>(j, "batch", 64);
+    c.group = field<int64_t>(j, "group", 1); // runs from before groups batched one trajectory at a time
+    if (c.batch < 1 || c.group < 1)
+        throw std::invalid_argument("analysis config: batch and group must be at least 1");
     return c;
 }
 
@@ -131,9 +137,13 @@ std::vector<int64_t> analysisSelection(Project& project, const AnalysisConfig& c
     while (st.step())
         analysable.insert(st.columnInt(0));
     std::erase_if(all, [&](int64_t id) { return !analysable.count(id); });
+    // Whole groups, so that a shard batches exactly as one process does.
+    const auto group = static_cast<size_t>(std::max<int64_t>(config.group, 1));
     std::vector<int64_t> slice;
-    for (size_t i = static_cast<size_t>(shardIndex); i < all.size(); i += static_cast<size_t>(shardCount))
-        slice.push_back(all[i]);
+    for (size_t g = static_cast<size_t>(shardIndex) * group; g < all.size();
+         g += static_cast<size_t>(shardCount) * group)
+        for (size_t i = g; i < std::min(all.size(), g + group); ++i)
+            slice.push_back(all[i]);
     return slice;
 }
 
@@ -216,6 +226,18 @@ std::vector<StoredRollout> loadRollouts(sql::Database& db, int64_t trajectoryId,
     std::vector<StoredRollout> out;
     while (st.step())
         out.push_back(rolloutFromRow(st));
+    return out;
+}
+
+RolloutsByRun loadRolloutsByRun(sql::Database& db, int64_t trajectoryId, const std::string& key,
+                                int64_t runId) {
+    auto st = db.prepare(std::string("SELECT ") + kRolloutColumns +
+                         ", coalesce(run_id, 0) FROM rollouts WHERE trajectory_id = ? AND sampling_key = ?"
+                         " ORDER BY step_idx, sample_idx");
+    st.bind(1, trajectoryId).bind(2, key);
+    RolloutsByRun out;
+    while (st.step())
+        (st.columnInt(9) == runId ? out.ofRun : out.earlier).push_back(rolloutFromRow(st));
     return out;
 }
 

@@ -39,6 +39,11 @@ struct AnalysisConfig {
     std::vector<std::string> selectors; ///< in the order picks are reported
     mc::SelectorOptions selectorOptions;
     uint64_t seed = 0; ///< rollout seeds derive from it, the trajectory, the prefix and the index
+    /// How the work is batched. Part of the run because a row's logits depend (in the last bits) on the
+    /// rows beside it: fixed groups of `group` trajectories, their rollouts drawn `batch` rows at a time,
+    /// make a shard or a resumed run draw exactly the batches one uninterrupted process draws.
+    int64_t batch = 64;
+    int64_t group = 4;
     nlohmann::json toJson() const;
     /// Throws std::invalid_argument naming the field at fault.
     static AnalysisConfig fromJson(const nlohmann::json& j);
@@ -60,7 +65,7 @@ struct StoredRollout {
 uint64_t rolloutSeed(uint64_t seed, int64_t trajectoryId, int stepIdx, int64_t sampleIdx);
 
 /// The trajectories a run analyses (those with steps and a reference answer), in id order; with
-/// count > 1, the slice of shard `index`.
+/// count > 1, the slice of shard `index`: every count-th group of `config.group` trajectories.
 std::vector<int64_t> analysisSelection(Project& project, const AnalysisConfig& config, int shardIndex = 0,
                                        int shardCount = 1);
 
@@ -91,6 +96,12 @@ StoredRollout rolloutFromRow(const sql::Statement& row);
 /// Rollouts of one trajectory drawn with `samplingKey`, by prefix and index.
 std::vector<StoredRollout> loadRollouts(sql::Database& db, int64_t trajectoryId,
                                         const std::string& samplingKey);
+/// Those rollouts by who drew them: run `runId` itself, or anyone before it (other runs, shards merged).
+struct RolloutsByRun {
+    std::vector<StoredRollout> earlier, ofRun;
+};
+RolloutsByRun loadRolloutsByRun(sql::Database& db, int64_t trajectoryId, const std::string& samplingKey,
+                                int64_t runId);
 /// Inserts rollouts (an existing (prefix, sampling, index) is kept); runId may be 0 for none.
 void insertRollouts(sql::Database& db, int64_t runId, const std::string& samplingKey,
                     const std::vector<StoredRollout>& rollouts);

@@ -4,8 +4,8 @@
 
 namespace gpo {
 
-std::vector<StoredRollout> ProjectSink::rollouts(int64_t trajectoryId) {
-    return loadRollouts(project_.db(), trajectoryId, config_.sampling.key());
+RolloutsByRun ProjectSink::rollouts(int64_t trajectoryId) {
+    return loadRolloutsByRun(project_.db(), trajectoryId, config_.sampling.key(), runId_);
 }
 
 std::map<int, int64_t> ProjectSink::targets(int64_t trajectoryId) {
@@ -26,20 +26,16 @@ std::set<int64_t> ProjectSink::finished() {
     return finishedTrajectories(project_, runId_);
 }
 
-std::vector<StoredRollout> ShardSink::rollouts(int64_t trajectoryId) {
+RolloutsByRun ShardSink::rollouts(int64_t trajectoryId) {
     const std::string key = shard_.config().sampling.key();
-    std::vector<StoredRollout> all = loadRollouts(project_.db(), trajectoryId, key);
-    for (auto& r : loadRollouts(shard_.db(), trajectoryId, key))
-        all.push_back(std::move(r));
-    std::sort(all.begin(), all.end(), [](const StoredRollout& a, const StoredRollout& b) {
-        return std::tie(a.stepIdx, a.sampleIdx) < std::tie(b.stepIdx, b.sampleIdx);
-    });
-    all.erase(std::unique(all.begin(), all.end(),
-                          [](const StoredRollout& a, const StoredRollout& b) {
-                              return a.stepIdx == b.stepIdx && a.sampleIdx == b.sampleIdx;
-                          }),
-              all.end());
-    return all;
+    RolloutsByRun r;
+    r.earlier = loadRollouts(project_.db(), trajectoryId, key);
+    std::set<std::pair<int, int64_t>> inProject;
+    for (const auto& e : r.earlier)
+        inProject.emplace(e.stepIdx, e.sampleIdx);
+    for (auto& own : loadRollouts(shard_.db(), trajectoryId, key))
+        if (!inProject.count({own.stepIdx, own.sampleIdx})) r.ofRun.push_back(std::move(own));
+    return r;
 }
 
 void ShardSink::add(const std::vector<StoredRollout>& rollouts) {

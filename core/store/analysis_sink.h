@@ -13,8 +13,10 @@ namespace gpo {
 class AnalysisSink {
 public:
     virtual ~AnalysisSink() = default;
-    /// Rollouts of the trajectory already drawn with the run's sampling (reused, never redrawn).
-    virtual std::vector<StoredRollout> rollouts(int64_t trajectoryId) = 0;
+    /// Rollouts of the trajectory already drawn with the run's sampling, never redrawn: `earlier` ones
+    /// (other runs) are reused; `ofRun` ones, drawn by this run (or shard) before it stopped, are replayed
+    /// batch by batch, so a resumed run batches exactly as an uninterrupted one.
+    virtual RolloutsByRun rollouts(int64_t trajectoryId) = 0;
     /// Rollouts per prefix the run asks for, where more than K (prefixes refined later); never below K.
     virtual std::map<int, int64_t> targets(int64_t trajectoryId) = 0;
     /// Stores new rollouts, all or none.
@@ -30,7 +32,7 @@ class ProjectSink final : public AnalysisSink {
 public:
     ProjectSink(Project& project, const Registry& registry, int64_t runId, AnalysisConfig config)
         : project_(project), registry_(registry), runId_(runId), config_(std::move(config)) {}
-    std::vector<StoredRollout> rollouts(int64_t trajectoryId) override;
+    RolloutsByRun rollouts(int64_t trajectoryId) override;
     std::map<int, int64_t> targets(int64_t trajectoryId) override;
     void add(const std::vector<StoredRollout>& rollouts) override;
     void finish(const AnalysisTarget& target, const std::map<int, int64_t>& raise) override;
@@ -47,7 +49,7 @@ private:
 class ShardSink final : public AnalysisSink {
 public:
     ShardSink(Project& project, ShardFile& shard) : project_(project), shard_(shard) {}
-    std::vector<StoredRollout> rollouts(int64_t trajectoryId) override;
+    RolloutsByRun rollouts(int64_t trajectoryId) override;
     std::map<int, int64_t> targets(int64_t) override { return {}; }
     void add(const std::vector<StoredRollout>& rollouts) override;
     void finish(const AnalysisTarget& target, const std::map<int, int64_t>& raise) override;

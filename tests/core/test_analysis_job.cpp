@@ -71,12 +71,13 @@ class TestAnalysisJob : public QObject {
             c.selectors.push_back(s->name());
         c.seed = 3;
         c.selectorOptions.seed = 3;
+        c.batch = 32;
+        c.group = 4;
         return c;
     }
 
     jobs::AnalysisResult run(Project& p, const AnalysisConfig& c, std::optional<int64_t> runId = std::nullopt,
                              jobs::AnalysisOptions o = {}) {
-        o.batchSize = 32;
         return jobs::analyzeInProject(p, *registry_, *policy_, prompt_, c, runId, o);
     }
 
@@ -132,21 +133,31 @@ private Q_SLOTS:
 
     void aStoppedRunResumesToTheSameResults() {
         Project whole = copyOfDemo("whole.gpo");
-        const int64_t wholeRun = run(whole, config()).runId;
+        const auto wholeResult = run(whole, config());
         Project p = copyOfDemo("stopped.gpo");
+        // Stop inside a group: some trajectories finished, another with only some of its rollouts drawn.
+        auto partlyDrawn = [&] {
+            return testing::scalar(p, "SELECT count(DISTINCT trajectory_id) FROM rollouts WHERE trajectory_id"
+                                      " NOT IN (SELECT trajectory_id FROM mc_estimates)");
+        };
         jobs::AnalysisOptions o;
-        int batches = 0;
-        o.cancelled = [&] { return ++batches > 4; };
+        o.cancelled = [&] {
+            return testing::scalar(p, "SELECT count(DISTINCT trajectory_id) FROM mc_estimates") > 0 &&
+                   partlyDrawn() > 0;
+        };
         const auto stopped = run(p, config(), std::nullopt, o);
         QVERIFY(stopped.cancelled);
-        QVERIFY(stopped.analysed < 6);
+        QVERIFY(stopped.analysed > 0 && stopped.analysed < 6);
+        QVERIFY(partlyDrawn() > 0);
         QCOMPARE(status(p, stopped.runId), std::string("cancelled"));
         QCOMPARE(unfinishedAnalysisRun(p), std::optional<int64_t>(stopped.runId));
         const auto resumed = run(p, analysisConfig(p, stopped.runId), stopped.runId);
         QCOMPARE(resumed.alreadyDone, stopped.analysed);
         QCOMPARE(resumed.analysed + stopped.analysed, int64_t(6));
         QCOMPARE(status(p, stopped.runId), std::string("done"));
-        QCOMPARE(results(p, stopped.runId), results(whole, wholeRun));
+        // The resumed run replays the stored batch and draws only the rest, in the same batches.
+        QCOMPARE(stopped.rolloutsDrawn + resumed.rolloutsDrawn, wholeResult.rolloutsDrawn);
+        QCOMPARE(results(p, stopped.runId), results(whole, wholeResult.runId));
     }
 
     void twoShardsGiveWhatOneProcessGives() {
@@ -160,10 +171,9 @@ private Q_SLOTS:
             ShardFile shard = ShardFile::openForWriting(files.back(), projectId(reader), config(), i, 2);
             ShardSink sink(reader, shard);
             jobs::AnalysisOptions o;
-            o.batchSize = 32;
             const auto r = jobs::analyze(reader, *registry_, *policy_, prompt_, config(),
                                          analysisSelection(reader, config(), i, 2), sink, o);
-            QCOMPARE(r.analysed, int64_t(3));
+            QCOMPARE(r.analysed, int64_t(i == 0 ? 4 : 2)); // whole groups of 4
         }
         QCOMPARE(testing::scalar(p, "SELECT count(*) FROM rollouts"),
                  int64_t(0)); // shards never write the project

@@ -29,6 +29,7 @@ private Q_SLOTS:
     void batchedEqualsOneByOne();
     void forksEqualReencoding();
     void nestedCutsEqualStandaloneRows();
+    void severalSharedSequencesEqualStandaloneRows();
     void samplingIsBatchIndependent();
     void logprobsMatchLogits();
     void saveRoundTrips();
@@ -175,6 +176,53 @@ void TestModel::nestedCutsEqualStandaloneRows() {
     std::vector<int32_t> joined(trajectory.begin(), trajectory.begin() + 12);
     joined.insert(joined.end(), {300, 301});
     QCOMPARE(c[0].tokens, generate(*policy, {}, {{0, joined, 0}}, greedyParams(5))[0].tokens);
+}
+
+void TestModel::severalSharedSequencesEqualStandaloneRows() {
+    // Rows of one batch forked from three trajectories of different lengths (the prefix cache holds one
+    // right-padded row each), one row of its own, and rows that add more than 4 tokens after their cut
+    // (so the prefill takes the general attention path, not the decode kernel).
+    for (const char* name : {"gpt2", "qwen2", "llama"}) {
+        auto policy = cpuPolicy(kHf + name);
+        std::vector<std::vector<int32_t>> shared(3);
+        for (int i = 0; i < 40; ++i)
+            shared[0].push_back((i * 53 + 5) % 512);
+        for (int i = 0; i < 17; ++i)
+            shared[1].push_back((i * 29 + 101) % 512);
+        for (int i = 0; i < 33; ++i)
+            shared[2].push_back((i * 71 + 7) % 512);
+        struct Cut {
+            size_t seq;
+            int64_t length;
+            std::vector<int32_t> extra;
+        };
+        const std::vector<Cut> cuts = {{0, 40, {}}, {1, 5, {}}, {2, 20, {300, 301, 302, 303, 304, 305}},
+                                       {1, 17, {}}, {0, 2, {}}, {2, 33, {9}},
+                                       {2, 1, {}}};
+        std::vector<GenerationRow> forked, standalone;
+        for (size_t i = 0; i < cuts.size(); ++i) {
+            const Cut& c = cuts[i];
+            forked.push_back({c.length, c.extra, i, c.seq});
+            std::vector<int32_t> ids(shared[c.seq].begin(), shared[c.seq].begin() + c.length);
+            ids.insert(ids.end(), c.extra.begin(), c.extra.end());
+            standalone.push_back({0, ids, i});
+        }
+        forked.push_back({0, {11, 12, 13}, 99});
+        standalone.push_back({0, {11, 12, 13}, 99});
+        GenerationStats stats;
+        const auto a = generateForked(*policy, shared, forked, greedyParams(8), &stats);
+        QCOMPARE(stats.prefixTokens, int64_t(39 + 16 + 32)); // each sequence encoded once, as far as read
+        for (size_t i = 0; i < forked.size(); ++i) {
+            const auto b = generate(*policy, {}, {standalone[i]}, greedyParams(8));
+            QCOMPARE(a[i].tokens, b[0].tokens);
+        }
+        // Unused sequences cost nothing; a row naming a sequence that is not there is refused.
+        const auto one = generateForked(*policy, shared, {forked[1]}, greedyParams(8), &stats);
+        QCOMPARE(stats.prefixTokens, int64_t(4));
+        QCOMPARE(one[0].tokens, a[1].tokens);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 generateForked(*policy, shared, {{3, {}, 0, 3}}, greedyParams(2)));
+    }
 }
 
 void TestModel::samplingIsBatchIndependent() {
