@@ -58,5 +58,7 @@ void addMerge(CLI::App& app, Context& ctx, int& rc);
 void addAgreement(CLI::App& app, Context& ctx, int& rc);
 /// `gpo bench analyze`, under the `bench` subcommand.
 void addBenchAnalyze(CLI::App& bench, Context& ctx, int& rc);
+/// `gpo bench agreement`, under the `bench` subcommand.
+void addBenchAgreement(CLI::App& bench, Context& ctx, int& rc);
 
 } // namespace gpo::cli

@@ -1,27 +1,78 @@
-// gpo agreement: how often each selector's pick matches labelled first errors and people's picks.
+// gpo agreement: how often each selector's pick matches labelled first errors and people's picks; or,
+// with --ratings, the inter-rater reliability of any ratings table a user brings.
 #include "cli_common.h"
 #include "stats/agreement.h"
+#include "stats/reliability.h"
 #include "store/agreement_data.h"
 
 #include <cstdio>
 
 namespace gpo::cli {
+namespace {
+
+int printReliability(const std::string& path, const stats::ReliabilityOptions& options, bool json) {
+    const stats::Ratings ratings = stats::readRatingsCsv(path);
+    const stats::Reliability r = stats::reliability(ratings, options);
+    if (json) {
+        nlohmann::json j = r.toJson();
+        j["ok"] = true;
+        j["ratings"] = path;
+        j["numeric"] = ratings.numeric();
+        j["bootstrap"] = options.bootstrap;
+        printJson(j);
+        return 0;
+    }
+    std::printf("%lld units (%lld with two or more values), %lld raters, %lld values%s\n",
+                static_cast<long long>(r.units), static_cast<long long>(r.pairableUnits),
+                static_cast<long long>(r.raters), static_cast<long long>(r.values),
+                ratings.numeric() ? "" : " (categories: no interval alpha)");
+    const std::pair<const char*, const stats::Estimate*> rows[] = {{"percent agreement", &r.percentAgreement},
+                                                                   {"Cohen's kappa", &r.cohenKappa},
+                                                                   {"Fleiss' kappa", &r.fleissKappa},
+                                                                   {"alpha (nominal)", &r.alphaNominal},
+                                                                   {"alpha (interval)", &r.alphaInterval}};
+    for (const auto& [name, e] : rows) {
+        if (!e->value) {
+            std::printf("%-18s %8s\n", name, "-");
+        } else if (e->low) {
+            std::printf("%-18s %8.3f  [%.3f, %.3f]\n", name, *e->value, *e->low, *e->high);
+        } else {
+            std::printf("%-18s %8.3f\n", name, *e->value);
+        }
+    }
+    return 0;
+}
+
+} // namespace
 
 void addAgreement(CLI::App& app, Context&, int& rc) {
     struct Args {
-        std::string project;
+        std::string project, ratings;
         int64_t run = 0;
+        stats::ReliabilityOptions reliability;
         bool json = false;
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand(
         "agreement", "Compare every selector's picks with the project's labels: labelled first errors "
                      "(ProcessBench, PRM800K, planted errors) and people's annotations");
-    cmd->add_option("--project,-p", a->project, "Project file")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--project,-p", a->project, "Project file")->check(CLI::ExistingFile);
+    cmd->add_option("--ratings", a->ratings,
+                    "Instead of a project: a CSV ratings table (columns unit,rater,value; empty or NA = "
+                    "missing) to rate with percent agreement, Cohen's and Fleiss' kappa and Krippendorff's "
+                    "alpha")
+        ->check(CLI::ExistingFile)
+        ->excludes("--project");
+    cmd->add_option("--bootstrap", a->reliability.bootstrap,
+                    "Resamples of units for the 95% intervals (0: none)")
+        ->capture_default_str();
+    cmd->add_option("--seed", a->reliability.seed, "Seed of the bootstrap")->capture_default_str();
     cmd->add_option("--run", a->run, "Picks of this analysis run (default: each trajectory's newest)");
     cmd->add_flag("--json", a->json, "Print a JSON result on stdout");
     cmd->callback([a, &rc] {
         rc = runCommand(a->json, [&] {
+            if (!a->ratings.empty()) return printReliability(a->ratings, a->reliability, a->json);
+            if (a->project.empty()) throw std::invalid_argument("give --project or --ratings");
             Project project = Project::open(a->project, OpenMode::ReadOnly);
             const auto picks =
                 selectorPicks(project, a->run > 0 ? std::optional<int64_t>(a->run) : std::nullopt);

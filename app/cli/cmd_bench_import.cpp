@@ -61,6 +61,7 @@ void addBench(CLI::App& app, Context& ctx, int& rc) {
     bench->require_subcommand(1);
     addBenchGenerate(*bench, ctx, rc);
     addBenchAnalyze(*bench, ctx, rc);
+    addBenchAgreement(*bench, ctx, rc);
     struct Args {
         int64_t trajectories = 100000;
         int steps = 10;

@@ -295,6 +295,30 @@ private slots:
         for (const auto& run : runs)
             QVERIFY(run.toObject()["tokens_per_s"].toDouble() > 0 && run.toObject().contains("mfu"));
     }
+    void agreementOnARatingsTable() {
+        auto r = gpo({"agreement", "--ratings", GPO_FIXTURES "/ratings/krippendorff2011.csv", "--bootstrap",
+                      "200", "--json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.json["n_units"].toInt(), 12);
+        QCOMPARE(r.json["n_raters"].toInt(), 4);
+        QVERIFY(std::abs(r.json["alpha_nominal"].toDouble() - 0.743) < 5e-4);
+        QVERIFY(std::abs(r.json["alpha_interval"].toDouble() - 0.849) < 5e-4);
+        QVERIFY(r.json["cohen_kappa"].isNull());
+        for (const char* key : {"percent_agreement", "fleiss_kappa"})
+            QVERIFY(r.json[key].toDouble() > 0);
+        QCOMPARE(r.json["ci95"].toObject()["alpha_nominal"].toArray().size(), 2);
+        const QString bad = dir_.filePath(QStringLiteral("twice.csv"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("unit,rater,value\n1,a,1\n1,a,2\n");
+        f.close();
+        r = gpo({"agreement", "--ratings", bad, "--json"});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.json["error"].toString().contains(QStringLiteral("twice.csv:3")));
+        r = gpo({"bench", "agreement", "--units", "300", "--raters", "3", "--bootstrap", "50", "--json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.json["result"].toObject()["n_units"].toInt(), 300);
+    }
     void benchImportSmall() {
         auto r = gpo({"bench", "import", "--trajectories", "2000", "--workdir",
                       dir_.filePath(QStringLiteral("bench")), "--json"});

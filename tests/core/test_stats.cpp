@@ -1,0 +1,159 @@
+// Agreement statistics against published worked examples, and the ratings table reader.
+#include "stats/ratings.h"
+#include "stats/reliability.h"
+#include "util/input_error.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+#include <fstream>
+
+using namespace gpo;
+using namespace gpo::stats;
+
+namespace {
+
+const std::string kRatings = GPO_FIXTURES "/ratings/";
+
+/// Fleiss-form counts (one row per unit, one column per category) as one rating per rater.
+Ratings fromCounts(const std::vector<std::vector<int>>& table) {
+    Ratings r;
+    for (size_t u = 0; u < table.size(); ++u) {
+        int rater = 0;
+        for (size_t c = 0; c < table[u].size(); ++c)
+            for (int i = 0; i < table[u][c]; ++i)
+                r.add(std::to_string(u), "r" + std::to_string(rater++), std::to_string(c + 1));
+    }
+    return r;
+}
+
+ReliabilityOptions noBootstrap() {
+    ReliabilityOptions o;
+    o.bootstrap = 0;
+    return o;
+}
+
+} // namespace
+
+class TestStats : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+
+    std::string write(const std::string& name, const std::string& text) {
+        const std::string path = dir_.filePath(QString::fromStdString(name)).toStdString();
+        std::ofstream(path) << text;
+        return path;
+    }
+
+private Q_SLOTS:
+    void krippendorffsOwnExample() {
+        const Ratings r = readRatingsCsv(kRatings + "krippendorff2011.csv");
+        QCOMPARE(r.units(), size_t(12));
+        QCOMPARE(r.raters(), size_t(4));
+        QVERIFY(r.numeric());
+        const Reliability s = reliability(r, noBootstrap());
+        QCOMPARE(s.pairableUnits, int64_t(11)); // unit 12 has a single value
+        QCOMPARE(s.values, int64_t(40));
+        QVERIFY(std::abs(*s.alphaNominal.value - 0.743) < 5e-4);
+        QVERIFY(std::abs(*s.alphaInterval.value - 0.849) < 5e-4);
+        QVERIFY(!s.cohenKappa.value); // four raters
+    }
+
+    void fleissWorkedExample() {
+        const Ratings r = fromCounts({{0, 0, 0, 0, 14},
+                                      {0, 2, 6, 4, 2},
+                                      {0, 0, 3, 5, 6},
+                                      {0, 3, 9, 2, 0},
+                                      {2, 2, 8, 1, 1},
+                                      {7, 7, 0, 0, 0},
+                                      {3, 2, 6, 3, 0},
+                                      {2, 5, 3, 2, 2},
+                                      {6, 5, 2, 1, 0},
+                                      {0, 2, 2, 3, 7}});
+        const Reliability s = reliability(r, noBootstrap());
+        QVERIFY(std::abs(*s.percentAgreement.value - 0.378) < 5e-4); // P-bar
+        QVERIFY(std::abs(*s.fleissKappa.value - 0.210) < 5e-4);
+    }
+
+    void cohensWorkedExample() {
+        Ratings r;
+        int unit = 0;
+        auto add = [&](int times, const char* a, const char* b) {
+            for (int i = 0; i < times; ++i, ++unit) {
+                r.add(std::to_string(unit), "A", std::string(a));
+                r.add(std::to_string(unit), "B", std::string(b));
+            }
+        };
+        add(20, "Yes", "Yes");
+        add(5, "Yes", "No");
+        add(10, "No", "Yes");
+        add(15, "No", "No");
+        QVERIFY(!r.numeric());
+        const Reliability s = reliability(r, noBootstrap());
+        QVERIFY(std::abs(*s.cohenKappa.value - 0.4) < 1e-12);
+        QVERIFY(std::abs(*s.percentAgreement.value - 0.7) < 1e-12);
+        QVERIFY(!s.alphaInterval.value); // categories are not numbers
+        QVERIFY(s.alphaNominal.value);
+    }
+
+    void degenerateTables() {
+        Ratings same;
+        for (int u = 0; u < 5; ++u)
+            for (const char* rater : {"a", "b", "c"})
+                same.add(std::to_string(u), rater, std::string("2"));
+        const Reliability s = reliability(same, noBootstrap());
+        QCOMPARE(*s.percentAgreement.value, 1.0);
+        QVERIFY(!s.alphaNominal.value && !s.fleissKappa.value); // no variation: chance-corrected undefined
+        Ratings perfect;
+        for (int u = 0; u < 6; ++u)
+            for (const char* rater : {"a", "b"})
+                perfect.add(std::to_string(u), rater, std::to_string(u % 3));
+        const Reliability p = reliability(perfect, noBootstrap());
+        QCOMPARE(*p.cohenKappa.value, 1.0);
+        QCOMPARE(*p.alphaNominal.value, 1.0);
+        QCOMPARE(*p.alphaInterval.value, 1.0);
+        const Reliability empty = reliability(Ratings{}, noBootstrap());
+        QVERIFY(!empty.percentAgreement.value);
+    }
+
+    void bootstrapIntervalsBracketTheEstimate() {
+        const Ratings r = readRatingsCsv(kRatings + "krippendorff2011.csv");
+        ReliabilityOptions o;
+        o.bootstrap = 500;
+        o.seed = 7;
+        const Reliability a = reliability(r, o), b = reliability(r, o);
+        for (const Estimate* e : {&a.percentAgreement, &a.alphaNominal, &a.alphaInterval, &a.fleissKappa}) {
+            QVERIFY(e->low && e->high);
+            QVERIFY(*e->low <= *e->value && *e->value <= *e->high);
+            QVERIFY(*e->low < *e->high);
+        }
+        QCOMPARE(*a.alphaNominal.low, *b.alphaNominal.low); // the seed fixes the resamples
+        const auto j = a.toJson();
+        QCOMPARE(j["n_units"].get<int>(), 12);
+        QVERIFY(j["cohen_kappa"].is_null() && j["ci95"]["cohen_kappa"].is_null());
+        QCOMPARE(j["ci95"]["alpha_interval"].size(), size_t(2));
+    }
+
+    void badTablesNameFileAndLine() {
+        auto lineOf = [&](const std::string& text) -> int64_t {
+            try {
+                readRatingsCsv(write("bad.csv", text));
+            } catch (const InputError& e) {
+                return e.line();
+            }
+            return -1;
+        };
+        QCOMPARE(lineOf("unit,rater,score\n1,a,1\n"), int64_t(1));               // no value column
+        QCOMPARE(lineOf("unit,rater,value\n1,a,1\n1,b,2\n1,a,3\n"), int64_t(4)); // a cell twice
+        QCOMPARE(lineOf("value,unit,rater\n1,a\n"), int64_t(2));                 // short row
+        QCOMPARE(lineOf(""), int64_t(0));
+        // Columns in any order, extra columns, NA and blank cells.
+        const Ratings r =
+            readRatingsCsv(write("ok.csv", "note,value,rater,unit\nx,1,a,u1\ny,NA,b,u1\nz,,c,u2\n"));
+        QCOMPARE(r.units(), size_t(2));
+        QCOMPARE(r.raters(), size_t(3));
+        QCOMPARE(r.values().size(), size_t(1));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStats)
+#include "test_stats.moc"
