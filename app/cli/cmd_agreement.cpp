@@ -10,6 +10,8 @@
 namespace gpo::cli {
 namespace {
 
+void printReliabilityTable(const stats::Reliability& r);
+
 int printReliability(const std::string& path, const stats::ReliabilityOptions& options, bool json) {
     const stats::Ratings ratings = stats::readRatingsCsv(path);
     const stats::Reliability r = stats::reliability(ratings, options);
@@ -26,6 +28,11 @@ int printReliability(const std::string& path, const stats::ReliabilityOptions& o
                 static_cast<long long>(r.units), static_cast<long long>(r.pairableUnits),
                 static_cast<long long>(r.raters), static_cast<long long>(r.values),
                 ratings.numeric() ? "" : " (categories: no interval alpha)");
+    printReliabilityTable(r);
+    return 0;
+}
+
+void printReliabilityTable(const stats::Reliability& r) {
     const std::pair<const char*, const stats::Estimate*> rows[] = {{"percent agreement", &r.percentAgreement},
                                                                    {"Cohen's kappa", &r.cohenKappa},
                                                                    {"Fleiss' kappa", &r.fleissKappa},
@@ -40,7 +47,6 @@ int printReliability(const std::string& path, const stats::ReliabilityOptions& o
             std::printf("%-18s %8.3f\n", name, *e->value);
         }
     }
-    return 0;
 }
 
 } // namespace
@@ -51,6 +57,7 @@ void addAgreement(CLI::App& app, Context&, int& rc) {
         int64_t run = 0;
         stats::ReliabilityOptions reliability;
         bool json = false;
+        stats::AgreementOptions agreementOptions() const { return {reliability.bootstrap, reliability.seed}; }
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand(
@@ -80,7 +87,8 @@ void addAgreement(CLI::App& app, Context&, int& rc) {
             nlohmann::json bySelector = nlohmann::json::object(), rows = nlohmann::json::array();
             for (const auto& [selector, chosen] : picks) {
                 for (const auto& set : sets) {
-                    const stats::Agreement measured = stats::agreement(chosen, set.labels);
+                    const stats::Agreement measured =
+                        stats::agreement(chosen, set.labels, a->agreementOptions());
                     if (measured.n == 0) continue;
                     const nlohmann::json s = measured.toJson();
                     bySelector[selector][set.name] = s;
@@ -94,29 +102,42 @@ void addAgreement(CLI::App& app, Context&, int& rc) {
             nlohmann::json labelInfo = nlohmann::json::array();
             for (const auto& set : sets)
                 labelInfo.push_back({{"name", set.name}, {"kind", set.kind}, {"n", set.labels.size()}});
+            const auto people = betweenAnnotators(sets, a->reliability);
             if (a->json) {
                 printJson({{"ok", true},
                            {"run_id", a->run > 0 ? nlohmann::json(a->run) : nlohmann::json()},
                            {"selectors", bySelector},
                            {"comparisons", rows},
-                           {"label_sets", labelInfo}});
+                           {"label_sets", labelInfo},
+                           {"between_annotators", people ? people->toJson() : nlohmann::json()}});
                 return 0;
+            }
+            if (people) {
+                std::printf("Between %lld annotators over %lld trajectories:\n",
+                            static_cast<long long>(people->raters), static_cast<long long>(people->units));
+                printReliabilityTable(*people);
+                std::printf("\n");
             }
             if (rows.empty()) {
                 std::printf("No trajectory has both a pick and a label (run gpo analyze on labelled "
                             "trajectories).\n");
                 return 0;
             }
-            std::printf("%-18s %-34s %6s %7s %9s %8s\n", "selector", "labels", "n", "exact", "within 1",
-                        "PB F1");
+            std::printf("%-18s %-30s %6s %19s %9s %9s %8s %7s\n", "selector", "labels", "n", "exact [95% CI]",
+                        "within 1", "within 2", "|offset|", "PB F1");
+            auto number = [](const nlohmann::json& v) {
+                return v.is_null() ? std::string("-") : std::to_string(v.get<double>()).substr(0, 5);
+            };
             for (const auto& r : rows) {
-                const std::string f1 = r["processbench_f1"].is_null()
-                                           ? "-"
-                                           : std::to_string(r["processbench_f1"].get<double>()).substr(0, 5);
-                std::printf("%-18s %-34s %6lld %7.3f %9.3f %8s\n", r["selector"].get<std::string>().c_str(),
-                            r["labels"].get<std::string>().c_str(),
-                            static_cast<long long>(r["n"].get<int64_t>()), r["exact"].get<double>(),
-                            r["within_1"].get<double>(), f1.c_str());
+                const auto& ci = r["ci95"]["exact"];
+                const std::string exact =
+                    number(r["exact"]) +
+                    (ci.is_null() ? "" : " [" + number(ci[0]) + ", " + number(ci[1]) + "]");
+                std::printf("%-18s %-30s %6lld %19s %9.3f %9.3f %8s %7s\n",
+                            r["selector"].get<std::string>().c_str(), r["labels"].get<std::string>().c_str(),
+                            static_cast<long long>(r["n"].get<int64_t>()), exact.c_str(),
+                            r["within_1"].get<double>(), r["within_2"].get<double>(),
+                            number(r["mean_abs_offset"]).c_str(), number(r["processbench_f1"]).c_str());
             }
             return 0;
         });

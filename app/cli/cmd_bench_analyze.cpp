@@ -67,7 +67,7 @@ nlohmann::json plantedAgreement(const BenchRun& r) {
     nlohmann::json out = nlohmann::json::object();
     for (const auto& [selector, picks] : r.picks) {
         const auto a = stats::agreement(picks, r.planted);
-        out[selector] = {{"exact", a.exact}, {"within_1", a.within1}, {"n", a.n}};
+        out[selector] = {{"exact", a.exact.value}, {"within_1", a.within1.value}, {"n", a.n}};
     }
     return out;
 }

@@ -1,51 +1,130 @@
 #include "stats/agreement.h"
 
+#include "stats/bootstrap.h"
+
 #include <cstdlib>
 
 namespace gpo::stats {
+namespace {
+
+struct Shares {
+    double exact = 0, within1 = 0, within2 = 0;
+    std::optional<double> f1;
+};
+
+/// The shares over items drawn `weight[i]` times each.
+Shares shares(const std::vector<PickAndLabel>& items, const std::vector<double>& weight) {
+    double n = 0, exact = 0, near1 = 0, near2 = 0, withError = 0, without = 0, rightWith = 0,
+           rightWithout = 0;
+    for (size_t i = 0; i < items.size(); ++i) {
+        const double w = weight[i];
+        if (w == 0) continue;
+        const int pick = items[i].pick.value_or(-1), label = items[i].label;
+        const bool same = pick == label;
+        const int apart = pick >= 0 && label >= 0 ? std::abs(pick - label) : (same ? 0 : 1 << 20);
+        n += w;
+        exact += same ? w : 0;
+        near1 += apart <= 1 ? w : 0;
+        near2 += apart <= 2 ? w : 0;
+        (label >= 0 ? withError : without) += w;
+        (label >= 0 ? rightWith : rightWithout) += same ? w : 0;
+    }
+    Shares s;
+    if (n == 0) return s;
+    s.exact = exact / n;
+    s.within1 = near1 / n;
+    s.within2 = near2 / n;
+    if (withError > 0 && without > 0) {
+        const double e = rightWith / withError, c = rightWithout / without;
+        s.f1 = e + c > 0 ? 2 * e * c / (e + c) : 0.0;
+    }
+    return s;
+}
+
+void setInterval(std::vector<double> draws, Share& s) {
+    if (const auto ci = percentileInterval(std::move(draws))) {
+        s.low = ci->first;
+        s.high = ci->second;
+    }
+}
+
+nlohmann::json shareJson(const Share& s) {
+    return s.low ? nlohmann::json::array({*s.low, *s.high}) : nlohmann::json();
+}
+
+} // namespace
 
 nlohmann::json Agreement::toJson() const {
     nlohmann::json j{{"n", n},
-                     {"exact", exact},
-                     {"within_1", within1},
+                     {"exact", exact.value},
+                     {"within_1", within1.value},
+                     {"within_2", within2.value},
                      {"with_error", withError},
-                     {"without_error", withoutError}};
-    j["processbench_f1"] = processbenchF1 ? nlohmann::json(*processbenchF1) : nlohmann::json();
+                     {"without_error", withoutError},
+                     {"offsets", offsets}};
+    j["processbench_f1"] = processbenchF1 ? nlohmann::json(processbenchF1->value) : nlohmann::json();
+    j["mean_abs_offset"] = meanAbsOffset ? nlohmann::json(*meanAbsOffset) : nlohmann::json();
+    j["mean_offset"] = meanOffset ? nlohmann::json(*meanOffset) : nlohmann::json();
+    nlohmann::json histogram = nlohmann::json::object();
+    for (const auto& [offset, count] : offsetHistogram)
+        histogram[std::to_string(offset)] = count;
+    j["offset_histogram"] = histogram;
+    j["ci95"] = {{"exact", shareJson(exact)},
+                 {"within_1", shareJson(within1)},
+                 {"within_2", shareJson(within2)},
+                 {"processbench_f1", processbenchF1 ? shareJson(*processbenchF1) : nlohmann::json()}};
     return j;
 }
 
-Agreement agreement(const std::vector<PickAndLabel>& items) {
+Agreement agreement(const std::vector<PickAndLabel>& items, const AgreementOptions& options) {
     Agreement a;
-    int64_t exact = 0, near = 0, rightWithError = 0, rightWithout = 0;
-    for (const auto& i : items) {
-        const int pick = i.pick.value_or(-1);
-        const bool same = pick == i.label;
-        const bool close = same || (pick >= 0 && i.label >= 0 && std::abs(pick - i.label) <= 1);
-        exact += same;
-        near += close;
-        if (i.label >= 0)
-            ++a.withError, rightWithError += same;
-        else
-            ++a.withoutError, rightWithout += same;
-    }
     a.n = static_cast<int64_t>(items.size());
-    if (a.n == 0) return a;
-    a.exact = static_cast<double>(exact) / static_cast<double>(a.n);
-    a.within1 = static_cast<double>(near) / static_cast<double>(a.n);
-    if (a.withError > 0 && a.withoutError > 0) {
-        const double e = static_cast<double>(rightWithError) / static_cast<double>(a.withError);
-        const double c = static_cast<double>(rightWithout) / static_cast<double>(a.withoutError);
-        a.processbenchF1 = e + c > 0 ? 2 * e * c / (e + c) : 0.0;
+    double absSum = 0, sum = 0;
+    for (const auto& i : items) {
+        (i.label >= 0 ? a.withError : a.withoutError) += 1;
+        if (i.label >= 0 && i.pick && *i.pick >= 0) {
+            const int offset = i.label - *i.pick;
+            ++a.offsets;
+            ++a.offsetHistogram[offset];
+            absSum += std::abs(offset);
+            sum += offset;
+        }
     }
+    if (a.offsets > 0) {
+        a.meanAbsOffset = absSum / static_cast<double>(a.offsets);
+        a.meanOffset = sum / static_cast<double>(a.offsets);
+    }
+    if (a.n == 0) return a;
+    const Shares point = shares(items, std::vector<double>(items.size(), 1.0));
+    a.exact.value = point.exact;
+    a.within1.value = point.within1;
+    a.within2.value = point.within2;
+    if (point.f1) a.processbenchF1 = Share{*point.f1, {}, {}};
+    if (options.bootstrap <= 0) return a;
+    std::mt19937_64 rng(options.seed);
+    std::vector<double> weight(items.size());
+    std::vector<double> exact, near1, near2, f1;
+    for (int b = 0; b < options.bootstrap; ++b) {
+        resampleWeights(rng, weight);
+        const Shares s = shares(items, weight);
+        exact.push_back(s.exact);
+        near1.push_back(s.within1);
+        near2.push_back(s.within2);
+        if (s.f1) f1.push_back(*s.f1);
+    }
+    setInterval(exact, a.exact);
+    setInterval(near1, a.within1);
+    setInterval(near2, a.within2);
+    if (a.processbenchF1) setInterval(f1, *a.processbenchF1);
     return a;
 }
 
-Agreement agreement(const std::map<int64_t, std::optional<int>>& picks,
-                    const std::map<int64_t, int>& labels) {
+Agreement agreement(const std::map<int64_t, std::optional<int>>& picks, const std::map<int64_t, int>& labels,
+                    const AgreementOptions& options) {
     std::vector<PickAndLabel> items;
     for (const auto& [trajectory, label] : labels)
         if (const auto it = picks.find(trajectory); it != picks.end()) items.push_back({it->second, label});
-    return agreement(items);
+    return agreement(items, options);
 }
 
 } // namespace gpo::stats

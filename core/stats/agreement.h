@@ -14,19 +14,35 @@ struct PickAndLabel {
     int label = -1;          ///< the labelled step; -1: none
 };
 
+/// A share with its 95% percentile bootstrap interval (over items).
+struct Share {
+    double value = 0;
+    std::optional<double> low, high;
+};
+
 struct Agreement {
     int64_t n = 0;
-    double exact = 0;                        ///< the same step (or both "none")
-    double within1 = 0;                      ///< at most one step apart (or both "none")
+    Share exact;                             ///< the same step (or both "none")
+    Share within1, within2;                  ///< at most one / two steps apart (or both "none")
     int64_t withError = 0, withoutError = 0; ///< labels naming a step / saying none
     /// ProcessBench's F1: the harmonic mean of exact agreement on labels with an error and on labels
     /// without one; only when both kinds occur.
-    std::optional<double> processbenchF1;
+    std::optional<Share> processbenchF1;
+    /// Over items where both name a step: label - pick (for people's labels, human - model).
+    int64_t offsets = 0;
+    std::optional<double> meanAbsOffset, meanOffset;
+    std::map<int, int64_t> offsetHistogram;
     nlohmann::json toJson() const;
 };
 
-Agreement agreement(const std::vector<PickAndLabel>& items);
+struct AgreementOptions {
+    int bootstrap = 1000; ///< resamples of items for the intervals; 0: none
+    uint64_t seed = 1;
+};
+
+Agreement agreement(const std::vector<PickAndLabel>& items, const AgreementOptions& options = {});
 /// The same over the trajectories that have both a pick (trajectory -> step) and a label.
-Agreement agreement(const std::map<int64_t, std::optional<int>>& picks, const std::map<int64_t, int>& labels);
+Agreement agreement(const std::map<int64_t, std::optional<int>>& picks, const std::map<int64_t, int>& labels,
+                    const AgreementOptions& options = {});
 
 } // namespace gpo::stats

@@ -1,8 +1,6 @@
 #include "stats/reliability.h"
 
-#include <algorithm>
-#include <cmath>
-#include <random>
+#include "stats/bootstrap.h"
 
 namespace gpo::stats {
 namespace {
@@ -107,18 +105,12 @@ Point compute(const std::vector<UnitSummary>& units, const std::vector<double>& 
     return p;
 }
 
-/// The 2.5% and 97.5% percentiles (linear interpolation) of the defined values.
 void interval(std::vector<double> draws, Estimate& e) {
-    if (!e.value || draws.size() < 2) return;
-    std::sort(draws.begin(), draws.end());
-    auto at = [&](double q) {
-        const double pos = q * static_cast<double>(draws.size() - 1);
-        const auto lo = static_cast<size_t>(std::floor(pos));
-        const size_t hi = std::min(lo + 1, draws.size() - 1);
-        return draws[lo] + (pos - static_cast<double>(lo)) * (draws[hi] - draws[lo]);
-    };
-    e.low = at(0.025);
-    e.high = at(0.975);
+    if (!e.value) return;
+    if (const auto ci = percentileInterval(std::move(draws))) {
+        e.low = ci->first;
+        e.high = ci->second;
+    }
 }
 
 nlohmann::json optional(const std::optional<double>& v) {
@@ -145,13 +137,10 @@ Reliability reliability(const Ratings& ratings, const ReliabilityOptions& option
     if (options.bootstrap <= 0 || units.empty()) return r;
 
     std::mt19937_64 rng(options.seed);
-    std::uniform_int_distribution<size_t> pick(0, units.size() - 1);
     std::vector<double> weight(units.size());
     std::vector<double> percent, cohen, fleiss, nominal, intervalAlpha;
     for (int b = 0; b < options.bootstrap; ++b) {
-        std::fill(weight.begin(), weight.end(), 0.0);
-        for (size_t i = 0; i < units.size(); ++i)
-            weight[pick(rng)] += 1;
+        resampleWeights(rng, weight);
         const Point p = compute(units, weight, ratings, twoRaters);
         if (p.percent) percent.push_back(*p.percent);
         if (p.cohen) cohen.push_back(*p.cohen);

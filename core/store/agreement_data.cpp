@@ -42,4 +42,22 @@ std::map<std::string, std::map<int64_t, std::optional<int>>> selectorPicks(Proje
     return out;
 }
 
+std::optional<stats::Reliability> betweenAnnotators(const std::vector<LabelSet>& sets,
+                                                    const stats::ReliabilityOptions& options) {
+    stats::Ratings nominal, interval;
+    for (const auto& set : sets) {
+        if (set.kind != "annotator") continue;
+        for (const auto& [trajectory, step] : set.labels) {
+            const std::string unit = std::to_string(trajectory);
+            nominal.add(unit, set.name, step >= 0 ? std::to_string(step) : "none");
+            interval.add(unit, set.name,
+                         step >= 0 ? std::optional<std::string>(std::to_string(step)) : std::nullopt);
+        }
+    }
+    if (nominal.raters() < 2) return std::nullopt;
+    stats::Reliability r = stats::reliability(nominal, options);
+    r.alphaInterval = stats::reliability(interval, options).alphaInterval;
+    return r;
+}
+
 } // namespace gpo

@@ -1,6 +1,7 @@
 #pragma once
 // What agreement statistics compare: the selectors' picks from analysis runs, and the labels a project
 // holds (labelled first errors of imported datasets; people's critical-step annotations).
+#include "stats/reliability.h"
 #include "store/project.h"
 
 #include <map>
@@ -18,6 +19,13 @@ struct LabelSet {
 
 /// Every label set of the project, datasets first.
 std::vector<LabelSet> labelSets(Project& project);
+
+/// Agreement between people: their critical-step picks (label sets of kind "annotator") as a ratings
+/// table of trajectories x annotators. "No single critical step" is a category of its own for the nominal
+/// statistics and a missing value for interval alpha, where it has no place on the step scale.
+/// Nothing with fewer than two annotators.
+std::optional<stats::Reliability> betweenAnnotators(const std::vector<LabelSet>& sets,
+                                                    const stats::ReliabilityOptions& options);
 
 /// selector -> trajectory -> pick. With a run, that run's picks; else, for each trajectory, the newest
 /// run's.

@@ -215,20 +215,29 @@ private Q_SLOTS:
     }
 
     void agreementStatistics() {
-        const auto a = stats::agreement({{2, 2}, {std::nullopt, -1}, {3, 2}, {std::nullopt, 4}});
-        QCOMPARE(a.n, int64_t(4));
-        QCOMPARE(a.exact, 0.5);
-        QCOMPARE(a.within1, 0.75);
-        QCOMPARE(a.withError, int64_t(3));
+        const auto a = stats::agreement({{2, 2}, {std::nullopt, -1}, {3, 2}, {std::nullopt, 4}, {0, 2}});
+        QCOMPARE(a.n, int64_t(5));
+        QCOMPARE(a.exact.value, 0.4);
+        QCOMPARE(a.within1.value, 0.6);
+        QCOMPARE(a.within2.value, 0.8);
+        QCOMPARE(a.withError, int64_t(4));
         QCOMPARE(a.withoutError, int64_t(1));
-        QVERIFY(a.processbenchF1 && near(*a.processbenchF1, 0.5)); // 2 * (1/3) * 1 / (1/3 + 1)
-        QVERIFY(!stats::agreement({{1, 1}}).processbenchF1);       // needs both kinds of label
+        QVERIFY(a.processbenchF1 && near(a.processbenchF1->value, 0.4)); // 2 * (1/4) * 1 / (1/4 + 1)
+        // Offsets (label - pick) where both name a step: 0, -1, +2.
+        QCOMPARE(a.offsets, int64_t(3));
+        QVERIFY(near(*a.meanAbsOffset, 1.0) && near(*a.meanOffset, 1.0 / 3));
+        QCOMPARE(a.offsetHistogram, (std::map<int, int64_t>{{-1, 1}, {0, 1}, {2, 1}}));
+        QVERIFY(a.exact.low && *a.exact.low <= 0.4 && *a.exact.high >= 0.4 && *a.exact.low < *a.exact.high);
+        stats::AgreementOptions none;
+        none.bootstrap = 0;
+        QVERIFY(!stats::agreement({{2, 2}, {1, 2}}, none).exact.low);
+        QVERIFY(!stats::agreement({{1, 1}}).processbenchF1); // needs both kinds of label
         QCOMPARE(stats::agreement(std::vector<stats::PickAndLabel>{}).n, int64_t(0));
         // Over maps: only trajectories with both a pick and a label count.
         const std::map<int64_t, std::optional<int>> picks{{1, 2}, {2, std::nullopt}, {5, 0}};
         const auto joined = stats::agreement(picks, std::map<int64_t, int>{{1, 2}, {2, 3}, {9, 1}});
         QCOMPARE(joined.n, int64_t(2));
-        QCOMPARE(joined.exact, 0.5);
+        QCOMPARE(joined.exact.value, 0.5);
     }
 
     void configRoundTripsAndRejectsNonsense() {
@@ -296,6 +305,24 @@ private Q_SLOTS:
         QCOMPARE(withPeople.back().kind, std::string("annotator"));
         QCOMPARE(withPeople.back().labels,
                  (std::map<int64_t, int>{{ids.front(), -1}, {t->detail.id, error}}));
+        stats::ReliabilityOptions quick;
+        quick.bootstrap = 0;
+        QVERIFY(!betweenAnnotators(withPeople, quick)); // one person: nothing to compare
+        // A second person who agrees on the step and not on "none": nominal statistics see the
+        // disagreement; interval alpha leaves "none" out and has one unit with two values left.
+        p.db().exec("INSERT INTO annotators(id, name) VALUES(2, 'bo')");
+        auto second = p.db().prepare("INSERT INTO annotations(annotator_id, trajectory_id, critical_step)"
+                                     " VALUES(2, ?, ?)");
+        second.bind(1, t->detail.id).bind(2, error).run();
+        second.reset();
+        second.bind(1, ids.front()).bind(2, 1).run();
+        const auto people = betweenAnnotators(labelSets(p), quick);
+        QVERIFY(people);
+        QCOMPARE(people->raters, int64_t(2));
+        QCOMPARE(people->units, int64_t(2));
+        QCOMPARE(*people->percentAgreement.value, 0.5);
+        QVERIFY(people->cohenKappa.value && people->alphaNominal.value);
+        QVERIFY(!people->alphaInterval.value); // one pairable unit with one value: no variation
         // Raising a prefix's target needs that many rollouts before it counts again.
         finalizeTrajectory(p, *registry_, run, c, *t, {{0, 4}});
         const auto raised = loadAnalysis(p, run, t->detail.id);
