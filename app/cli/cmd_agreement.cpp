@@ -103,13 +103,16 @@ void addAgreement(CLI::App& app, Context&, int& rc) {
             for (const auto& set : sets)
                 labelInfo.push_back({{"name", set.name}, {"kind", set.kind}, {"n", set.labels.size()}});
             const auto people = betweenAnnotators(sets, a->reliability);
+            const auto runId = a->run > 0 ? std::optional<int64_t>(a->run) : std::nullopt;
+            const AdvantagePickCorrelation correlation = advantagePickCorrelation(project, sets, runId);
             if (a->json) {
                 printJson({{"ok", true},
                            {"run_id", a->run > 0 ? nlohmann::json(a->run) : nlohmann::json()},
                            {"selectors", bySelector},
                            {"comparisons", rows},
                            {"label_sets", labelInfo},
-                           {"between_annotators", people ? people->toJson() : nlohmann::json()}});
+                           {"between_annotators", people ? people->toJson() : nlohmann::json()},
+                           {"advantage_vs_people", correlation.toJson()}});
                 return 0;
             }
             if (people) {
@@ -118,6 +121,13 @@ void addAgreement(CLI::App& app, Context&, int& rc) {
                 printReliabilityTable(*people);
                 std::printf("\n");
             }
+            if (correlation.absAdvantage)
+                std::printf(
+                    "Spearman's rho of |A_h| with the share of people picking step h: %.3f (A_h: %.3f) over "
+                    "%lld steps of %lld trajectories\n\n",
+                    *correlation.absAdvantage, correlation.advantage.value_or(0.0),
+                    static_cast<long long>(correlation.steps),
+                    static_cast<long long>(correlation.trajectories));
             if (rows.empty()) {
                 std::printf("No trajectory has both a pick and a label (run gpo analyze on labelled "
                             "trajectories).\n");
@@ -126,7 +136,10 @@ void addAgreement(CLI::App& app, Context&, int& rc) {
             std::printf("%-18s %-30s %6s %19s %9s %9s %8s %7s\n", "selector", "labels", "n", "exact [95% CI]",
                         "within 1", "within 2", "|offset|", "PB F1");
             auto number = [](const nlohmann::json& v) {
-                return v.is_null() ? std::string("-") : std::to_string(v.get<double>()).substr(0, 5);
+                if (v.is_null()) return std::string("-");
+                char text[32];
+                std::snprintf(text, sizeof text, "%.3f", v.get<double>());
+                return std::string(text);
             };
             for (const auto& r : rows) {
                 const auto& ci = r["ci95"]["exact"];

@@ -1,5 +1,8 @@
 #include "store/agreement_data.h"
 
+#include "stats/rank_correlation.h"
+#include "store/analysis.h"
+
 namespace gpo {
 
 std::vector<LabelSet> labelSets(Project& project) {
@@ -58,6 +61,47 @@ std::optional<stats::Reliability> betweenAnnotators(const std::vector<LabelSet>&
     stats::Reliability r = stats::reliability(nominal, options);
     r.alphaInterval = stats::reliability(interval, options).alphaInterval;
     return r;
+}
+
+nlohmann::json AdvantagePickCorrelation::toJson() const {
+    auto optional = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(); };
+    return {{"trajectories", trajectories},
+            {"steps", steps},
+            {"spearman_advantage", optional(advantage)},
+            {"spearman_abs_advantage", optional(absAdvantage)}};
+}
+
+AdvantagePickCorrelation advantagePickCorrelation(Project& project, const std::vector<LabelSet>& sets,
+                                                  std::optional<int64_t> runId) {
+    std::map<int64_t, std::map<int, double>> picked; // trajectory -> step -> people who picked it
+    std::map<int64_t, double> people;                // trajectory -> people who answered
+    for (const auto& set : sets) {
+        if (set.kind != "annotator") continue;
+        for (const auto& [trajectory, step] : set.labels) {
+            people[trajectory] += 1;
+            if (step >= 0) picked[trajectory][step] += 1;
+        }
+    }
+    AdvantagePickCorrelation c;
+    std::vector<double> advantage, absAdvantage, share;
+    for (const auto& [trajectory, answered] : people) {
+        const auto run = runId ? runId : latestAnalysisRunFor(project, trajectory);
+        const auto analysis = run ? loadAnalysis(project, *run, trajectory) : std::nullopt;
+        if (!analysis) continue;
+        ++c.trajectories;
+        for (const auto& e : analysis->estimates) {
+            if (!e.advantage) continue;
+            const auto& byStep = picked[trajectory];
+            const auto it = byStep.find(e.step);
+            advantage.push_back(*e.advantage);
+            absAdvantage.push_back(std::abs(*e.advantage));
+            share.push_back((it == byStep.end() ? 0.0 : it->second) / answered);
+        }
+    }
+    c.steps = static_cast<int64_t>(share.size());
+    c.advantage = stats::spearman(advantage, share);
+    c.absAdvantage = stats::spearman(absAdvantage, share);
+    return c;
 }
 
 } // namespace gpo

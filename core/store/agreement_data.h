@@ -27,6 +27,19 @@ std::vector<LabelSet> labelSets(Project& project);
 std::optional<stats::Reliability> betweenAnnotators(const std::vector<LabelSet>& sets,
                                                     const stats::ReliabilityOptions& options);
 
+/// How a step's advantage relates to how often people pick it: Spearman's rank correlation over the steps
+/// of every trajectory that people annotated and an analysis scored (`runId`'s, else each trajectory's
+/// newest run). A step's share is the fraction of the trajectory's annotators who picked it ("no single
+/// critical step" answers count in the denominator).
+struct AdvantagePickCorrelation {
+    int64_t trajectories = 0, steps = 0;
+    std::optional<double> advantage;    ///< with A_h
+    std::optional<double> absAdvantage; ///< with |A_h|
+    nlohmann::json toJson() const;
+};
+AdvantagePickCorrelation advantagePickCorrelation(Project& project, const std::vector<LabelSet>& sets,
+                                                  std::optional<int64_t> runId);
+
 /// selector -> trajectory -> pick. With a run, that run's picks; else, for each trajectory, the newest
 /// run's.
 std::map<std::string, std::map<int64_t, std::optional<int>>> selectorPicks(Project& project,

@@ -6,6 +6,7 @@
 #include "mc/selectors.h"
 #include "mc/wilson.h"
 #include "stats/agreement.h"
+#include "stats/rank_correlation.h"
 #include "store/agreement_data.h"
 #include "store/analysis.h"
 #include "store/analysis_sink.h"
@@ -214,6 +215,15 @@ private Q_SLOTS:
         QVERIFY(interval && interval->high < -0.8);
     }
 
+    void rankCorrelation() {
+        // Ties share their average rank: y's two 7s both rank 3.5.
+        QCOMPARE(stats::averageRanks({5, 6, 7, 8, 7}), (std::vector<double>{1, 2, 3.5, 5, 3.5}));
+        QVERIFY(near(*stats::spearman({1, 2, 3, 4, 5}, {5, 6, 7, 8, 7}), 8 / std::sqrt(95.0)));
+        QVERIFY(near(*stats::spearman({1, 2, 3}, {30, 20, 10}), -1.0));
+        QVERIFY(!stats::spearman({1, 2, 3}, {4, 4, 4})); // no variation
+        QVERIFY(!stats::spearman({1}, {2}));
+    }
+
     void agreementStatistics() {
         const auto a = stats::agreement({{2, 2}, {std::nullopt, -1}, {3, 2}, {std::nullopt, 4}, {0, 2}});
         QCOMPARE(a.n, int64_t(5));
@@ -323,6 +333,11 @@ private Q_SLOTS:
         QCOMPARE(*people->percentAgreement.value, 0.5);
         QVERIFY(people->cohenKappa.value && people->alphaNominal.value);
         QVERIFY(!people->alphaInterval.value); // one pairable unit with one value: no variation
+        // Both people picked the planted step, the one step whose advantage is not 0 (-1).
+        const auto rho = advantagePickCorrelation(p, labelSets(p), run);
+        QCOMPARE(rho.trajectories, int64_t(1)); // the other annotated trajectory has no analysis
+        QCOMPARE(rho.steps, static_cast<int64_t>(t->detail.trajectory.steps.size()));
+        QVERIFY(near(*rho.absAdvantage, 1.0) && near(*rho.advantage, -1.0));
         // Raising a prefix's target needs that many rollouts before it counts again.
         finalizeTrajectory(p, *registry_, run, c, *t, {{0, 4}});
         const auto raised = loadAnalysis(p, run, t->detail.id);
