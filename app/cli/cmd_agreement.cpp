@@ -12,7 +12,7 @@ namespace {
 
 void printReliabilityTable(const stats::Reliability& r);
 
-int printReliability(const std::string& path, const stats::ReliabilityOptions& options, bool json) {
+int printReliability(const std::string& path, const stats::BootstrapOptions& options, bool json) {
     const stats::Ratings ratings = stats::readRatingsCsv(path);
     const stats::Reliability r = stats::reliability(ratings, options);
     if (json) {
@@ -55,9 +55,8 @@ void addAgreement(CLI::App& app, Context&, int& rc) {
     struct Args {
         std::string project, ratings;
         int64_t run = 0;
-        stats::ReliabilityOptions reliability;
+        stats::BootstrapOptions resampling;
         bool json = false;
-        stats::AgreementOptions agreementOptions() const { return {reliability.bootstrap, reliability.seed}; }
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand(
@@ -70,15 +69,15 @@ void addAgreement(CLI::App& app, Context&, int& rc) {
                     "alpha")
         ->check(CLI::ExistingFile)
         ->excludes("--project");
-    cmd->add_option("--bootstrap", a->reliability.bootstrap,
+    cmd->add_option("--bootstrap", a->resampling.bootstrap,
                     "Resamples of units for the 95% intervals (0: none)")
         ->capture_default_str();
-    cmd->add_option("--seed", a->reliability.seed, "Seed of the bootstrap")->capture_default_str();
+    cmd->add_option("--seed", a->resampling.seed, "Seed of the bootstrap")->capture_default_str();
     cmd->add_option("--run", a->run, "Picks of this analysis run (default: each trajectory's newest)");
     cmd->add_flag("--json", a->json, "Print a JSON result on stdout");
     cmd->callback([a, &rc] {
         rc = runCommand(a->json, [&] {
-            if (!a->ratings.empty()) return printReliability(a->ratings, a->reliability, a->json);
+            if (!a->ratings.empty()) return printReliability(a->ratings, a->resampling, a->json);
             if (a->project.empty()) throw std::invalid_argument("give --project or --ratings");
             Project project = Project::open(a->project, OpenMode::ReadOnly);
             const auto picks =
@@ -87,8 +86,7 @@ void addAgreement(CLI::App& app, Context&, int& rc) {
             nlohmann::json bySelector = nlohmann::json::object(), rows = nlohmann::json::array();
             for (const auto& [selector, chosen] : picks) {
                 for (const auto& set : sets) {
-                    const stats::Agreement measured =
-                        stats::agreement(chosen, set.labels, a->agreementOptions());
+                    const stats::Agreement measured = stats::agreement(chosen, set.labels, a->resampling);
                     if (measured.n == 0) continue;
                     const nlohmann::json s = measured.toJson();
                     bySelector[selector][set.name] = s;
@@ -102,7 +100,7 @@ void addAgreement(CLI::App& app, Context&, int& rc) {
             nlohmann::json labelInfo = nlohmann::json::array();
             for (const auto& set : sets)
                 labelInfo.push_back({{"name", set.name}, {"kind", set.kind}, {"n", set.labels.size()}});
-            const auto people = betweenAnnotators(sets, a->reliability);
+            const auto people = betweenAnnotators(sets, a->resampling);
             const auto runId = a->run > 0 ? std::optional<int64_t>(a->run) : std::nullopt;
             const AdvantagePickCorrelation correlation = advantagePickCorrelation(project, sets, runId);
             if (a->json) {

@@ -45,7 +45,7 @@ void writeSyntheticRatings(const std::string& path, int64_t units, int64_t rater
 void addBenchAgreement(CLI::App& bench, Context&, int& rc) {
     struct Args {
         int64_t units = 10000, raters = 5;
-        stats::ReliabilityOptions reliability;
+        stats::BootstrapOptions resampling;
         std::string workdir;
         bool json = false;
     };
@@ -56,7 +56,7 @@ void addBenchAgreement(CLI::App& bench, Context&, int& rc) {
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     cmd->add_option("--raters", a->raters, "Annotators")->check(CLI::Range(2, 1000))->capture_default_str();
-    cmd->add_option("--bootstrap", a->reliability.bootstrap, "Resamples for the intervals")
+    cmd->add_option("--bootstrap", a->resampling.bootstrap, "Resamples for the intervals")
         ->capture_default_str();
     cmd->add_option("--workdir", a->workdir, "Where to write the ratings CSV (default: a temporary folder)");
     cmd->add_flag("--json", a->json, "Print a JSON result on stdout");
@@ -74,14 +74,14 @@ void addBenchAgreement(CLI::App& bench, Context&, int& rc) {
             const auto t0 = Clock::now();
             const stats::Ratings ratings = stats::readRatingsCsv(csv);
             const auto t1 = Clock::now();
-            const stats::Reliability r = stats::reliability(ratings, a->reliability);
+            const stats::Reliability r = stats::reliability(ratings, a->resampling);
             const auto t2 = Clock::now();
             if (a->workdir.empty()) fs::remove_all(dir);
             const auto seconds = [](auto d) { return std::chrono::duration<double>(d).count(); };
             nlohmann::json j = {{"ok", true},
                                 {"units", a->units},
                                 {"raters", a->raters},
-                                {"bootstrap", a->reliability.bootstrap},
+                                {"bootstrap", a->resampling.bootstrap},
                                 {"read_seconds", seconds(t1 - t0)},
                                 {"statistics_seconds", seconds(t2 - t1)},
                                 {"seconds", seconds(t2 - t0)},

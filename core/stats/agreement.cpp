@@ -41,11 +41,8 @@ Shares shares(const std::vector<PickAndLabel>& items, const std::vector<double>&
     return s;
 }
 
-void setInterval(std::vector<double> draws, Share& s) {
-    if (const auto ci = percentileInterval(std::move(draws))) {
-        s.low = ci->first;
-        s.high = ci->second;
-    }
+std::vector<std::optional<double>> asList(const Shares& s) {
+    return {s.exact, s.within1, s.within2, s.f1};
 }
 
 nlohmann::json shareJson(const Share& s) {
@@ -76,7 +73,7 @@ nlohmann::json Agreement::toJson() const {
     return j;
 }
 
-Agreement agreement(const std::vector<PickAndLabel>& items, const AgreementOptions& options) {
+Agreement agreement(const std::vector<PickAndLabel>& items, const BootstrapOptions& options) {
     Agreement a;
     a.n = static_cast<int64_t>(items.size());
     double absSum = 0, sum = 0;
@@ -100,27 +97,20 @@ Agreement agreement(const std::vector<PickAndLabel>& items, const AgreementOptio
     a.within1.value = point.within1;
     a.within2.value = point.within2;
     if (point.f1) a.processbenchF1 = Share{*point.f1, {}, {}};
-    if (options.bootstrap <= 0) return a;
-    std::mt19937_64 rng(options.seed);
-    std::vector<double> weight(items.size());
-    std::vector<double> exact, near1, near2, f1;
-    for (int b = 0; b < options.bootstrap; ++b) {
-        resampleWeights(rng, weight);
-        const Shares s = shares(items, weight);
-        exact.push_back(s.exact);
-        near1.push_back(s.within1);
-        near2.push_back(s.within2);
-        if (s.f1) f1.push_back(*s.f1);
-    }
-    setInterval(exact, a.exact);
-    setInterval(near1, a.within1);
-    setInterval(near2, a.within2);
-    if (a.processbenchF1) setInterval(f1, *a.processbenchF1);
+    const auto intervals = bootstrapIntervals(items.size(), options, [&](const std::vector<double>& weight) {
+        return asList(shares(items, weight));
+    });
+    Share* targets[] = {&a.exact, &a.within1, &a.within2, a.processbenchF1 ? &*a.processbenchF1 : nullptr};
+    for (size_t s = 0; s < intervals.size(); ++s)
+        if (targets[s] && intervals[s]) {
+            targets[s]->low = intervals[s]->first;
+            targets[s]->high = intervals[s]->second;
+        }
     return a;
 }
 
 Agreement agreement(const std::map<int64_t, std::optional<int>>& picks, const std::map<int64_t, int>& labels,
-                    const AgreementOptions& options) {
+                    const BootstrapOptions& options) {
     std::vector<PickAndLabel> items;
     for (const auto& [trajectory, label] : labels)
         if (const auto it = picks.find(trajectory); it != picks.end()) items.push_back({it->second, label});

@@ -1,6 +1,8 @@
 #pragma once
 // How well critical-step picks agree with labels of the first wrong step (ProcessBench, PRM800K, the demo
 // task's planted errors) or with people's picks. "No pick" and label -1 both mean "no wrong step".
+#include "stats/bootstrap.h"
+
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -35,14 +37,10 @@ struct Agreement {
     nlohmann::json toJson() const;
 };
 
-struct AgreementOptions {
-    int bootstrap = 1000; ///< resamples of items for the intervals; 0: none
-    uint64_t seed = 1;
-};
-
-Agreement agreement(const std::vector<PickAndLabel>& items, const AgreementOptions& options = {});
+/// Intervals resample items.
+Agreement agreement(const std::vector<PickAndLabel>& items, const BootstrapOptions& options = {});
 /// The same over the trajectories that have both a pick (trajectory -> step) and a label.
 Agreement agreement(const std::map<int64_t, std::optional<int>>& picks, const std::map<int64_t, int>& labels,
-                    const AgreementOptions& options = {});
+                    const BootstrapOptions& options = {});
 
 } // namespace gpo::stats

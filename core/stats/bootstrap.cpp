@@ -25,4 +25,23 @@ std::optional<std::pair<double, double>> percentileInterval(std::vector<double> 
     return std::make_pair(at(0.025), at(0.975));
 }
 
+std::vector<std::optional<std::pair<double, double>>> bootstrapIntervals(
+    size_t items, const BootstrapOptions& options,
+    const std::function<std::vector<std::optional<double>>(const std::vector<double>&)>& statistics) {
+    std::vector<std::vector<double>> draws;
+    std::mt19937_64 rng(options.seed);
+    std::vector<double> weight(items);
+    for (int b = 0; b < options.bootstrap; ++b) {
+        resampleWeights(rng, weight);
+        const auto values = statistics(weight);
+        draws.resize(values.size());
+        for (size_t s = 0; s < values.size(); ++s)
+            if (values[s]) draws[s].push_back(*values[s]);
+    }
+    std::vector<std::optional<std::pair<double, double>>> out;
+    for (auto& d : draws)
+        out.push_back(percentileInterval(std::move(d)));
+    return out;
+}
+
 } // namespace gpo::stats

@@ -105,12 +105,8 @@ Point compute(const std::vector<UnitSummary>& units, const std::vector<double>& 
     return p;
 }
 
-void interval(std::vector<double> draws, Estimate& e) {
-    if (!e.value) return;
-    if (const auto ci = percentileInterval(std::move(draws))) {
-        e.low = ci->first;
-        e.high = ci->second;
-    }
+std::vector<std::optional<double>> asList(const Point& p) {
+    return {p.percent, p.cohen, p.fleiss, p.alphaNominal, p.alphaInterval};
 }
 
 nlohmann::json optional(const std::optional<double>& v) {
@@ -119,7 +115,7 @@ nlohmann::json optional(const std::optional<double>& v) {
 
 } // namespace
 
-Reliability reliability(const Ratings& ratings, const ReliabilityOptions& options) {
+Reliability reliability(const Ratings& ratings, const BootstrapOptions& options) {
     Reliability r;
     r.units = static_cast<int64_t>(ratings.units());
     r.raters = static_cast<int64_t>(ratings.raters());
@@ -129,30 +125,20 @@ Reliability reliability(const Ratings& ratings, const ReliabilityOptions& option
         r.values += static_cast<int64_t>(u.m);
     const bool twoRaters = ratings.raters() == 2;
     const Point point = compute(units, std::vector<double>(units.size(), 1.0), ratings, twoRaters);
-    r.percentAgreement.value = point.percent;
-    r.cohenKappa.value = point.cohen;
-    r.fleissKappa.value = point.fleiss;
-    r.alphaNominal.value = point.alphaNominal;
-    r.alphaInterval.value = point.alphaInterval;
-    if (options.bootstrap <= 0 || units.empty()) return r;
-
-    std::mt19937_64 rng(options.seed);
-    std::vector<double> weight(units.size());
-    std::vector<double> percent, cohen, fleiss, nominal, intervalAlpha;
-    for (int b = 0; b < options.bootstrap; ++b) {
-        resampleWeights(rng, weight);
-        const Point p = compute(units, weight, ratings, twoRaters);
-        if (p.percent) percent.push_back(*p.percent);
-        if (p.cohen) cohen.push_back(*p.cohen);
-        if (p.fleiss) fleiss.push_back(*p.fleiss);
-        if (p.alphaNominal) nominal.push_back(*p.alphaNominal);
-        if (p.alphaInterval) intervalAlpha.push_back(*p.alphaInterval);
-    }
-    interval(percent, r.percentAgreement);
-    interval(cohen, r.cohenKappa);
-    interval(fleiss, r.fleissKappa);
-    interval(nominal, r.alphaNominal);
-    interval(intervalAlpha, r.alphaInterval);
+    Estimate* estimates[] = {&r.percentAgreement, &r.cohenKappa, &r.fleissKappa, &r.alphaNominal,
+                             &r.alphaInterval};
+    const auto values = asList(point);
+    for (size_t s = 0; s < values.size(); ++s)
+        estimates[s]->value = values[s];
+    if (units.empty()) return r;
+    const auto intervals = bootstrapIntervals(units.size(), options, [&](const std::vector<double>& weight) {
+        return asList(compute(units, weight, ratings, twoRaters));
+    });
+    for (size_t s = 0; s < intervals.size(); ++s)
+        if (estimates[s]->value && intervals[s]) {
+            estimates[s]->low = intervals[s]->first;
+            estimates[s]->high = intervals[s]->second;
+        }
     return r;
 }
 

@@ -6,6 +6,7 @@
 // Each statistic is a function of per-unit summaries, so a bootstrap resample only reweights units
 // (sum of the units' contributions times how often each was drawn): a resample costs one pass over the
 // units, which keeps 1,000 resamples of a 10,000-unit study well under a second.
+#include "stats/bootstrap.h"
 #include "stats/ratings.h"
 
 #include <nlohmann/json.hpp>
@@ -31,11 +32,6 @@ struct Reliability {
     nlohmann::json toJson() const;
 };
 
-struct ReliabilityOptions {
-    int bootstrap = 1000; ///< resamples; 0: no intervals
-    uint64_t seed = 1;
-};
-
-Reliability reliability(const Ratings& ratings, const ReliabilityOptions& options = {});
+Reliability reliability(const Ratings& ratings, const BootstrapOptions& options = {});
 
 } // namespace gpo::stats

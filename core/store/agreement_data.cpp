@@ -46,7 +46,7 @@ std::map<std::string, std::map<int64_t, std::optional<int>>> selectorPicks(Proje
 }
 
 std::optional<stats::Reliability> betweenAnnotators(const std::vector<LabelSet>& sets,
-                                                    const stats::ReliabilityOptions& options) {
+                                                    const stats::BootstrapOptions& options) {
     stats::Ratings nominal, interval;
     for (const auto& set : sets) {
         if (set.kind != "annotator") continue;

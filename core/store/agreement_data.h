@@ -25,7 +25,7 @@ std::vector<LabelSet> labelSets(Project& project);
 /// statistics and a missing value for interval alpha, where it has no place on the step scale.
 /// Nothing with fewer than two annotators.
 std::optional<stats::Reliability> betweenAnnotators(const std::vector<LabelSet>& sets,
-                                                    const stats::ReliabilityOptions& options);
+                                                    const stats::BootstrapOptions& options);
 
 /// How a step's advantage relates to how often people pick it: Spearman's rank correlation over the steps
 /// of every trajectory that people annotated and an analysis scored (`runId`'s, else each trajectory's

@@ -238,7 +238,7 @@ private Q_SLOTS:
         QVERIFY(near(*a.meanAbsOffset, 1.0) && near(*a.meanOffset, 1.0 / 3));
         QCOMPARE(a.offsetHistogram, (std::map<int, int64_t>{{-1, 1}, {0, 1}, {2, 1}}));
         QVERIFY(a.exact.low && *a.exact.low <= 0.4 && *a.exact.high >= 0.4 && *a.exact.low < *a.exact.high);
-        stats::AgreementOptions none;
+        stats::BootstrapOptions none;
         none.bootstrap = 0;
         QVERIFY(!stats::agreement({{2, 2}, {1, 2}}, none).exact.low);
         QVERIFY(!stats::agreement({{1, 1}}).processbenchF1); // needs both kinds of label
@@ -315,7 +315,7 @@ private Q_SLOTS:
         QCOMPARE(withPeople.back().kind, std::string("annotator"));
         QCOMPARE(withPeople.back().labels,
                  (std::map<int64_t, int>{{ids.front(), -1}, {t->detail.id, error}}));
-        stats::ReliabilityOptions quick;
+        stats::BootstrapOptions quick;
         quick.bootstrap = 0;
         QVERIFY(!betweenAnnotators(withPeople, quick)); // one person: nothing to compare
         // A second person who agrees on the step and not on "none": nominal statistics see the

@@ -26,8 +26,8 @@ Ratings fromCounts(const std::vector<std::vector<int>>& table) {
     return r;
 }
 
-ReliabilityOptions noBootstrap() {
-    ReliabilityOptions o;
+BootstrapOptions noBootstrap() {
+    BootstrapOptions o;
     o.bootstrap = 0;
     return o;
 }
@@ -117,7 +117,7 @@ private Q_SLOTS:
 
     void bootstrapIntervalsBracketTheEstimate() {
         const Ratings r = readRatingsCsv(kRatings + "krippendorff2011.csv");
-        ReliabilityOptions o;
+        BootstrapOptions o;
         o.bootstrap = 500;
         o.seed = 7;
         const Reliability a = reliability(r, o), b = reliability(r, o);
