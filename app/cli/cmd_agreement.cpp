@@ -3,9 +3,12 @@
 #include "cli_common.h"
 #include "stats/agreement.h"
 #include "stats/reliability.h"
-#include "store/agreement_data.h"
+#include "store/agreement_report.h"
+#include "store/studies.h"
+#include "store/study_export.h"
 
 #include <cstdio>
+#include <fstream>
 
 namespace gpo::cli {
 namespace {
@@ -49,11 +52,74 @@ void printReliabilityTable(const stats::Reliability& r) {
     }
 }
 
+void writeFile(const std::string& path, const std::function<void(std::ostream&)>& write) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error(path + ": cannot write");
+    write(out);
+    out.flush();
+    if (!out) throw std::runtime_error(path + ": write failed");
+}
+
+std::string numberText(const nlohmann::json& v) {
+    if (!v.is_number()) return "-";
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3f", v.get<double>());
+    return text;
+}
+
+std::string withInterval(const nlohmann::json& value, const nlohmann::json& ci) {
+    return numberText(value) +
+           (ci.is_array() ? " [" + numberText(ci[0]) + ", " + numberText(ci[1]) + "]" : "");
+}
+
+void printReport(const nlohmann::json& report) {
+    if (const auto& b = report["between_annotators"]; b.is_object()) {
+        std::printf("Between %lld annotators over %lld trajectories:\n",
+                    static_cast<long long>(b["n_raters"].get<int64_t>()),
+                    static_cast<long long>(b["n_units"].get<int64_t>()));
+        for (const auto& [key, name] :
+             {std::pair<const char*, const char*>{"percent_agreement", "percent agreement"},
+              {"cohen_kappa", "Cohen's kappa"},
+              {"fleiss_kappa", "Fleiss' kappa"},
+              {"alpha_nominal", "alpha (nominal)"},
+              {"alpha_interval", "alpha (interval)"}})
+            std::printf("%-18s %s\n", name, withInterval(b[key], b["ci95"][key]).c_str());
+        std::printf("\n");
+    }
+    if (const auto& c = report["advantage_vs_people"]; c["spearman_abs_advantage"].is_number())
+        std::printf("Spearman's rho of |A_h| with the share of people picking step h: %.3f (A_h: %s) over "
+                    "%lld steps of %lld trajectories\n\n",
+                    c["spearman_abs_advantage"].get<double>(), numberText(c["spearman_advantage"]).c_str(),
+                    static_cast<long long>(c["steps"].get<int64_t>()),
+                    static_cast<long long>(c["trajectories"].get<int64_t>()));
+    const auto& rows = report["comparisons"];
+    if (rows.empty()) {
+        std::printf(
+            "No trajectory has both a pick and a label (run gpo analyze on labelled trajectories).\n");
+        return;
+    }
+    std::printf("%-18s %-30s %6s %19s %9s %9s %8s %7s\n", "selector", "labels", "n", "exact [95% CI]",
+                "within 1", "within 2", "|offset|", "PB F1");
+    auto table = [](const nlohmann::json& r, const std::string& labels) {
+        std::printf("%-18s %-30s %6lld %19s %9.3f %9.3f %8s %7s\n", r["selector"].get<std::string>().c_str(),
+                    labels.c_str(), static_cast<long long>(r["n"].get<int64_t>()),
+                    withInterval(r["exact"], r["ci95"]["exact"]).c_str(), r["within_1"].get<double>(),
+                    r["within_2"].get<double>(), numberText(r["mean_abs_offset"]).c_str(),
+                    numberText(r["processbench_f1"]).c_str());
+    };
+    for (const auto& r : rows)
+        table(r, r["labels"].get<std::string>());
+    for (const auto& r : report["people_vs_model"])
+        table(r, "all people");
+}
+
 } // namespace
 
 void addAgreement(CLI::App& app, Context&, int& rc) {
     struct Args {
-        std::string project, ratings;
+        std::string project, ratings, study, dataset, csv, latex, output;
+        std::vector<std::string> annotators;
+        int minSteps = 0, maxSteps = 0;
         int64_t run = 0;
         stats::BootstrapOptions resampling;
         bool json = false;
@@ -74,82 +140,47 @@ void addAgreement(CLI::App& app, Context&, int& rc) {
         ->capture_default_str();
     cmd->add_option("--seed", a->resampling.seed, "Seed of the bootstrap")->capture_default_str();
     cmd->add_option("--run", a->run, "Picks of this analysis run (default: each trajectory's newest)");
+    cmd->add_option("--study", a->study, "Only this study's annotations and trajectories");
+    cmd->add_option("--dataset,-d", a->dataset, "Only trajectories of this dataset");
+    cmd->add_option("--min-steps", a->minSteps, "Only trajectories with at least this many steps");
+    cmd->add_option("--max-steps", a->maxSteps, "Only trajectories with at most this many steps");
+    cmd->add_option("--annotator", a->annotators, "Only these annotators (repeat or comma-separate)")
+        ->delimiter(',');
+    cmd->add_option("--csv", a->csv, "Also write every statistic to this CSV file (long form)");
+    cmd->add_option("--latex", a->latex, "Also write a LaTeX table (booktabs) to this file");
+    cmd->add_option("--output,-o", a->output, "Also write the whole report as JSON to this file");
     cmd->add_flag("--json", a->json, "Print a JSON result on stdout");
     cmd->callback([a, &rc] {
         rc = runCommand(a->json, [&] {
             if (!a->ratings.empty()) return printReliability(a->ratings, a->resampling, a->json);
             if (a->project.empty()) throw std::invalid_argument("give --project or --ratings");
             Project project = Project::open(a->project, OpenMode::ReadOnly);
-            const auto picks =
-                selectorPicks(project, a->run > 0 ? std::optional<int64_t>(a->run) : std::nullopt);
-            const auto sets = labelSets(project);
-            nlohmann::json bySelector = nlohmann::json::object(), rows = nlohmann::json::array();
-            for (const auto& [selector, chosen] : picks) {
-                for (const auto& set : sets) {
-                    const stats::Agreement measured = stats::agreement(chosen, set.labels, a->resampling);
-                    if (measured.n == 0) continue;
-                    const nlohmann::json s = measured.toJson();
-                    bySelector[selector][set.name] = s;
-                    nlohmann::json row = s;
-                    row["selector"] = selector;
-                    row["labels"] = set.name;
-                    row["kind"] = set.kind;
-                    rows.push_back(row);
-                }
-            }
-            nlohmann::json labelInfo = nlohmann::json::array();
-            for (const auto& set : sets)
-                labelInfo.push_back({{"name", set.name}, {"kind", set.kind}, {"n", set.labels.size()}});
-            const auto people = betweenAnnotators(sets, a->resampling);
-            const auto runId = a->run > 0 ? std::optional<int64_t>(a->run) : std::nullopt;
-            const AdvantagePickCorrelation correlation = advantagePickCorrelation(project, sets, runId);
+            ReportOptions options;
+            options.resampling = a->resampling;
+            if (a->run > 0) options.runId = a->run;
+            if (!a->study.empty()) options.filter.studyId = requireStudy(project, a->study).id;
+            if (!a->dataset.empty()) requireDataset(project, a->dataset);
+            options.filter.dataset = a->dataset;
+            options.filter.minSteps = a->minSteps;
+            options.filter.maxSteps = a->maxSteps;
+            options.filter.annotators = a->annotators;
+            nlohmann::json report = agreementReport(project, options);
+            if (!a->csv.empty()) writeFile(a->csv, [&](std::ostream& out) { writeReportCsv(report, out); });
+            if (!a->latex.empty())
+                writeFile(a->latex, [&](std::ostream& out) {
+                    out << reportLatex(report,
+                                       "Agreement of people's critical-step picks with each selector" +
+                                           (a->study.empty() ? std::string() : " (study " + a->study + ")") +
+                                           "; 95% bootstrap intervals.");
+                });
+            if (!a->output.empty())
+                writeFile(a->output, [&](std::ostream& out) { out << report.dump(1) << '\n'; });
             if (a->json) {
-                printJson({{"ok", true},
-                           {"run_id", a->run > 0 ? nlohmann::json(a->run) : nlohmann::json()},
-                           {"selectors", bySelector},
-                           {"comparisons", rows},
-                           {"label_sets", labelInfo},
-                           {"between_annotators", people ? people->toJson() : nlohmann::json()},
-                           {"advantage_vs_people", correlation.toJson()}});
+                report["ok"] = true;
+                printJson(report);
                 return 0;
             }
-            if (people) {
-                std::printf("Between %lld annotators over %lld trajectories:\n",
-                            static_cast<long long>(people->raters), static_cast<long long>(people->units));
-                printReliabilityTable(*people);
-                std::printf("\n");
-            }
-            if (correlation.absAdvantage)
-                std::printf(
-                    "Spearman's rho of |A_h| with the share of people picking step h: %.3f (A_h: %.3f) over "
-                    "%lld steps of %lld trajectories\n\n",
-                    *correlation.absAdvantage, correlation.advantage.value_or(0.0),
-                    static_cast<long long>(correlation.steps),
-                    static_cast<long long>(correlation.trajectories));
-            if (rows.empty()) {
-                std::printf("No trajectory has both a pick and a label (run gpo analyze on labelled "
-                            "trajectories).\n");
-                return 0;
-            }
-            std::printf("%-18s %-30s %6s %19s %9s %9s %8s %7s\n", "selector", "labels", "n", "exact [95% CI]",
-                        "within 1", "within 2", "|offset|", "PB F1");
-            auto number = [](const nlohmann::json& v) {
-                if (v.is_null()) return std::string("-");
-                char text[32];
-                std::snprintf(text, sizeof text, "%.3f", v.get<double>());
-                return std::string(text);
-            };
-            for (const auto& r : rows) {
-                const auto& ci = r["ci95"]["exact"];
-                const std::string exact =
-                    number(r["exact"]) +
-                    (ci.is_null() ? "" : " [" + number(ci[0]) + ", " + number(ci[1]) + "]");
-                std::printf("%-18s %-30s %6lld %19s %9.3f %9.3f %8s %7s\n",
-                            r["selector"].get<std::string>().c_str(), r["labels"].get<std::string>().c_str(),
-                            static_cast<long long>(r["n"].get<int64_t>()), exact.c_str(),
-                            r["within_1"].get<double>(), r["within_2"].get<double>(),
-                            number(r["mean_abs_offset"]).c_str(), number(r["processbench_f1"]).c_str());
-            }
+            printReport(report);
             return 0;
         });
     });

@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
     gpo::cli::addAnalyze(app, ctx, rc);
     gpo::cli::addMerge(app, ctx, rc);
     gpo::cli::addAgreement(app, ctx, rc);
+    gpo::cli::addStudy(app, ctx, rc);
+    gpo::cli::addAnnotations(app, ctx, rc);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

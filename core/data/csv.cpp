@@ -68,4 +68,14 @@ void forEachRow(std::string_view data, const std::string& file, const std::funct
     if (rowHasContent || !field.empty()) endRow();
 }
 
+std::string field(std::string_view s) {
+    if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
 } // namespace gpo::csv

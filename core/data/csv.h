@@ -17,4 +17,7 @@ struct Row {
 /// an unterminated quote or text after a closing quote.
 void forEachRow(std::string_view data, const std::string& file, const std::function<void(const Row&)>& fn);
 
+/// One field as written: quoted (with doubled quotes) only when it holds a comma, quote or line break.
+std::string field(std::string_view s);
+
 } // namespace gpo::csv

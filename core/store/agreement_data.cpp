@@ -3,9 +3,11 @@
 #include "stats/rank_correlation.h"
 #include "store/analysis.h"
 
+#include <set>
+
 namespace gpo {
 
-std::vector<LabelSet> labelSets(Project& project) {
+std::vector<LabelSet> labelSets(Project& project, const LabelFilter& filter) {
     std::vector<LabelSet> out;
     std::map<std::string, size_t> index;
     auto add = [&](const std::string& name, const char* kind, int64_t trajectory, int step) {
@@ -13,19 +15,39 @@ std::vector<LabelSet> labelSets(Project& project) {
         if (fresh) out.push_back({name, kind, {}});
         out[it->second].labels[trajectory] = step;
     };
+    // ?1 study, ?2 dataset, ?3/?4 length bounds: the trajectories the filter keeps.
+    const std::string kept =
+        " (?1 IS NULL OR t.id IN (SELECT trajectory_id FROM study_items WHERE study_id = ?1))"
+        " AND (?2 = '' OR d.name = ?2) AND (?3 = 0 OR t.n_steps >= ?3)"
+        " AND (?4 = 0 OR t.n_steps <= ?4)";
+    auto bindFilter = [&](sql::Statement& st) {
+        st.bind(1, filter.studyId).bind(2, filter.dataset).bind(3, filter.minSteps).bind(4, filter.maxSteps);
+    };
     auto ds = project.db().prepare(
         "SELECT d.name, t.id, t.first_error FROM trajectories t JOIN problems p ON p.id = t.problem_id"
-        " JOIN datasets d ON d.id = p.dataset_id WHERE t.first_error IS NOT NULL ORDER BY d.name, t.id");
+        " JOIN datasets d ON d.id = p.dataset_id WHERE t.first_error IS NOT NULL AND" +
+        kept +
+        " AND NOT EXISTS (SELECT 1 FROM annotators a WHERE a.name = d.name AND a.kind = d.format)"
+        " ORDER BY d.name, t.id");
+    bindFilter(ds);
     while (ds.step())
         add("first_error:" + ds.columnText(0), "dataset", ds.columnInt(1), static_cast<int>(ds.columnInt(2)));
     // A person's newest annotation of each trajectory.
     auto an = project.db().prepare(
         "SELECT a.name, n.trajectory_id, n.critical_step, n.no_single_step FROM annotations n"
-        " JOIN annotators a ON a.id = n.annotator_id"
-        " WHERE n.critical_step IS NOT NULL OR n.no_single_step = 1 ORDER BY a.name, n.created_at, n.id");
-    while (an.step())
-        add("annotator:" + an.columnText(0), "annotator", an.columnInt(1),
+        " JOIN annotators a ON a.id = n.annotator_id JOIN trajectories t ON t.id = n.trajectory_id"
+        " JOIN problems p ON p.id = t.problem_id JOIN datasets d ON d.id = p.dataset_id"
+        " WHERE (n.critical_step IS NOT NULL OR n.no_single_step = 1) AND (?1 IS NULL OR n.study_id = ?1) "
+        "AND" +
+        kept + " ORDER BY a.name, n.updated_at, n.id");
+    bindFilter(an);
+    const std::set<std::string> only(filter.annotators.begin(), filter.annotators.end());
+    while (an.step()) {
+        const std::string name = an.columnText(0);
+        if (!only.empty() && !only.count(name)) continue;
+        add("annotator:" + name, "annotator", an.columnInt(1),
             an.columnInt(3) ? -1 : static_cast<int>(an.columnInt(2)));
+    }
     return out;
 }
 

@@ -17,8 +17,18 @@ struct LabelSet {
     std::map<int64_t, int> labels; ///< trajectory -> step (-1: no wrong step / no single critical step)
 };
 
-/// Every label set of the project, datasets first.
-std::vector<LabelSet> labelSets(Project& project);
+/// Which labels to compare: those of one study, of one dataset's trajectories, of trajectories of a
+/// length, of some annotators.
+struct LabelFilter {
+    std::optional<int64_t> studyId;      ///< annotations made in this study, and labels of its trajectories
+    std::string dataset;                 ///< empty: all
+    int minSteps = 0, maxSteps = 0;      ///< trajectory length bounds; 0: none
+    std::vector<std::string> annotators; ///< empty: all
+};
+
+/// Every label set of the project, datasets first. A dataset whose labels were imported as an annotator
+/// (store/label_import.h) appears once, as that annotator.
+std::vector<LabelSet> labelSets(Project& project, const LabelFilter& filter = {});
 
 /// Agreement between people: their critical-step picks (label sets of kind "annotator") as a ratings
 /// table of trajectories x annotators. "No single critical step" is a category of its own for the nominal

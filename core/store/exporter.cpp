@@ -1,22 +1,10 @@
 #include "store/exporter.h"
 
+#include "data/csv.h"
+
 #include <nlohmann/json.hpp>
 
 namespace gpo {
-namespace {
-
-std::string csvField(const std::string& s) {
-    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
-} // namespace
-
 int64_t exportJsonl(Project& project, const TrajectoryFilter& filter, std::ostream& out) {
     int64_t n = 0;
     for (int64_t id : trajectoryIds(project, filter)) {
@@ -53,11 +41,11 @@ int64_t exportCsv(Project& project, const TrajectoryFilter& filter, std::ostream
     for (int64_t id : trajectoryIds(project, filter)) {
         auto d = loadTrajectory(project, id);
         if (!d) continue;
-        out << id << ',' << csvField(d->dataset) << ',' << csvField(d->trajectory.source) << ','
+        out << id << ',' << csv::field(d->dataset) << ',' << csv::field(d->trajectory.source) << ','
             << d->trajectory.steps.size() << ',' << (d->correct ? (*d->correct ? "1" : "0") : "") << ','
-            << csvField(d->finalAnswer) << ',' << csvField(d->problem.answer) << ','
+            << csv::field(d->finalAnswer) << ',' << csv::field(d->problem.answer) << ','
             << (d->trajectory.firstError ? std::to_string(*d->trajectory.firstError) : "") << ','
-            << csvField(d->problem.question) << '\n';
+            << csv::field(d->problem.question) << '\n';
         ++n;
     }
     return n;

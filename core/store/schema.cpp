@@ -164,10 +164,21 @@ CREATE UNIQUE INDEX rollouts_by_prefix ON rollouts(trajectory_id, step_idx, samp
 INSERT OR IGNORE INTO project_info(key, value) VALUES('project_id', lower(hex(randomblob(16))));
 )SQL";
 
+// Migration 3: user studies. An annotation remembers when it last changed, so merging a returned study
+// pack keeps the newer of two versions; `skipped` records a trajectory the annotator passed over (with
+// the time spent on it). Study packs and imported label sets find their rows by study and annotator.
+constexpr std::string_view kV3 = R"SQL(
+ALTER TABLE annotations ADD COLUMN updated_at TEXT;
+ALTER TABLE annotations ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
+UPDATE annotations SET updated_at = created_at;
+CREATE INDEX annotations_by_study ON annotations(study_id, annotator_id);
+CREATE INDEX study_items_by_position ON study_items(study_id, position);
+)SQL";
+
 } // namespace
 
 const std::vector<std::string_view>& migrations() {
-    static const std::vector<std::string_view> all = {kV1, kV2};
+    static const std::vector<std::string_view> all = {kV1, kV2, kV3};
     return all;
 }
 

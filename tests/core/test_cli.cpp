@@ -319,6 +319,84 @@ private slots:
         QCOMPARE(r.code, 0);
         QCOMPARE(r.json["result"].toObject()["n_units"].toInt(), 300);
     }
+    void studyFromTheCommandLine() {
+        auto r = gpo({"study", "create", "-p", project_, "pilot", "--template", "paper", "--dataset", "gsm8k",
+                      "--sample", "4", "--annotators", "ann,bob", "--overlap", "1", "--json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.json["trajectories"].toInt(), 4);
+        QCOMPARE(r.json["config"].toObject()["blind"].toBool(), true);
+        const QJsonArray planned = r.json["annotators"].toArray();
+        QCOMPARE(planned.size(), 2);
+        QCOMPARE(planned[0].toObject()["assigned"].toInt(), 2);
+        r = gpo({"study", "create", "-p", project_, "pilot", "--dataset", "gsm8k", "--json"});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.json["error"].toString().contains(QStringLiteral("already a study")));
+        // Every answer of three people, each a process of its own writing at the same moment.
+        QList<qint64> ids;
+        std::vector<std::unique_ptr<QProcess>> writers;
+        auto start = [&](const QStringList& args) {
+            writers.push_back(std::make_unique<QProcess>());
+            writers.back()->start(QStringLiteral(GPO_CLI), args);
+        };
+        const QString pack = dir_.filePath(QStringLiteral("cat.gpostudy"));
+        r = gpo({"study", "export", "-p", project_, "pilot", "-o", pack, "--annotator", "cat", "--json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.json["trajectories"].toInt(), 4);
+        QCOMPARE(r.json["estimates"].toInt(), 0);
+        // The study's trajectories, listed from the pack (a pack is a project).
+        r = gpo({"ls", "-p", pack, "--limit", "0", "--json"});
+        for (const auto& t : r.json["trajectories"].toArray())
+            ids.push_back(t.toObject()["id"].toInteger());
+        QCOMPARE(ids.size(), 4);
+        for (qint64 id : ids)
+            for (const char* who : {"ann", "bob"})
+                start({"study", "answer", "-p", project_, "pilot", "--annotator", who, "--trajectory",
+                       QString::number(id), "--step", "1", "--seconds", "3"});
+        for (auto& w : writers)
+            w->waitForFinished(60000);
+        int ok = 0, notAssigned = 0;
+        for (auto& w : writers) {
+            const QString err = QString::fromUtf8(w->readAllStandardError());
+            ok += w->exitCode() == 0;
+            notAssigned += err.contains(QStringLiteral("is not among"));
+        }
+        QCOMPARE(ok, 4); // overlap 1: each trajectory is one person's
+        QCOMPARE(notAssigned, 4);
+        // cat answers in the pack, elsewhere; the pack comes back twice.
+        r = gpo({"study", "answer", "-p", pack, "pilot", "--annotator", "cat", "--trajectory",
+                 QString::number(ids[0]), "--none", "--confidence", "3", "--note", "all fine", "--json"});
+        QCOMPARE(r.code, 0);
+        r = gpo({"study", "merge", "-p", project_, pack, pack, "--json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.json["merged"].toArray()[0].toObject()["added"].toInt(), 1);
+        QCOMPARE(r.json["merged"].toArray()[1].toObject()["added"].toInt(), 0);
+        QCOMPARE(r.json["merged"].toArray()[1].toObject()["unchanged"].toInt(), 1);
+        r = gpo({"study", "ls", "-p", project_, "pilot", "--json"});
+        int answered = 0;
+        for (const auto& a : r.json["studies"].toArray()[0].toObject()["annotators"].toArray())
+            answered += a.toObject()["answered"].toInt();
+        QCOMPARE(answered, 5);
+        // The statistics and their exports.
+        const QString latex = dir_.filePath(QStringLiteral("table.tex"));
+        const QString csv = dir_.filePath(QStringLiteral("stats.csv"));
+        r = gpo({"agreement", "-p", project_, "--study", "pilot", "--bootstrap", "50", "--latex", latex,
+                 "--csv", csv, "--json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.json["annotators"].toArray().size(), 3);
+        QFile tex(latex);
+        QVERIFY(tex.open(QIODevice::ReadOnly));
+        QVERIFY(tex.readAll().contains("\\begin{tabular}"));
+        QVERIFY(QFile::exists(csv));
+        const QString rawCsv = dir_.filePath(QStringLiteral("raw.csv"));
+        r = gpo({"annotations", "export", "-p", project_, "--study", "pilot", "-o", rawCsv});
+        QCOMPARE(r.code, 0);
+        QFile raw(rawCsv);
+        QVERIFY(raw.open(QIODevice::ReadOnly));
+        QCOMPARE(raw.readAll().trimmed().split('\n').size(), 1 + 5);
+        r = gpo({"annotations", "import-labels", "-p", project_, "gsm8k", "--json"});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.json["error"].toString().contains(QStringLiteral("holds no step labels")));
+    }
     void benchImportSmall() {
         auto r = gpo({"bench", "import", "--trajectories", "2000", "--workdir",
                       dir_.filePath(QStringLiteral("bench")), "--json"});
