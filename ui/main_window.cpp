@@ -1,16 +1,21 @@
 #include "main_window.h"
 
 #include "advantage_heatmap.h"
+#include "agreement_dashboard.h"
 #include "analyze_dialog.h"
+#include "annotation_panel.h"
 #include "demo_project.h"
 #include "gpo_process.h"
 #include "import_dialog.h"
+#include "new_study_dialog.h"
 #include "rollouts_dialog.h"
 #include "store/analysis.h"
 #include "store/importer.h"
+#include "store/label_import.h"
 #include "store/policies.h"
 #include "store/queries.h"
 #include "store/runs.h"
+#include "store/study_pack.h"
 #include "store/verification.h"
 #include "trajectory_table_model.h"
 #include "trajectory_view.h"
@@ -23,6 +28,7 @@
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -93,7 +99,9 @@ MainWindow::MainWindow(Registry& registry, QWidget* parent) : QMainWindow(parent
 }
 
 MainWindow::~MainWindow() {
-    delete job_; // stops a running child before the members its signals would reach are gone
+    annotate_->setProject(
+        nullptr); // commits the time spent on the trajectory shown, while the project is open
+    delete job_;  // stops a running child before the members its signals would reach are gone
     loadJob_.cancel();
     writeJob_.cancel();
 }
@@ -165,8 +173,19 @@ void MainWindow::buildLayout() {
     tabs_ = new QTabWidget(this);
     tabs_->addTab(detail, tr("Trajectory"));
     tabs_->addTab(heatmap_, tr("Advantage Heatmap"));
+    annotate_ = new AnnotationPanel(this);
+    tabs_->addTab(annotate_, tr("Annotate"));
+    connect(annotate_, &AnnotationPanel::failed, this,
+            [this](const QString& message) { statusBar()->showMessage(message, 10000); });
+    dashboard_ = new AgreementDashboard(this);
+    tabs_->addTab(dashboard_, tr("Agreement"));
     connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
         if (tabs_->widget(index) == heatmap_) refreshHeatmap();
+        if (tabs_->widget(index) == dashboard_) dashboard_->refresh();
+        if (tabs_->widget(index) == annotate_) annotate_->reloadChoices();
+        // Annotators see one trajectory at a time, not the list with its verdicts and labels.
+        table_->setVisible(tabs_->widget(index) != annotate_ && tabs_->widget(index) != dashboard_);
+        updateKeyOwnership();
     });
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(table_);
@@ -214,10 +233,23 @@ void MainWindow::buildActions() {
         const int row = std::clamp(table_->currentIndex().row() + delta, 0, model_->rowCount() - 1);
         if (model_->rowCount() > 0) table_->setCurrentIndex(model_->index(row, 0));
     };
-    go->addAction(tr("&Next Trajectory"), QKeySequence(Qt::Key_J), this, [step] { step(1); });
-    go->addAction(tr("&Previous Trajectory"), QKeySequence(Qt::Key_K), this, [step] { step(-1); });
+    nextTrajectory_ =
+        go->addAction(tr("&Next Trajectory"), QKeySequence(Qt::Key_J), this, [step] { step(1); });
+    previousTrajectory_ =
+        go->addAction(tr("&Previous Trajectory"), QKeySequence(Qt::Key_K), this, [step] { step(-1); });
     go->addAction(tr("Trajectory &List"), QKeySequence(Qt::CTRL | Qt::Key_L), this,
                   [this] { table_->setFocus(); });
+
+    auto* study = menuBar()->addMenu(tr("&Study"));
+    study->addAction(tr("&New Study from List…"), this, &MainWindow::newStudy);
+    study->addAction(tr("&Annotate"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A), this,
+                     [this] { tabs_->setCurrentWidget(annotate_); });
+    study->addAction(tr("A&greement Dashboard"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G), this,
+                     [this] { tabs_->setCurrentWidget(dashboard_); });
+    study->addSeparator();
+    study->addAction(tr("&Export Study Pack…"), this, &MainWindow::chooseStudyPackExport);
+    study->addAction(tr("&Merge Returned Packs…"), this, &MainWindow::chooseStudyPacksToMerge);
+    study->addAction(tr("Import Dataset &Labels as Annotator"), this, &MainWindow::importDatasetLabels);
 
     auto* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About GPO Studio"), this, [this] {
@@ -237,6 +269,7 @@ bool MainWindow::openProject(const QString& path, bool create) {
         auto project = std::make_unique<Project>(
             Project::open(path.toStdString(), create ? OpenMode::Create : OpenMode::Existing));
         loadJob_.cancel();
+        annotate_->setProject(nullptr);
         project_ = std::move(project);
     } catch (const std::exception& e) {
         showError(tr("Cannot open project"), QString::fromStdString(e.what()));
@@ -245,8 +278,24 @@ bool MainWindow::openProject(const QString& path, bool create) {
     QSettings().setValue(QStringLiteral("lastProject"), path);
     setWindowTitle(tr("%1 — GPO Studio").arg(QFileInfo(path).fileName()));
     view_->showMessage(tr("Select a trajectory."));
+    annotate_->setProject(project_.get());
+    dashboard_->setProjectPath(path);
+    if (tabs_->currentWidget() == dashboard_) dashboard_->refresh();
     refreshDatasets();
     reloadTrajectories();
+    // A study pack sent to an annotator opens straight into its study.
+    try {
+        if (const auto pack = packOrigin(*project_)) {
+            tabs_->setCurrentWidget(annotate_);
+            if (!pack->annotator.empty())
+                annotate_->start(QString::fromStdString(pack->study),
+                                 QString::fromStdString(pack->annotator));
+            else
+                annotate_->reloadChoices();
+        }
+    } catch (const std::exception& e) {
+        showError(tr("Study pack"), QString::fromStdString(e.what()));
+    }
     return true;
 }
 
@@ -565,8 +614,9 @@ void MainWindow::newProject() {
 }
 
 void MainWindow::chooseProject() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open Project"), QString(),
-                                                      tr("GPO projects (*.gpo);;All files (*)"));
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open Project"), QString(),
+                                     tr("GPO projects and study packs (*.gpo *.gpostudy);;All files (*)"));
     if (!path.isEmpty()) openProject(path);
 }
 
@@ -632,6 +682,140 @@ void MainWindow::verifyAnswers() {
                 10000);
         },
         [this](const QString& error) { showError(tr("Verification failed"), error); });
+}
+
+void MainWindow::updateKeyOwnership() {
+    const bool annotating = tabs_->currentWidget() == annotate_;
+    nextTrajectory_->setEnabled(!annotating);
+    previousTrajectory_->setEnabled(!annotating);
+}
+
+void MainWindow::newStudy() {
+    if (!project_) return;
+    if (model_->rowCount() == 0) {
+        showError(tr("New Study"), tr("No trajectory in the list: a study is made from the trajectories the "
+                                      "filters show."));
+        return;
+    }
+    NewStudyDialog dialog(model_->rowCount(), this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    createStudyFromList(dialog.name(), dialog.config(), dialog.sample());
+}
+
+bool MainWindow::createStudyFromList(const QString& name, const StudyConfig& config, int sample) {
+    if (!project_) return false;
+    try {
+        std::vector<int64_t> ids = model_->ids();
+        if (sample > 0) ids = seededSample(ids, static_cast<size_t>(sample), config.seed);
+        createStudy(*project_, name.toStdString(), config, ids);
+        for (const auto& a : config.annotators)
+            ensureAnnotator(*project_, a);
+    } catch (const std::exception& e) {
+        showError(tr("New Study"), QString::fromStdString(e.what()));
+        return false;
+    }
+    annotate_->reloadChoices();
+    tabs_->setCurrentWidget(annotate_);
+    statusBar()->showMessage(tr("Study %1 created. Type your name and press Start to annotate, or export a "
+                                "pack per annotator (Study → Export Study Pack…).")
+                                 .arg(name),
+                             15000);
+    return true;
+}
+
+QString MainWindow::exportStudyPack(const QString& study, const QString& annotator, const QString& path) {
+    if (!project_) return tr("no project is open");
+    try {
+        const Study s = requireStudy(*project_, study.toStdString());
+        const PackExport r = gpo::exportStudyPack(
+            *project_, s, path.toStdString(),
+            annotator.isEmpty() ? std::nullopt : std::optional<std::string>(annotator.toStdString()));
+        statusBar()->showMessage(tr("Study pack written: %1 (%2 trajectories). The annotator opens it in GPO "
+                                    "Studio; merge it back "
+                                    "with Study → Merge Returned Packs….")
+                                     .arg(path)
+                                     .arg(r.trajectories),
+                                 15000);
+        return {};
+    } catch (const std::exception& e) {
+        return QString::fromStdString(e.what());
+    }
+}
+
+QString MainWindow::mergeStudyPacks(const QStringList& paths) {
+    if (!project_) return tr("no project is open");
+    QStringList lines;
+    try {
+        for (const QString& p : paths) {
+            const PackMerge m = mergeStudyPack(*project_, p.toStdString());
+            lines << tr("%1: %2 added, %3 updated, %4 already here")
+                         .arg(QFileInfo(p).fileName())
+                         .arg(m.added)
+                         .arg(m.updated)
+                         .arg(m.unchanged);
+        }
+    } catch (const std::exception& e) {
+        lines << QString::fromStdString(e.what());
+    }
+    if (tabs_->currentWidget() == dashboard_) dashboard_->refresh();
+    return lines.join(QLatin1Char('\n'));
+}
+
+void MainWindow::chooseStudyPackExport() {
+    if (!project_) return;
+    QStringList studies;
+    for (const auto& s : listStudies(*project_))
+        studies << QString::fromStdString(s.name);
+    if (studies.isEmpty()) {
+        showError(tr("Export Study Pack"),
+                  tr("This project has no study yet (Study → New Study from List…)."));
+        return;
+    }
+    bool ok = false;
+    const QString study =
+        QInputDialog::getItem(this, tr("Export Study Pack"), tr("Study"), studies, 0, false, &ok);
+    if (!ok) return;
+    const QString annotator =
+        QInputDialog::getText(this, tr("Export Study Pack"), tr("For annotator (empty: anyone who opens it)"),
+                              QLineEdit::Normal, {}, &ok);
+    if (!ok) return;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Study Pack"),
+        study + (annotator.isEmpty() ? QString() : QLatin1Char('-') + annotator.trimmed()) +
+            QStringLiteral(".gpostudy"),
+        tr("GPO study packs (*.gpostudy)"));
+    if (path.isEmpty()) return;
+    if (const QString error = exportStudyPack(study, annotator.trimmed(), path); !error.isEmpty())
+        showError(tr("Export Study Pack"), error);
+}
+
+void MainWindow::chooseStudyPacksToMerge() {
+    if (!project_) return;
+    const QStringList paths = QFileDialog::getOpenFileNames(
+        this, tr("Merge Returned Packs"), QString(), tr("GPO study packs (*.gpostudy);;All files (*)"));
+    if (paths.isEmpty()) return;
+    QMessageBox::information(this, tr("Merge Returned Packs"), mergeStudyPacks(paths));
+}
+
+void MainWindow::importDatasetLabels() {
+    if (!project_) return;
+    const QString dataset = datasetFilter_->currentData().toString();
+    if (dataset.isEmpty()) {
+        showError(tr("Import Labels"),
+                  tr("Choose the dataset (PRM800K, ProcessBench, …) in the Dataset filter "
+                     "first."));
+        return;
+    }
+    try {
+        const LabelImport r = gpo::importDatasetLabels(*project_, dataset.toStdString());
+        statusBar()->showMessage(tr("%1: %2 labelled trajectories are now the annotations of annotator %3")
+                                     .arg(dataset)
+                                     .arg(r.annotations)
+                                     .arg(QString::fromStdString(r.annotator)),
+                                 15000);
+    } catch (const std::exception& e) {
+        showError(tr("Import Labels"), QString::fromStdString(e.what()));
+    }
 }
 
 void MainWindow::showError(const QString& title, const QString& message) {

@@ -3,6 +3,7 @@
 #include "job_tracker.h"
 #include "plugin/registry.h"
 #include "store/project.h"
+#include "store/studies.h"
 
 #include <QElapsedTimer>
 #include <QJsonObject>
@@ -21,6 +22,8 @@ class QTimer;
 namespace gpo::ui {
 
 class AdvantageHeatmap;
+class AgreementDashboard;
+class AnnotationPanel;
 class GpoProcess;
 class TrajectoryTableModel;
 class TrajectoryView;
@@ -44,6 +47,15 @@ public:
     ValuePlot* valuePlot() const { return valuePlot_; }
     AdvantageHeatmap* heatmap() const { return heatmap_; }
     QTabWidget* viewTabs() const { return tabs_; }
+    AnnotationPanel* annotationPanel() const { return annotate_; }
+    AgreementDashboard* agreementDashboard() const { return dashboard_; }
+    /// Creates a study over the trajectories in the list (`sample` of them at random; 0: all), as
+    /// Study → New Study does after its dialog, and opens it in the Annotate tab. False on failure.
+    bool createStudyFromList(const QString& name, const StudyConfig& config, int sample);
+    /// Writes a study pack of `study` (for `annotator`, or anyone) to `path`; an error text or empty.
+    QString exportStudyPack(const QString& study, const QString& annotator, const QString& path);
+    /// Merges returned packs; a summary or an error text.
+    QString mergeStudyPacks(const QStringList& paths);
     /// Starts `gpo analyze` on the trajectories the filters show, with these extra options (as the
     /// Analysis menu does after its dialog).
     void analyzeList(const QStringList& options);
@@ -86,6 +98,12 @@ private:
     /// Samples the demo policy into the demo project unless its answers are there already.
     void completeDemoProject();
     void showError(const QString& title, const QString& message);
+    void newStudy();
+    void chooseStudyPackExport();
+    void chooseStudyPacksToMerge();
+    void importDatasetLabels();
+    /// Annotation keys (j, k, digits) belong to the Annotate tab while it is shown.
+    void updateKeyOwnership();
     void updateStatus();
 
     Registry& registry_;
@@ -94,6 +112,10 @@ private:
     TrajectoryView* view_;
     ValuePlot* valuePlot_;
     AdvantageHeatmap* heatmap_;
+    AnnotationPanel* annotate_;
+    AgreementDashboard* dashboard_;
+    QAction* nextTrajectory_ = nullptr;
+    QAction* previousTrajectory_ = nullptr;
     QTabWidget* tabs_;
     QElapsedTimer heatmapRefreshed_;
     QTableView* table_;

@@ -3,6 +3,8 @@
 //   gpo-studio --demo             open the demo project
 //   gpo-studio --screenshot FILE  save a picture of the window once loaded, then quit
 #include "advantage_heatmap.h"
+#include "agreement_dashboard.h"
+#include "annotation_panel.h"
 #include "builtin.h"
 #include "main_window.h"
 
@@ -41,10 +43,17 @@ int main(int argc, char** argv) {
     QCommandLineOption screenshotAfter(
         QStringLiteral("screenshot-after"),
         QStringLiteral("With --screenshot: take it after this many ms, loaded or not"), QStringLiteral("ms"));
-    QCommandLineOption view(QStringLiteral("view"),
-                            QStringLiteral("With --screenshot: show this tab (trajectory or heatmap)"),
-                            QStringLiteral("tab"));
-    parser.addOptions({demo, screenshot, select, dataset, screenshotAfter, view});
+    QCommandLineOption view(
+        QStringLiteral("view"),
+        QStringLiteral("With --screenshot: show this tab (trajectory, heatmap, annotate or agreement)"),
+        QStringLiteral("tab"));
+    QCommandLineOption study(QStringLiteral("study"),
+                             QStringLiteral("With --view annotate: annotate this study"),
+                             QStringLiteral("name"));
+    QCommandLineOption annotator(QStringLiteral("annotator"),
+                                 QStringLiteral("With --view annotate: as this annotator"),
+                                 QStringLiteral("name"));
+    parser.addOptions({demo, screenshot, select, dataset, screenshotAfter, view, study, annotator});
     parser.process(app);
 
     std::vector<std::string> pluginErrors;
@@ -69,7 +78,9 @@ int main(int argc, char** argv) {
         const QString file = parser.value(screenshot);
         const int row = parser.value(select).toInt();
         const QString only = parser.value(dataset);
-        const bool heatmap = parser.value(view) == QLatin1String("heatmap");
+        const QString tab = parser.value(view);
+        const bool heatmap = tab == QLatin1String("heatmap");
+        const QString studyName = parser.value(study), annotatorName = parser.value(annotator);
         if (parser.isSet(screenshotAfter)) {
             QTimer::singleShot(parser.value(screenshotAfter).toInt(), &window, [&window, file] {
                 window.grab().save(file);
@@ -78,7 +89,7 @@ int main(int argc, char** argv) {
             return QApplication::exec();
         }
         QObject::connect(&window, &gpo::ui::MainWindow::trajectoriesLoaded, &window,
-                         [&window, file, row, only, heatmap](int count) {
+                         [&window, file, row, only, heatmap, tab, studyName, annotatorName](int count) {
                              if (window.isRunningJob()) return; // e.g. the demo policy is still answering
                              QComboBox* filter = window.datasetFilter();
                              if (!only.isEmpty() && filter->currentData().toString() != only) {
@@ -90,6 +101,23 @@ int main(int argc, char** argv) {
                              }
                              if (row > 0 && row < count) window.trajectoryTable()->selectRow(row);
                              if (heatmap) window.viewTabs()->setCurrentWidget(window.heatmap());
+                             if (tab == QLatin1String("annotate")) {
+                                 window.viewTabs()->setCurrentWidget(window.annotationPanel());
+                                 if (!studyName.isEmpty())
+                                     window.annotationPanel()->start(studyName, annotatorName);
+                             }
+                             if (tab == QLatin1String("agreement")) {
+                                 auto* dashboard = window.agreementDashboard();
+                                 QObject::connect(dashboard, &gpo::ui::AgreementDashboard::computed, &window,
+                                                  [&window, file] {
+                                                      QTimer::singleShot(300, &window, [&window, file] {
+                                                          window.grab().save(file);
+                                                          QApplication::quit();
+                                                      });
+                                                  });
+                                 window.viewTabs()->setCurrentWidget(dashboard);
+                                 return;
+                             }
                              QTimer::singleShot(300, &window, [&window, file] {
                                  window.grab().save(file);
                                  QApplication::quit();

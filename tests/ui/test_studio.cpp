@@ -1,12 +1,16 @@
 // The studio shell offscreen: the demo project, the lazy browser, filters, the trajectory view, keys.
 #include "advantage_heatmap.h"
+#include "agreement_dashboard.h"
 #include "analyze_dialog.h"
+#include "annotation_panel.h"
 #include "builtin.h"
 #include "demo_project.h"
 #include "gpo_process.h"
 #include "main_window.h"
 #include "rollouts_dialog.h"
+#include "store/annotations.h"
 #include "store/importer.h"
+#include "store/studies.h"
 #include "trajectory_table_model.h"
 #include "trajectory_view.h"
 #include "value_plot.h"
@@ -170,6 +174,111 @@ private slots:
         w.openTrajectoryAt(last.trajectoryId, 0);
         QCOMPARE(w.viewTabs()->currentIndex(), 0);
         QCOMPARE(*w.trajectoryView()->trajectoryId(), last.trajectoryId);
+    }
+
+    // Annotation mode on the analysed planted errors: keys, immediate commits, blind reveal, resuming.
+    void annotationModeCommitsEveryAction() {
+        ui::MainWindow w(*registry_);
+        QVERIFY(openFiltered(w, "demo-test"));
+        w.verdictFilter()->setCurrentIndex(
+            w.verdictFilter()->findData(static_cast<int>(Correctness::Incorrect)));
+        QVERIFY(waitLoaded(w));
+        StudyConfig config = studyTemplate("critical-step");
+        config.shuffle = false;
+        QVERIFY(w.createStudyFromList("keys", config, 3));
+        auto* panel = w.annotationPanel();
+        QCOMPARE(w.viewTabs()->currentWidget(), panel);
+        QVERIFY(!w.trajectoryTable()->isVisible() || !w.isVisible()); // the list stays out of sight
+        QVERIFY(panel->start("keys", "tess"));
+        QCOMPARE(panel->queueSize(), 3);
+        QCOMPARE(panel->position(), 0);
+        const int64_t first = *panel->currentTrajectory();
+        QVERIFY(!panel->valuesShown()); // blind until answered
+        Project other = Project::open(dir_.filePath("demo.gpo").toStdString(), OpenMode::ReadOnly);
+        const int64_t tess = findAnnotator(other, "tess")->id;
+        const int64_t study = requireStudy(other, "keys").id;
+        auto stored = [&] { return loadAnnotation(other, tess, first, study); };
+        QTest::keyClick(panel, Qt::Key_2);
+        QCOMPARE(stored()->criticalStep.value(), 1); // committed at once: a crash now loses nothing
+        QVERIFY(panel->valuesShown());
+        QTest::keyClick(panel, Qt::Key_J);
+        QCOMPARE(panel->cursor(), 2);
+        QTest::keyClick(panel, Qt::Key_Return);
+        QCOMPARE(stored()->criticalStep.value(), 2);
+        QTest::keyClick(panel, Qt::Key_Minus); // the step at the cursor is bad
+        QTest::keyClick(panel, Qt::Key_K);
+        QTest::keyClick(panel, Qt::Key_Plus); // the one before it good
+        QTest::keyClick(panel, Qt::Key_3, Qt::AltModifier);
+        QVERIFY(stored()->stepLabels.at(2) == StepRating::Bad &&
+                stored()->stepLabels.at(1) == StepRating::Good);
+        QCOMPARE(stored()->confidence.value(), 3);
+        QTest::keyClick(panel, Qt::Key_X);
+        QVERIFY(stored()->noSingleStep && !stored()->criticalStep);
+        panel->setNote("no single step: the error is spread out");
+        QCOMPARE(stored()->note, std::string("no single step: the error is spread out"));
+        QTest::keyClick(panel, Qt::Key_Right);
+        QCOMPARE(panel->position(), 1);
+        QVERIFY(stored()->seconds > 0);
+        QVERIFY(!panel->valuesShown());    // the next one is unanswered again
+        QTest::keyClick(panel, Qt::Key_S); // skipped, and recorded as such
+        QCOMPARE(panel->position(), 2);
+        QTest::keyClick(panel, Qt::Key_1);
+        keepPicture(panel, "annotate");
+        QTest::keyClick(panel, Qt::Key_Left);
+        QCOMPARE(panel->position(), 1);
+        // A new studio (after a crash, or the next day) resumes at the first unanswered, unskipped one.
+        ui::MainWindow again(*registry_);
+        QVERIFY(openFiltered(again, "demo-test"));
+        QVERIFY(again.annotationPanel()->start("keys", "tess"));
+        QCOMPARE(again.annotationPanel()->position(), 3); // all done
+        const auto progress = studyProgress(other, requireStudy(other, "keys"), "tess");
+        QCOMPARE(progress.answered, int64_t(2));
+        QCOMPARE(progress.skipped, int64_t(1));
+    }
+
+    // Two studios on one project file, annotating at the same time, lose nothing.
+    void twoStudiosShareOneProject() {
+        ui::MainWindow a(*registry_), b(*registry_);
+        QVERIFY(openFiltered(a, "demo-test"));
+        QVERIFY(openFiltered(b, "demo-test"));
+        QVERIFY(a.annotationPanel()->start("keys", "uma"));
+        QVERIFY(b.annotationPanel()->start("keys", "vic"));
+        for (int i = 0; i < 3; ++i) {
+            QTest::keyClick(a.annotationPanel(), Qt::Key_1);
+            QTest::keyClick(b.annotationPanel(), Qt::Key_2);
+            QTest::keyClick(a.annotationPanel(), Qt::Key_Right);
+            QTest::keyClick(b.annotationPanel(), Qt::Key_Right);
+        }
+        Project p = Project::open(dir_.filePath("demo.gpo").toStdString(), OpenMode::ReadOnly);
+        QCOMPARE(studyProgress(p, requireStudy(p, "keys"), "uma").answered, int64_t(3));
+        QCOMPARE(studyProgress(p, requireStudy(p, "keys"), "vic").answered, int64_t(3));
+    }
+
+    void agreementDashboardComputesAndExports() {
+        ui::MainWindow w(*registry_);
+        QVERIFY(openFiltered(w, "demo-test"));
+        auto* dashboard = w.agreementDashboard();
+        QSignalSpy computed(dashboard, &ui::AgreementDashboard::computed);
+        w.viewTabs()->setCurrentWidget(dashboard);
+        QVERIFY(computed.wait(30000));
+        const auto& report = dashboard->report();
+        QVERIFY(report["annotators"].size() >= 3); // tess, uma, vic
+        QVERIFY(dashboard->summaryTable()->rowCount() > 0);
+        QVERIFY(!report["people_vs_model"].empty());
+        // Filters: only the study; the table follows.
+        dashboard->studyFilter()->setCurrentIndex(dashboard->studyFilter()->findText("keys"));
+        dashboard->recompute();
+        QVERIFY(computed.wait(30000));
+        QCOMPARE(dashboard->report()["filter"]["study_id"].is_number(), true);
+        keepPicture(dashboard, "agreement");
+        for (const char* kind :
+             {"csv", "json", "latex", "annotations-csv", "annotations-json", "png", "svg", "pdf"}) {
+            const QString path = dir_.filePath(QStringLiteral("export.") + kind);
+            QCOMPARE(dashboard->exportTo(kind, path), QString());
+            QVERIFY2(QFileInfo(path).size() > 100, kind);
+        }
+        QFile svg(dir_.filePath("export.svg"));
+        QVERIFY(svg.open(QIODevice::ReadOnly) && svg.readAll().contains("<svg"));
     }
 
     void filtersNarrowTheList() {
