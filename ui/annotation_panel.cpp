@@ -15,6 +15,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <set>
 
 namespace gpo::ui {
 namespace {
@@ -207,12 +208,15 @@ bool AnnotationPanel::start(const QString& study, const QString& annotator) {
     studyChoice_->setCurrentText(study);
     annotatorChoice_->setCurrentText(annotator.trimmed());
     message_->hide();
-    const auto id = findAnnotator(*project_, annotator_)->id;
-    int first = 0;
-    for (; first < queueSize(); ++first) {
-        const auto a = loadAnnotation(*project_, id, queue_[static_cast<size_t>(first)], study_->id);
-        if (!a || (!a->answered() && !a->skipped)) break;
+    std::set<int64_t> done; // answered or skipped: one query, not one per trajectory (10k-trajectory studies)
+    try {
+        for (const auto& a : studyAnnotations(*project_, study_->id, findAnnotator(*project_, annotator_)->id))
+            if (a.answered() || a.skipped) done.insert(a.trajectoryId);
+    } catch (const std::exception& e) {
+        report(QString::fromStdString(e.what()));
     }
+    int first = 0;
+    while (first < queueSize() && done.count(queue_[static_cast<size_t>(first)])) ++first;
     showItem(first);
     setFocus();
     return true;

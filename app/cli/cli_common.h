@@ -62,5 +62,7 @@ void addAnnotations(CLI::App& app, Context& ctx, int& rc);
 void addBenchAnalyze(CLI::App& bench, Context& ctx, int& rc);
 /// `gpo bench agreement`, under the `bench` subcommand.
 void addBenchAgreement(CLI::App& bench, Context& ctx, int& rc);
+/// `gpo bench study`, under the `bench` subcommand.
+void addBenchStudy(CLI::App& bench, Context& ctx, int& rc);
 
 } // namespace gpo::cli

@@ -62,6 +62,7 @@ void addBench(CLI::App& app, Context& ctx, int& rc) {
     addBenchGenerate(*bench, ctx, rc);
     addBenchAnalyze(*bench, ctx, rc);
     addBenchAgreement(*bench, ctx, rc);
+    addBenchStudy(*bench, ctx, rc);
     struct Args {
         int64_t trajectories = 100000;
         int steps = 10;

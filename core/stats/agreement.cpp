@@ -97,9 +97,24 @@ Agreement agreement(const std::vector<PickAndLabel>& items, const BootstrapOptio
     a.within1.value = point.within1;
     a.within2.value = point.within2;
     if (point.f1) a.processbenchF1 = Share{*point.f1, {}, {}};
-    const auto intervals = bootstrapIntervals(items.size(), options, [&](const std::vector<double>& weight) {
-        return asList(shares(items, weight));
-    });
+    // Every statistic depends on an item only through four facts (same step; within 1; within 2; label
+    // names a step), so the items fall into at most 16 classes and resampling draws class counts.
+    std::vector<PickAndLabel> classes;
+    std::vector<int64_t> counts;
+    std::map<int, size_t> classOf;
+    for (const auto& i : items) {
+        const Shares one = shares({i}, {1.0});
+        const int key = (one.exact > 0 ? 1 : 0) | (one.within1 > 0 ? 2 : 0) | (one.within2 > 0 ? 4 : 0) |
+                        (i.label >= 0 ? 8 : 0);
+        auto [it, fresh] = classOf.try_emplace(key, classes.size());
+        if (fresh) {
+            classes.push_back(i);
+            counts.push_back(0);
+        }
+        ++counts[it->second];
+    }
+    const auto intervals = bootstrapClassIntervals(
+        counts, options, [&](const std::vector<double>& weight) { return asList(shares(classes, weight)); });
     Share* targets[] = {&a.exact, &a.within1, &a.within2, a.processbenchF1 ? &*a.processbenchF1 : nullptr};
     for (size_t s = 0; s < intervals.size(); ++s)
         if (targets[s] && intervals[s]) {

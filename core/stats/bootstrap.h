@@ -22,6 +22,13 @@ std::vector<std::optional<std::pair<double, double>>> bootstrapIntervals(
     size_t items, const BootstrapOptions& options,
     const std::function<std::vector<std::optional<double>>(const std::vector<double>&)>& statistics);
 
+/// The same when items fall into a few classes that the statistics cannot tell apart (`counts[c]` items in
+/// class c): a resample of all items is a multinomial draw of class counts, made with one binomial a class,
+/// so the cost no longer grows with the number of items. `statistics(weight)` gets a weight per class.
+std::vector<std::optional<std::pair<double, double>>> bootstrapClassIntervals(
+    const std::vector<int64_t>& counts, const BootstrapOptions& options,
+    const std::function<std::vector<std::optional<double>>(const std::vector<double>&)>& statistics);
+
 /// Fills `weight` (one per item) with the multiplicities of a resample of as many items, with replacement.
 void resampleWeights(std::mt19937_64& rng, std::vector<double>& weight);
 

@@ -133,6 +133,32 @@ private Q_SLOTS:
         QCOMPARE(j["ci95"]["alpha_interval"].size(), size_t(2));
     }
 
+    void resamplingClassesMatchesResamplingItems() {
+        // A share of 60 in 200: drawing class counts (multinomial) and drawing items give the same
+        // interval, close to the normal approximation 0.3 +- 1.96 sqrt(0.3 * 0.7 / 200) = [0.236, 0.364].
+        BootstrapOptions o;
+        o.bootstrap = 4000;
+        const auto byClass = bootstrapClassIntervals({60, 140}, o, [](const std::vector<double>& w) {
+            return std::vector<std::optional<double>>{w[0] / (w[0] + w[1])};
+        });
+        const auto byItem = bootstrapIntervals(200, o, [](const std::vector<double>& w) {
+            double hits = 0;
+            for (size_t i = 0; i < 60; ++i)
+                hits += w[i];
+            return std::vector<std::optional<double>>{hits / 200.0};
+        });
+        QVERIFY(byClass[0] && byItem[0]);
+        QVERIFY(std::abs(byClass[0]->first - 0.236) < 0.01 && std::abs(byClass[0]->second - 0.364) < 0.01);
+        QVERIFY(std::abs(byClass[0]->first - byItem[0]->first) < 0.01);
+        QVERIFY(std::abs(byClass[0]->second - byItem[0]->second) < 0.01);
+        // Every resample keeps the total.
+        bootstrapClassIntervals({3, 0, 5, 2}, o, [](const std::vector<double>& w) {
+            if (w[0] + w[1] + w[2] + w[3] != 10 || w[1] != 0)
+                QTest::qFail("a resample lost items", __FILE__, __LINE__);
+            return std::vector<std::optional<double>>{};
+        });
+    }
+
     void badTablesNameFileAndLine() {
         auto lineOf = [&](const std::string& text) -> int64_t {
             try {

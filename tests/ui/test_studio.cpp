@@ -254,6 +254,34 @@ private slots:
         QCOMPARE(studyProgress(p, requireStudy(p, "keys"), "vic").answered, int64_t(3));
     }
 
+    // A study pack goes to an annotator elsewhere, opens straight into its study, and merges back once.
+    void studyPackRoundTrip() {
+        const QString pack = dir_.filePath("wes.gpostudy");
+        {
+            ui::MainWindow home(*registry_);
+            QVERIFY(openFiltered(home, "demo-test"));
+            QCOMPARE(home.exportStudyPack("keys", "wes", pack), QString());
+            QVERIFY(!home.exportStudyPack("keys", "wes", pack).isEmpty()); // never overwrites
+        }
+        {
+            ui::MainWindow away(*registry_);
+            away.setProperty("quiet", true);
+            QVERIFY(away.openProject(pack));
+            QCOMPARE(away.viewTabs()->currentWidget(), away.annotationPanel());
+            QCOMPARE(away.annotationPanel()->queueSize(), 3);
+            QVERIFY(!away.annotationPanel()->valuesShown()); // a blind study's pack holds no model values
+            QTest::keyClick(away.annotationPanel(), Qt::Key_1);
+            QTest::keyClick(away.annotationPanel(), Qt::Key_Right);
+            QTest::keyClick(away.annotationPanel(), Qt::Key_2);
+        }
+        ui::MainWindow home(*registry_);
+        QVERIFY(openFiltered(home, "demo-test"));
+        QVERIFY2(home.mergeStudyPacks({pack}).contains("2 added"), qPrintable(home.mergeStudyPacks({pack})));
+        QVERIFY(home.mergeStudyPacks({pack}).contains("0 added, 0 updated"));
+        Project p = Project::open(dir_.filePath("demo.gpo").toStdString(), OpenMode::ReadOnly);
+        QCOMPARE(studyProgress(p, requireStudy(p, "keys"), "wes").answered, int64_t(2));
+    }
+
     void agreementDashboardComputesAndExports() {
         ui::MainWindow w(*registry_);
         QVERIFY(openFiltered(w, "demo-test"));
