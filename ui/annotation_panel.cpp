@@ -210,13 +210,15 @@ bool AnnotationPanel::start(const QString& study, const QString& annotator) {
     message_->hide();
     std::set<int64_t> done; // answered or skipped: one query, not one per trajectory (10k-trajectory studies)
     try {
-        for (const auto& a : studyAnnotations(*project_, study_->id, findAnnotator(*project_, annotator_)->id))
+        for (const auto& a :
+             studyAnnotations(*project_, study_->id, findAnnotator(*project_, annotator_)->id))
             if (a.answered() || a.skipped) done.insert(a.trajectoryId);
     } catch (const std::exception& e) {
         report(QString::fromStdString(e.what()));
     }
     int first = 0;
-    while (first < queueSize() && done.count(queue_[static_cast<size_t>(first)])) ++first;
+    while (first < queueSize() && done.count(queue_[static_cast<size_t>(first)]))
+        ++first;
     showItem(first);
     setFocus();
     return true;
@@ -391,9 +393,10 @@ void AnnotationPanel::render() {
             tr("<span style='color:#6b7280'>Model (analysis run %1): V = value before the step, A = "
                "its advantage; ★ = the selectors' picks.</span>")
                 .arg(analysis_->runId));
-    keys_->setText(tr("1–9 or j/k + Enter: pick · x: none%1%2 · → next · ← previous · s skip")
-                       .arg(study_->config.stepLabels ? tr(" · +/0/-: rate the step at the cursor") : QString(),
-                            study_->config.confidence ? tr(" · Alt+1–5: confidence") : QString()));
+    keys_->setText(
+        tr("1–9 or j/k + Enter: pick · x: none%1%2 · → next · ← previous · s skip")
+            .arg(study_->config.stepLabels ? tr(" · +/0/-: rate the step at the cursor") : QString(),
+                 study_->config.confidence ? tr(" · Alt+1–5: confidence") : QString()));
     noSingle_->setChecked(annotation_.noSingleStep);
     confidenceBox_->setVisible(study_->config.confidence);
     for (int c = 1; c <= 5; ++c)

@@ -2,6 +2,7 @@
 // agreement statistics, and the store's estimates, picks, shard files and merging over given rollouts.
 #include "builtin.h"
 #include "data/demo_task.h"
+#include "demo_fixture.h"
 #include "mc/refinement.h"
 #include "mc/selectors.h"
 #include "mc/wilson.h"
@@ -70,16 +71,7 @@ class TestAnalysis : public QObject {
     }
 
     /// A project with 6 demo test problems (worked and planted-error solutions), verified.
-    Project demoProject(const char* name) {
-        Project p = Project::open(path(name), OpenMode::Create);
-        const std::string file = path((std::string(name) + ".jsonl").c_str());
-        writeDemoJsonl(file, "test", 6, 1, true);
-        ImportOptions io;
-        io.format = "jsonl";
-        io.dataset = "demo-test";
-        Importer(p, *registry_).importPath(file, io);
-        return p;
-    }
+    Project demoProject(const char* name) { return testing::demoTestProject(path(name), *registry_); }
 
     AnalysisConfig config() const {
         AnalysisConfig c;

@@ -3,6 +3,8 @@
 // writers on one project file at once.
 #include "builtin.h"
 #include "data/demo_task.h"
+#include "demo_fixture.h"
+#include "sql_scalar.h"
 #include "store/agreement_report.h"
 #include "store/annotations.h"
 #include "store/importer.h"
@@ -31,22 +33,9 @@ class TestStudies : public QObject {
         return dir_.filePath(QString::fromStdString(name)).toStdString();
     }
 
-    /// A project with 6 demo test problems, each with a worked and a planted-error solution.
-    Project demoProject(const std::string& name) {
-        Project p = Project::open(path(name), OpenMode::Create);
-        const std::string file = path(name + ".jsonl");
-        writeDemoJsonl(file, "test", 6, 1, true);
-        ImportOptions io;
-        io.format = "jsonl";
-        io.dataset = "demo-test";
-        Importer(p, *registry_).importPath(file, io);
-        return p;
-    }
+    Project demoProject(const std::string& name) { return testing::demoTestProject(path(name), *registry_); }
 
-    static int64_t count(Project& p, const std::string& sqlText) {
-        auto st = p.db().prepare(sqlText);
-        return st.step() ? st.columnInt(0) : -1;
-    }
+    static int64_t count(Project& p, const std::string& sqlText) { return testing::scalar(p, sqlText); }
 
     static Annotation answer(int64_t annotator, int64_t trajectory, int64_t study, std::optional<int> step) {
         Annotation a;
