@@ -226,6 +226,16 @@ private slots:
         keepPicture(panel, "annotate");
         QTest::keyClick(panel, Qt::Key_Left);
         QCOMPARE(panel->position(), 1);
+        // In a shown window the list's j/k shortcuts stand aside while annotating.
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.activateWindow();
+        panel->setFocus();
+        const int row = w.trajectoryTable()->currentIndex().row();
+        const int cursor = panel->cursor();
+        QTest::keyClick(panel, Qt::Key_J);
+        QCOMPARE(panel->cursor(), cursor + 1);
+        QCOMPARE(w.trajectoryTable()->currentIndex().row(), row);
         // A new studio (after a crash, or the next day) resumes at the first unanswered, unskipped one.
         ui::MainWindow again(*registry_);
         QVERIFY(openFiltered(again, "demo-test"));
