@@ -6,11 +6,10 @@
 #include <QVBoxLayout>
 #include <algorithm>
 #include <qcustomplot.h>
+#include <unordered_set>
 
 namespace gpo::ui {
 namespace {
-
-constexpr size_t kMaxRows = 5000; // beyond this a heatmap shows nothing a person can read
 
 QCPColorGradient diverging() {
     QCPColorGradient g;
@@ -57,10 +56,15 @@ AdvantageHeatmap::AdvantageHeatmap(QWidget* parent) : QWidget(parent) {
     layout->addWidget(plot_, 1);
 }
 
-void AdvantageHeatmap::load(Project& project, const std::vector<int64_t>& ids) {
-    rows_.clear();
+std::vector<HeatmapRow> AdvantageHeatmap::readRows(Project& project, const std::vector<int64_t>& ids) {
+    std::vector<HeatmapRow> rows;
+    std::unordered_set<int64_t> analysed; // one query instead of one per unanalysed trajectory
+    auto st = project.db().prepare("SELECT DISTINCT trajectory_id FROM critical_picks");
+    while (st.step())
+        analysed.insert(st.columnInt(0));
     for (int64_t id : ids) {
-        if (rows_.size() >= kMaxRows) break;
+        if (rows.size() >= kMaxRows) break;
+        if (!analysed.count(id)) continue;
         const auto run = latestAnalysisRunFor(project, id);
         if (!run) continue;
         const auto a = loadAnalysis(project, *run, id);
@@ -74,8 +78,13 @@ void AdvantageHeatmap::load(Project& project, const std::vector<int64_t>& ids) {
                 row.worstDrop = std::min(row.worstDrop, *e.advantage);
             }
         if (const auto it = a->picks.find("abs-advantage"); it != a->picks.end()) row.pick = it->second;
-        rows_.push_back(std::move(row));
+        rows.push_back(std::move(row));
     }
+    return rows;
+}
+
+void AdvantageHeatmap::setRows(std::vector<HeatmapRow> rows) {
+    rows_ = std::move(rows);
     setOrder(order_);
 }
 

@@ -27,8 +27,12 @@ class AdvantageHeatmap : public QWidget {
 public:
     enum class Order { Trajectory, Pick, ValueDrop };
     explicit AdvantageHeatmap(QWidget* parent = nullptr);
-    /// Rows for these trajectories from each one's newest analysis (those without one are left out).
-    void load(Project& project, const std::vector<int64_t>& ids);
+    /// Rows for these trajectories from each one's newest analysis (those without one are left out), at
+    /// most kMaxRows. Reads only the project: safe on a worker thread with its own connection.
+    static std::vector<HeatmapRow> readRows(Project& project, const std::vector<int64_t>& ids);
+    static constexpr size_t kMaxRows = 5000; ///< beyond this a heatmap shows nothing a person can read
+    /// Shows these rows (in the current order).
+    void setRows(std::vector<HeatmapRow> rows);
     void setOrder(Order order);
     const std::vector<HeatmapRow>& rows() const { return rows_; }
     QCustomPlot* plot() const { return plot_; }

@@ -104,6 +104,7 @@ MainWindow::~MainWindow() {
     delete job_;  // stops a running child before the members its signals would reach are gone
     loadJob_.cancel();
     writeJob_.cancel();
+    heatmapJob_.cancel();
 }
 
 void MainWindow::buildLayout() {
@@ -511,11 +512,19 @@ void MainWindow::showRollouts(int64_t trajectoryId, int64_t runId, int prefix) {
 void MainWindow::refreshHeatmap() {
     if (!project_) return;
     heatmapRefreshed_.start();
-    try {
-        heatmap_->load(*project_, model_->ids());
-    } catch (const std::exception& e) {
-        showError(tr("Heatmap"), QString::fromStdString(e.what()));
-    }
+    // Two small queries a trajectory, up to 5,000 of them: on a worker thread with its own connection.
+    const std::string path = project_->path();
+    const std::vector<int64_t> ids = model_->ids();
+    heatmapJob_.run<std::vector<HeatmapRow>>(
+        [path, ids](const JobTracker::CancelFlag&) {
+            auto project = Project::open(path, OpenMode::ReadOnly);
+            return AdvantageHeatmap::readRows(project, ids);
+        },
+        [this](std::vector<HeatmapRow> rows) {
+            heatmap_->setRows(std::move(rows));
+            emit heatmapLoaded();
+        },
+        [this](const QString& error) { showError(tr("Heatmap"), error); });
 }
 
 void MainWindow::openTrajectoryAt(int64_t trajectoryId, int step) {

@@ -73,6 +73,8 @@ public:
 signals:
     /// The trajectory list for the current filters is in place.
     void trajectoriesLoaded(int count);
+    /// The heatmap shows the analyses of the listed trajectories.
+    void heatmapLoaded();
 
 private:
     void buildActions();
@@ -126,6 +128,7 @@ private:
     QTimer* filterDelay_;
     JobTracker loadJob_;
     JobTracker writeJob_;
+    JobTracker heatmapJob_;
     GpoProcess* job_;
     QLabel* jobLabel_;
     QProgressBar* jobProgress_;

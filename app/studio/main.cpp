@@ -100,28 +100,30 @@ int main(int argc, char** argv) {
                                  }
                              }
                              if (row > 0 && row < count) window.trajectoryTable()->selectRow(row);
-                             if (heatmap) window.viewTabs()->setCurrentWidget(window.heatmap());
+                             auto shoot = [&window, file] {
+                                 QTimer::singleShot(300, &window, [&window, file] {
+                                     window.grab().save(file);
+                                     QApplication::quit();
+                                 });
+                             };
+                             if (heatmap) { // read on a worker thread: shoot once it is drawn
+                                 QObject::connect(&window, &gpo::ui::MainWindow::heatmapLoaded, &window,
+                                                  shoot);
+                                 window.viewTabs()->setCurrentWidget(window.heatmap());
+                                 return;
+                             }
+                             if (tab == QLatin1String("agreement")) {
+                                 QObject::connect(window.agreementDashboard(),
+                                                  &gpo::ui::AgreementDashboard::computed, &window, shoot);
+                                 window.viewTabs()->setCurrentWidget(window.agreementDashboard());
+                                 return;
+                             }
                              if (tab == QLatin1String("annotate")) {
                                  window.viewTabs()->setCurrentWidget(window.annotationPanel());
                                  if (!studyName.isEmpty())
                                      window.annotationPanel()->start(studyName, annotatorName);
                              }
-                             if (tab == QLatin1String("agreement")) {
-                                 auto* dashboard = window.agreementDashboard();
-                                 QObject::connect(dashboard, &gpo::ui::AgreementDashboard::computed, &window,
-                                                  [&window, file] {
-                                                      QTimer::singleShot(300, &window, [&window, file] {
-                                                          window.grab().save(file);
-                                                          QApplication::quit();
-                                                      });
-                                                  });
-                                 window.viewTabs()->setCurrentWidget(dashboard);
-                                 return;
-                             }
-                             QTimer::singleShot(300, &window, [&window, file] {
-                                 window.grab().save(file);
-                                 QApplication::quit();
-                             });
+                             shoot();
                          });
     }
     return QApplication::exec();

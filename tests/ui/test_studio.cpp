@@ -158,7 +158,9 @@ private slots:
         QVERIFY(args.contains("abs-advantage,max-advantage,max-value-prefix,random,threshold,binary-search"));
         keepPicture(&settings, "analyze-dialog");
         // The heatmap has a row per analysed trajectory; a click opens that trajectory at that step.
-        w.viewTabs()->setCurrentWidget(w.heatmap());
+        QSignalSpy heatmapLoaded(&w, &ui::MainWindow::heatmapLoaded);
+        w.viewTabs()->setCurrentWidget(w.heatmap()); // read on a worker thread
+        QVERIFY(heatmapLoaded.wait(20000));
         QCOMPARE(static_cast<int>(w.heatmap()->rows().size()), listed);
         const auto& last = w.heatmap()->rows().back();
         w.heatmap()->setOrder(ui::AdvantageHeatmap::Order::ValueDrop);
