@@ -163,6 +163,10 @@ void AgreementDashboard::buildLayout() {
     byDataset_ = makeTable(this);
     byLength_ = makeTable(this);
     perTrajectory_ = makeTable(this);
+    perTrajectory_->setToolTip(tr("Double-click a row to open the trajectory"));
+    connect(perTrajectory_, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
+        if (auto* item = perTrajectory_->item(row, 0)) emit trajectoryActivated(item->text().toLongLong());
+    });
     details_ = new QTabWidget(this);
     details_->addTab(annotators_, tr("Annotators"));
     details_->addTab(byDataset_, tr("By dataset"));

@@ -47,6 +47,8 @@ public:
 signals:
     /// A report for the current filters is on screen.
     void computed();
+    /// The user double-clicked a trajectory in the per-trajectory table.
+    void trajectoryActivated(int64_t trajectoryId);
 
 private:
     void buildLayout();

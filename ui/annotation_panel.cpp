@@ -419,7 +419,7 @@ void AnnotationPanel::updateProgress() {
 QString AnnotationPanel::progressText() const {
     if (!study_ || !project_) return {};
     try {
-        const StudyProgress p = studyProgress(*project_, *study_, annotator_);
+        const StudyProgress p = studyProgress(*project_, *study_, annotator_, queueSize());
         return tr("%1 of %2 · %3 answered · %4 skipped · %5")
                    .arg(std::min(index_ + 1, queueSize()))
                    .arg(queueSize())

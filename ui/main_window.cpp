@@ -179,6 +179,20 @@ void MainWindow::buildLayout() {
     connect(annotate_, &AnnotationPanel::failed, this,
             [this](const QString& message) { statusBar()->showMessage(message, 10000); });
     dashboard_ = new AgreementDashboard(this);
+    connect(dashboard_, &AgreementDashboard::trajectoryActivated, this, [this](int64_t id) {
+        // The list may be filtered to other trajectories: show them all first.
+        if (model_->rowOf(id) < 0) {
+            datasetFilter_->setCurrentIndex(0);
+            verdictFilter_->setCurrentIndex(0);
+            textFilter_->clear();
+            reloadTrajectories();
+            connect(
+                this, &MainWindow::trajectoriesLoaded, this, [this, id] { openTrajectoryAt(id, 0); },
+                Qt::SingleShotConnection);
+            return;
+        }
+        openTrajectoryAt(id, 0);
+    });
     tabs_->addTab(dashboard_, tr("Agreement"));
     connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
         if (tabs_->widget(index) == heatmap_) refreshHeatmap();

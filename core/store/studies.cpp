@@ -217,9 +217,13 @@ std::vector<int64_t> seededSample(const std::vector<int64_t>& ids, size_t n, uin
     return out;
 }
 
-StudyProgress studyProgress(Project& project, const Study& study, const std::string& annotator) {
+StudyProgress studyProgress(Project& project, const Study& study, const std::string& annotator,
+                            std::optional<int64_t> assigned) {
     StudyProgress p;
-    p.assigned = static_cast<int64_t>(annotatorQueue(study, studyItems(project, study.id), annotator).size());
+    p.assigned =
+        assigned
+            ? *assigned
+            : static_cast<int64_t>(annotatorQueue(study, studyItems(project, study.id), annotator).size());
     auto st = project.db().prepare(
         "SELECT coalesce(sum(critical_step IS NOT NULL OR no_single_step = 1), 0),"
         " coalesce(sum(skipped = 1 AND critical_step IS NULL AND no_single_step = 0), 0), "

@@ -67,6 +67,8 @@ struct StudyProgress {
     int64_t assigned = 0, answered = 0, skipped = 0;
     double seconds = 0;
 };
-StudyProgress studyProgress(Project& project, const Study& study, const std::string& annotator);
+/// `assigned`: the size of the annotator's queue when the caller has it (else it is worked out).
+StudyProgress studyProgress(Project& project, const Study& study, const std::string& annotator,
+                            std::optional<int64_t> assigned = std::nullopt);
 
 } // namespace gpo

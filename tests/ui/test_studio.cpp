@@ -319,6 +319,13 @@ private slots:
         }
         QFile svg(dir_.filePath("export.svg"));
         QVERIFY(svg.open(QIODevice::ReadOnly) && svg.readAll().contains("<svg"));
+        // A row of the per-trajectory table opens its trajectory, whatever the list showed.
+        const int64_t id = dashboard->report()["per_trajectory"][0]["trajectory_id"].get<int64_t>();
+        w.datasetFilter()->setCurrentIndex(w.datasetFilter()->findData(QStringLiteral("demo-train")));
+        QVERIFY(waitLoaded(w));
+        emit dashboard->trajectoryActivated(id);
+        QTRY_VERIFY_WITH_TIMEOUT(w.trajectoryView()->trajectoryId() == std::optional<int64_t>(id), 20000);
+        QCOMPARE(w.viewTabs()->currentIndex(), 0);
     }
 
     void filtersNarrowTheList() {
