@@ -2,7 +2,9 @@
 
 #include "stats/bootstrap.h"
 
+#include <array>
 #include <cstdlib>
+#include <map>
 
 namespace gpo::stats {
 namespace {
@@ -74,6 +76,11 @@ nlohmann::json Agreement::toJson() const {
 }
 
 Agreement agreement(const std::vector<PickAndLabel>& items, const BootstrapOptions& options) {
+    return agreement(items, {}, options);
+}
+
+Agreement agreement(const std::vector<PickAndLabel>& items, const std::vector<int64_t>& clusters,
+                    const BootstrapOptions& options) {
     Agreement a;
     a.n = static_cast<int64_t>(items.size());
     double absSum = 0, sum = 0;
@@ -98,23 +105,41 @@ Agreement agreement(const std::vector<PickAndLabel>& items, const BootstrapOptio
     a.within2.value = point.within2;
     if (point.f1) a.processbenchF1 = Share{*point.f1, {}, {}};
     // Every statistic depends on an item only through four facts (same step; within 1; within 2; label
-    // names a step), so the items fall into at most 16 classes and resampling draws class counts.
-    std::vector<PickAndLabel> classes;
-    std::vector<int64_t> counts;
-    std::map<int, size_t> classOf;
-    for (const auto& i : items) {
+    // names a step): at most 16 classes. A cluster is then a vector of class counts, and clusters with the
+    // same vector are interchangeable, so resampling clusters draws the counts of those cluster types.
+    constexpr size_t kClasses = 16;
+    std::vector<PickAndLabel> representative(kClasses);
+    std::map<int64_t, std::array<int64_t, kClasses>> perCluster;
+    for (size_t n = 0; n < items.size(); ++n) {
+        const auto& i = items[n];
         const Shares one = shares({i}, {1.0});
-        const int key = (one.exact > 0 ? 1 : 0) | (one.within1 > 0 ? 2 : 0) | (one.within2 > 0 ? 4 : 0) |
-                        (i.label >= 0 ? 8 : 0);
-        auto [it, fresh] = classOf.try_emplace(key, classes.size());
-        if (fresh) {
-            classes.push_back(i);
-            counts.push_back(0);
-        }
-        ++counts[it->second];
+        const size_t key = (one.exact > 0 ? 1u : 0u) | (one.within1 > 0 ? 2u : 0u) |
+                           (one.within2 > 0 ? 4u : 0u) | (i.label >= 0 ? 8u : 0u);
+        representative[key] = i;
+        const int64_t cluster = clusters.empty() ? static_cast<int64_t>(n) : clusters.at(n);
+        auto [it, fresh] = perCluster.try_emplace(cluster);
+        if (fresh) it->second.fill(0);
+        ++it->second[key];
     }
-    const auto intervals = bootstrapClassIntervals(
-        counts, options, [&](const std::vector<double>& weight) { return asList(shares(classes, weight)); });
+    std::map<std::array<int64_t, kClasses>, int64_t> typeCounts;
+    for (const auto& [cluster, vector] : perCluster)
+        ++typeCounts[vector];
+    std::vector<std::array<int64_t, kClasses>> types;
+    std::vector<int64_t> counts;
+    for (const auto& [vector, count] : typeCounts) {
+        types.push_back(vector);
+        counts.push_back(count);
+    }
+    std::vector<double> classWeight(kClasses);
+    const auto intervals =
+        bootstrapClassIntervals(counts, options, [&](const std::vector<double>& typeWeight) {
+            std::fill(classWeight.begin(), classWeight.end(), 0.0);
+            for (size_t t = 0; t < types.size(); ++t)
+                if (typeWeight[t] > 0)
+                    for (size_t c = 0; c < kClasses; ++c)
+                        classWeight[c] += typeWeight[t] * static_cast<double>(types[t][c]);
+            return asList(shares(representative, classWeight));
+        });
     Share* targets[] = {&a.exact, &a.within1, &a.within2, a.processbenchF1 ? &*a.processbenchF1 : nullptr};
     for (size_t s = 0; s < intervals.size(); ++s)
         if (targets[s] && intervals[s]) {

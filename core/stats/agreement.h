@@ -39,6 +39,10 @@ struct Agreement {
 
 /// Intervals resample items.
 Agreement agreement(const std::vector<PickAndLabel>& items, const BootstrapOptions& options = {});
+/// Intervals resample clusters: `clusters[i]` names item i's (e.g. several people's answers to one
+/// trajectory, which are not independent); empty: each item is its own.
+Agreement agreement(const std::vector<PickAndLabel>& items, const std::vector<int64_t>& clusters,
+                    const BootstrapOptions& options);
 /// The same over the trajectories that have both a pick (trajectory -> step) and a label.
 Agreement agreement(const std::map<int64_t, std::optional<int>>& picks, const std::map<int64_t, int>& labels,
                     const BootstrapOptions& options = {});

@@ -29,20 +29,25 @@ std::map<int64_t, TrajectoryInfo> trajectoryInfo(Project& project, const std::ve
     return out;
 }
 
-/// People's answers pooled: one item per (annotator, trajectory) the selector picked on.
-std::vector<stats::PickAndLabel> pooled(const std::map<int64_t, std::optional<int>>& picks,
-                                        const std::vector<LabelSet>& sets,
-                                        const std::function<bool(int64_t)>& keep) {
+/// People's answers pooled: one item per (annotator, trajectory) the selector picked on, clustered by
+/// trajectory (answers to one trajectory are not independent).
+struct Pooled {
     std::vector<stats::PickAndLabel> items;
+    std::vector<int64_t> trajectories;
+};
+Pooled pooled(const std::map<int64_t, std::optional<int>>& picks, const std::vector<LabelSet>& sets,
+              const std::function<bool(int64_t)>& keep) {
+    Pooled out;
     for (const auto& set : sets) {
         if (set.kind != "annotator") continue;
         for (const auto& [trajectory, label] : set.labels) {
             const auto pick = picks.find(trajectory);
             if (pick == picks.end() || !keep(trajectory)) continue;
-            items.push_back({pick->second, label});
+            out.items.push_back({pick->second, label});
+            out.trajectories.push_back(trajectory);
         }
     }
-    return items;
+    return out;
 }
 
 nlohmann::json annotatorTable(Project& project, const std::vector<LabelSet>& sets,
@@ -174,15 +179,15 @@ nlohmann::json agreementReport(Project& project, const ReportOptions& options) {
     }
     const stats::BootstrapOptions noIntervals{0, options.resampling.seed};
     for (const auto& [selector, chosen] : picks) {
-        auto all = pooled(chosen, sets, [](int64_t) { return true; });
-        if (all.empty()) continue;
-        nlohmann::json row = stats::agreement(all, options.resampling).toJson();
+        const Pooled all = pooled(chosen, sets, [](int64_t) { return true; });
+        if (all.items.empty()) continue;
+        nlohmann::json row = stats::agreement(all.items, all.trajectories, options.resampling).toJson();
         row["selector"] = selector;
         people.push_back(row);
         auto group = [&](nlohmann::json& into, const char* key, const std::string& value, auto keep) {
-            auto items = pooled(chosen, sets, keep);
-            if (items.empty()) return;
-            const stats::Agreement a = stats::agreement(items, noIntervals);
+            const Pooled subset = pooled(chosen, sets, keep);
+            if (subset.items.empty()) return;
+            const stats::Agreement a = stats::agreement(subset.items, noIntervals);
             into.push_back(
                 {{"selector", selector},
                  {key, value},

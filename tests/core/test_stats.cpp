@@ -1,4 +1,5 @@
 // Agreement statistics against published worked examples, and the ratings table reader.
+#include "stats/agreement.h"
 #include "stats/ratings.h"
 #include "stats/reliability.h"
 #include "util/input_error.h"
@@ -157,6 +158,28 @@ private Q_SLOTS:
                 QTest::qFail("a resample lost items", __FILE__, __LINE__);
             return std::vector<std::optional<double>>{};
         });
+    }
+
+    void clusteredAnswersWidenTheInterval() {
+        // 20 trajectories, 5 people each, who always agree with one another: half the trajectories match
+        // the pick. Resampling answers sees 100 independent coin flips; resampling trajectories sees 20.
+        std::vector<PickAndLabel> items;
+        std::vector<int64_t> clusters;
+        for (int64_t t = 0; t < 20; ++t)
+            for (int person = 0; person < 5; ++person) {
+                items.push_back({2, t % 2 ? 2 : 4});
+                clusters.push_back(t);
+            }
+        BootstrapOptions o;
+        o.bootstrap = 2000;
+        const Agreement loose = agreement(items, o), clustered = agreement(items, clusters, o);
+        QCOMPARE(loose.exact.value, 0.5);
+        QCOMPARE(clustered.exact.value, 0.5);
+        const double looseWidth = *loose.exact.high - *loose.exact.low;
+        const double clusteredWidth = *clustered.exact.high - *clustered.exact.low;
+        // Binomial standard errors: sqrt(.25/100) = 0.05 and sqrt(.25/20) = 0.112; 95% widths ~0.2 and ~0.44.
+        QVERIFY2(std::abs(looseWidth - 0.196) < 0.04, qPrintable(QString::number(looseWidth)));
+        QVERIFY2(std::abs(clusteredWidth - 0.438) < 0.08, qPrintable(QString::number(clusteredWidth)));
     }
 
     void badTablesNameFileAndLine() {
