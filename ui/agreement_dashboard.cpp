@@ -213,7 +213,7 @@ void AgreementDashboard::refresh() {
     annotator_->clear();
     study_->addItem(tr("All annotations"), QString());
     dataset_->addItem(tr("All datasets"), QString());
-    annotator_->addItem(tr("All annotators"), QString());
+    annotator_->addItem(tr("All annotators"), QStringList());
     if (path_.isEmpty()) return;
     try {
         Project project = Project::open(path_.toStdString(), OpenMode::ReadOnly);
@@ -221,8 +221,19 @@ void AgreementDashboard::refresh() {
             study_->addItem(QString::fromStdString(s.name), QString::fromStdString(s.name));
         for (const auto& d : datasetNames(project))
             dataset_->addItem(QString::fromStdString(d), QString::fromStdString(d));
-        for (const auto& a : listAnnotators(project))
-            annotator_->addItem(QString::fromStdString(a.name), QString::fromStdString(a.name));
+        QStringList people;
+        bool imported = false;
+        for (const auto& a : listAnnotators(project)) {
+            const QString name = QString::fromStdString(a.name);
+            annotator_->addItem(name, QStringList{name});
+            if (a.kind == "human")
+                people << name;
+            else
+                imported = true;
+        }
+        // Imported label sets (PRM800K, ProcessBench) count as annotators; this compares people alone.
+        if (imported && !people.isEmpty())
+            annotator_->insertItem(1, tr("People only (no imported labels)"), people);
     } catch (const std::exception& e) {
         status_->setText(QString::fromStdString(e.what()));
         return;
@@ -245,8 +256,8 @@ void AgreementDashboard::recompute() {
     options.filter.dataset = dataset_->currentData().toString().toStdString();
     options.filter.minSteps = minSteps_->value();
     options.filter.maxSteps = maxSteps_->value();
-    if (const QString a = annotator_->currentData().toString(); !a.isEmpty())
-        options.filter.annotators = {a.toStdString()};
+    for (const QString& a : annotator_->currentData().toStringList())
+        options.filter.annotators.push_back(a.toStdString());
     computing_ = true;
     status_->setText(tr("Computing…"));
     job_.run<nlohmann::json>(

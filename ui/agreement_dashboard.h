@@ -40,6 +40,7 @@ public:
     const nlohmann::json& report() const { return report_; }
     bool isComputing() const { return computing_; }
     QComboBox* studyFilter() const { return study_; }
+    QComboBox* annotatorFilter() const { return annotator_; }
     QComboBox* selectorChoice() const { return selector_; }
     QTableWidget* summaryTable() const { return summary_; }
     QCustomPlot* histogram() const { return plot_; }

@@ -10,6 +10,7 @@
 #include "rollouts_dialog.h"
 #include "store/annotations.h"
 #include "store/importer.h"
+#include "store/label_import.h"
 #include "store/studies.h"
 #include "trajectory_table_model.h"
 #include "trajectory_view.h"
@@ -319,6 +320,27 @@ private slots:
         }
         QFile svg(dir_.filePath("export.svg"));
         QVERIFY(svg.open(QIODevice::ReadOnly) && svg.readAll().contains("<svg"));
+        // Imported labels are an annotator too; "People only" leaves them out.
+        {
+            Project p = Project::open(dir_.filePath("demo.gpo").toStdString());
+            importDatasetLabels(p, "demo-test");
+        }
+        dashboard->studyFilter()->setCurrentIndex(0);
+        dashboard->refresh();
+        QVERIFY(computed.wait(30000));
+        auto annotatorNames = [&] {
+            QStringList names;
+            for (const auto& r : dashboard->report()["annotators"])
+                names << QString::fromStdString(r["annotator"].get<std::string>());
+            return names;
+        };
+        QVERIFY(annotatorNames().contains("demo-test"));
+        QComboBox* who = dashboard->annotatorFilter();
+        QCOMPARE(who->itemText(1), QStringLiteral("People only (no imported labels)"));
+        who->setCurrentIndex(1);
+        dashboard->recompute();
+        QVERIFY(computed.wait(30000));
+        QVERIFY(!annotatorNames().contains("demo-test") && annotatorNames().contains("tess"));
         // A row of the per-trajectory table opens its trajectory, whatever the list showed.
         const int64_t id = dashboard->report()["per_trajectory"][0]["trajectory_id"].get<int64_t>();
         w.datasetFilter()->setCurrentIndex(w.datasetFilter()->findData(QStringLiteral("demo-train")));
