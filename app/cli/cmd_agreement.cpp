@@ -113,6 +113,33 @@ void printReport(const nlohmann::json& report) {
         table(r, "all people");
 }
 
+/// The GPO paper's table: per trajectory people answered, the share whose pick matched each selector's.
+void printPerTrajectory(const nlohmann::json& report) {
+    const auto& rows = report["per_trajectory"];
+    if (rows.empty()) {
+        std::printf("\nNo trajectory has people's answers.\n");
+        return;
+    }
+    std::vector<std::string> selectors;
+    for (const auto& r : report["people_vs_model"])
+        selectors.push_back(r["selector"].get<std::string>());
+    std::printf("\n%-12s %-18s %6s %7s %-10s", "trajectory", "dataset", "steps", "people", "most picked");
+    for (const auto& s : selectors)
+        std::printf(" %16s", ("= " + s).c_str());
+    std::printf("\n");
+    for (const auto& r : rows) {
+        const std::string modal =
+            r["modal_step"].is_number() ? "step " + std::to_string(r["modal_step"].get<int>() + 1) : "none";
+        std::printf(
+            "%-12lld %-18s %6lld %7lld %-10s", static_cast<long long>(r["trajectory_id"].get<int64_t>()),
+            r.value("dataset", std::string()).c_str(), static_cast<long long>(r.value("steps", int64_t(0))),
+            static_cast<long long>(r["people"].get<int64_t>()), modal.c_str());
+        for (const auto& s : selectors)
+            std::printf(" %16s", numberText(r["match"].value(s, nlohmann::json())).c_str());
+        std::printf("\n");
+    }
+}
+
 } // namespace
 
 void addAgreement(CLI::App& app, Context&, int& rc) {
@@ -122,7 +149,7 @@ void addAgreement(CLI::App& app, Context&, int& rc) {
         int minSteps = 0, maxSteps = 0;
         int64_t run = 0;
         stats::BootstrapOptions resampling;
-        bool json = false;
+        bool json = false, perTrajectory = false;
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand(
@@ -149,6 +176,9 @@ void addAgreement(CLI::App& app, Context&, int& rc) {
     cmd->add_option("--csv", a->csv, "Also write every statistic to this CSV file (long form)");
     cmd->add_option("--latex", a->latex, "Also write a LaTeX table (booktabs) to this file");
     cmd->add_option("--output,-o", a->output, "Also write the whole report as JSON to this file");
+    cmd->add_flag("--per-trajectory", a->perTrajectory,
+                  "Also print, per trajectory people answered, the share whose pick matched each selector's "
+                  "(the GPO paper's table)");
     cmd->add_flag("--json", a->json, "Print a JSON result on stdout");
     cmd->callback([a, &rc] {
         rc = runCommand(a->json, [&] {
@@ -181,6 +211,7 @@ void addAgreement(CLI::App& app, Context&, int& rc) {
                 return 0;
             }
             printReport(report);
+            if (a->perTrajectory) printPerTrajectory(report);
             return 0;
         });
     });

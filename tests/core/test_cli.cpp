@@ -387,6 +387,13 @@ private slots:
         QVERIFY(tex.open(QIODevice::ReadOnly));
         QVERIFY(tex.readAll().contains("\\begin{tabular}"));
         QVERIFY(QFile::exists(csv));
+        QProcess paperTable; // the paper's table, as text
+        paperTable.start(QStringLiteral(GPO_CLI), {"agreement", "-p", project_, "--study", "pilot",
+                                                   "--bootstrap", "0", "--per-trajectory"});
+        QVERIFY(paperTable.waitForFinished(60000));
+        const QString printed = QString::fromUtf8(paperTable.readAllStandardOutput());
+        QVERIFY2(printed.contains("most picked") && printed.contains(QString::number(ids[0])),
+                 qPrintable(printed));
         const QString rawCsv = dir_.filePath(QStringLiteral("raw.csv"));
         r = gpo({"annotations", "export", "-p", project_, "--study", "pilot", "-o", rawCsv});
         QCOMPARE(r.code, 0);
