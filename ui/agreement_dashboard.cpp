@@ -432,11 +432,7 @@ QString AgreementDashboard::exportTo(const QString& kind, const QString& path) {
         } else if (kind == QLatin1String("json")) {
             out << report_.dump(1) << '\n';
         } else if (kind == QLatin1String("latex")) {
-            const QString study = study_->currentData().toString();
-            out << reportLatex(
-                report_, "Agreement of people's critical-step picks with each selector" +
-                             (study.isEmpty() ? std::string() : " (study " + study.toStdString() + ")") +
-                             "; 95% bootstrap intervals.");
+            out << reportLatex(report_, reportCaption(study_->currentData().toString().toStdString()));
         } else if (kind.startsWith(QLatin1String("annotations-"))) {
             Project project = Project::open(path_.toStdString(), OpenMode::ReadOnly);
             std::optional<int64_t> studyId;

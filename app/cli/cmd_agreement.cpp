@@ -197,12 +197,8 @@ void addAgreement(CLI::App& app, Context&, int& rc) {
             nlohmann::json report = agreementReport(project, options);
             if (!a->csv.empty()) writeFile(a->csv, [&](std::ostream& out) { writeReportCsv(report, out); });
             if (!a->latex.empty())
-                writeFile(a->latex, [&](std::ostream& out) {
-                    out << reportLatex(report,
-                                       "Agreement of people's critical-step picks with each selector" +
-                                           (a->study.empty() ? std::string() : " (study " + a->study + ")") +
-                                           "; 95% bootstrap intervals.");
-                });
+                writeFile(a->latex,
+                          [&](std::ostream& out) { out << reportLatex(report, reportCaption(a->study)); });
             if (!a->output.empty())
                 writeFile(a->output, [&](std::ostream& out) { out << report.dump(1) << '\n'; });
             if (a->json) {

@@ -13,20 +13,22 @@ namespace {
 
 nlohmann::json studyJson(Project& project, const Study& s) {
     nlohmann::json progress = nlohmann::json::array();
-    std::vector<std::string> names = s.config.annotators;
-    for (const auto& a : listAnnotators(project))
-        if (std::find(names.begin(), names.end(), a.name) == names.end() && a.kind == "human") {
-            const auto p = studyProgress(project, s, a.name);
-            if (p.answered + p.skipped > 0) names.push_back(a.name);
-        }
-    for (const auto& name : names) {
-        const auto p = studyProgress(project, s, name);
+    auto add = [&](const std::string& name, const StudyProgress& p) {
         progress.push_back({{"annotator", name},
                             {"assigned", p.assigned},
                             {"answered", p.answered},
                             {"skipped", p.skipped},
                             {"seconds", p.seconds}});
-    }
+    };
+    // The planned annotators, then anyone else who has worked on the study.
+    const auto& planned = s.config.annotators;
+    for (const auto& name : planned)
+        add(name, studyProgress(project, s, name));
+    for (const auto& a : listAnnotators(project))
+        if (a.kind == "human" && std::find(planned.begin(), planned.end(), a.name) == planned.end()) {
+            const auto p = studyProgress(project, s, a.name);
+            if (p.answered + p.skipped > 0) add(a.name, p);
+        }
     return {{"id", s.id},
             {"name", s.name},
             {"trajectories", s.items},

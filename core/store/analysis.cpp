@@ -200,8 +200,7 @@ std::optional<int64_t> latestAnalysisRun(Project& project) {
 }
 
 std::string projectId(Project& project) {
-    auto st = project.db().prepare("SELECT value FROM project_info WHERE key = 'project_id'");
-    return st.step() ? st.columnText(0) : std::string();
+    return project.info("project_id");
 }
 
 StoredRollout rolloutFromRow(const sql::Statement& st) {

@@ -70,6 +70,12 @@ int Project::schemaVersion() {
     return pragmaInt(db_, "user_version");
 }
 
+std::string Project::info(const std::string& key) {
+    auto st = db_.prepare("SELECT value FROM project_info WHERE key = ?");
+    st.bind(1, key);
+    return st.step() ? st.columnText(0) : std::string();
+}
+
 void Project::migrate() {
     const auto& all = schema::migrations();
     int version = schemaVersion();

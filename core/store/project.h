@@ -21,6 +21,8 @@ public:
     sql::Database& db() { return db_; }
     const std::string& path() const { return path_; }
     int schemaVersion();
+    /// A value of the project_info table (e.g. "project_id"); empty when it has none.
+    std::string info(const std::string& key);
     bool readOnly() const { return readOnly_; }
 
 private:

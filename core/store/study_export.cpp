@@ -132,6 +132,11 @@ void writeReportCsv(const nlohmann::json& report, std::ostream& out) {
                 "match_share", share, nullptr);
 }
 
+std::string reportCaption(const std::string& study) {
+    return "Agreement of people's critical-step picks with each selector" +
+           (study.empty() ? std::string() : " (study " + study + ")") + "; 95% bootstrap intervals.";
+}
+
 std::string reportLatex(const nlohmann::json& report, const std::string& caption) {
     std::string t =
         "% Made by gpo agreement. Needs \\usepackage{booktabs}.\n\\begin{table}[t]\n\\centering\n"

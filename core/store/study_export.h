@@ -22,5 +22,7 @@ void writeReportCsv(const nlohmann::json& report, std::ostream& out);
 /// A booktabs table of people against each selector (n, exact with its interval, within 1 and 2, mean
 /// absolute offset) and, below it, the agreement between people.
 std::string reportLatex(const nlohmann::json& report, const std::string& caption);
+/// The caption gpo agreement and the studio give that table (`study`: empty when over all annotations).
+std::string reportCaption(const std::string& study);
 
 } // namespace gpo

@@ -10,12 +10,6 @@
 namespace gpo {
 namespace {
 
-std::string info(Project& project, const char* key) {
-    auto st = project.db().prepare("SELECT value FROM project_info WHERE key = ?");
-    st.bind(1, key);
-    return st.step() ? st.columnText(0) : std::string();
-}
-
 /// Detaches the source database however the export ends.
 struct Attached {
     sql::Database& db;
@@ -113,8 +107,8 @@ PackExport exportStudyPack(Project& project, const Study& study, const std::stri
 }
 
 std::optional<PackOrigin> packOrigin(Project& project) {
-    PackOrigin o{info(project, "pack_source_project"), info(project, "pack_study"),
-                 info(project, "pack_annotator")};
+    PackOrigin o{project.info("pack_source_project"), project.info("pack_study"),
+                 project.info("pack_annotator")};
     if (o.sourceProject.empty()) return std::nullopt;
     return o;
 }
@@ -130,31 +124,39 @@ PackMerge mergeStudyPack(Project& project, const std::string& path) {
     const auto packStudy = findStudy(pack, origin->study);
     if (!packStudy) throw InputError(path, 0, "the pack has lost its study '" + origin->study + "'");
 
-    // The pack's trajectories must still be the project's, word for word.
+    // The pack's trajectories must still be the project's, word for word: all are checked before anything
+    // (an annotator included) is written.
+    const std::vector<Annotation> annotations = studyAnnotations(pack, packStudy->id);
     std::map<int64_t, std::string> packHashes;
     auto hashes = pack.db().prepare("SELECT id, content_hash FROM trajectories");
     while (hashes.step())
         packHashes[hashes.columnInt(0)] = hashes.columnBlob(1);
     auto home = project.db().prepare("SELECT content_hash FROM trajectories WHERE id = ?");
-
-    std::map<int64_t, std::pair<std::string, std::string>> packAnnotators; // id -> (name, kind)
-    auto names = pack.db().prepare("SELECT id, name, kind FROM annotators");
-    while (names.step())
-        packAnnotators[names.columnInt(0)] = {names.columnText(1), names.columnText(2)};
-
-    PackMerge out;
-    out.study = study.name;
-    std::vector<Annotation> writes;
-    for (Annotation a : studyAnnotations(pack, packStudy->id)) {
+    for (const auto& a : annotations) {
         home.reset();
         home.bind(1, a.trajectoryId);
         if (!home.step() || home.columnBlob(0) != packHashes[a.trajectoryId])
             throw InputError(path, 0,
                              "trajectory " + std::to_string(a.trajectoryId) +
                                  " differs from the project's; nothing was merged");
-        const auto& [name, kind] = packAnnotators.at(a.annotatorId);
+    }
+
+    std::map<int64_t, std::pair<std::string, std::string>> packAnnotators; // id -> (name, kind)
+    auto names = pack.db().prepare("SELECT id, name, kind FROM annotators");
+    while (names.step())
+        packAnnotators[names.columnInt(0)] = {names.columnText(1), names.columnText(2)};
+    PackMerge out;
+    out.study = study.name;
+    std::map<int64_t, int64_t> homeAnnotator; // pack's annotator id -> the project's
+    auto homeIdOf = [&](int64_t packId) {
+        if (const auto it = homeAnnotator.find(packId); it != homeAnnotator.end()) return it->second;
+        const auto& [name, kind] = packAnnotators.at(packId);
         if (!findAnnotator(project, name)) ++out.annotatorsAdded;
-        a.annotatorId = ensureAnnotator(project, name, kind);
+        return homeAnnotator[packId] = ensureAnnotator(project, name, kind);
+    };
+    std::vector<Annotation> writes;
+    for (Annotation a : annotations) {
+        a.annotatorId = homeIdOf(a.annotatorId);
         a.studyId = study.id;
         const auto mine = loadAnnotation(project, a.annotatorId, a.trajectoryId, study.id);
         if (!mine || mine->updatedAt < a.updatedAt) {
