@@ -360,7 +360,7 @@ void AgreementDashboard::showReport() {
                         str(r.value("dataset", nlohmann::json(""))),
                         str(r.value("steps", nlohmann::json(0))),
                         str(r["people"]),
-                        r["modal_step"].is_number() ? QString::number(r["modal_step"].get<int>() + 1)
+                        r["modal_step"].is_number() ? QString::number(r["modal_step"].get<int>())
                                                     : tr("none"),
                         number(r["modal_share"], 2)};
         for (const auto& s : selectors)

@@ -359,7 +359,8 @@ void AnnotationPanel::render() {
             const StepEstimate* e = analysis_->estimate(step);
             if (e && e->advantage) {
                 if (!picked) background = advantageColor(*e->advantage).name();
-                model = tr("V %1 · A %2").arg(e->value, 0, 'f', 2).arg(*e->advantage, 0, 'f', 2);
+                model =
+                    tr("V %1 · A %2").arg(e->value, 0, 'f', 2).arg(QString::asprintf("%+.2f", *e->advantage));
             }
             QStringList by;
             for (const auto& s : analysis_->pickedBy(step))

@@ -9,6 +9,11 @@
 namespace gpo::ui {
 
 GpoProcess::GpoProcess(QObject* parent) : QObject(parent) {
+    killTimer_.setSingleShot(true);
+    killTimer_.setInterval(15000);
+    connect(&killTimer_, &QTimer::timeout, this, [this] {
+        if (isRunning()) process_.kill(); // it did not stop at its next batch boundary
+    });
     connect(&process_, &QProcess::readyReadStandardOutput, this, &GpoProcess::readLines);
     connect(&process_, &QProcess::readyReadStandardError, this,
             [this] { stderr_ += process_.readAllStandardError(); });
@@ -42,6 +47,7 @@ void GpoProcess::start(const QStringList& args) {
     stderr_.clear();
     last_ = {};
     stopRequested_ = false;
+    killTimer_.stop();
     const QString gpo = executable();
     if (gpo.isEmpty()) {
         QTimer::singleShot(0, this, [this] {
@@ -56,9 +62,7 @@ void GpoProcess::cancel() {
     if (!isRunning()) return;
     stopRequested_ = true;
     process_.terminate();
-    QTimer::singleShot(15000, this, [this] {
-        if (isRunning()) process_.kill(); // it did not stop at its next batch boundary
-    });
+    killTimer_.start();
 }
 
 void GpoProcess::readLines() {
@@ -74,6 +78,7 @@ void GpoProcess::readLines() {
 }
 
 void GpoProcess::onFinished(int exitCode, QProcess::ExitStatus status) {
+    killTimer_.stop(); // the command it was meant for has ended
     readLines();
     if (status == QProcess::NormalExit && exitCode == 0) {
         emit finished(true, last_, {});

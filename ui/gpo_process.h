@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QProcess>
 #include <QStringList>
+#include <QTimer>
 
 namespace gpo::ui {
 
@@ -21,8 +22,12 @@ public:
 
     /// Starts `gpo ARGS --json`. Emits finished() with an error when gpo cannot be found or started.
     void start(const QStringList& args);
-    /// Asks the command to stop (SIGTERM: it ends its current batch and records the run as cancelled).
+    /// Asks the command to stop (SIGTERM: it ends its current batch and records the run as cancelled);
+    /// a command still running after the grace period is killed. The kill belongs to this command only:
+    /// a command started after it ends is never reached by it.
     void cancel();
+    /// How long a stopped command may take to end its batch before it is killed (default 15 s).
+    void setStopGrace(int milliseconds) { killTimer_.setInterval(milliseconds); }
     bool isRunning() const { return process_.state() != QProcess::NotRunning; }
     /// Whether cancel() was called on the current (or last) command.
     bool stopRequested() const { return stopRequested_; }
@@ -42,6 +47,7 @@ private:
     QJsonObject last_;
     QByteArray stderr_;
     bool stopRequested_ = false;
+    QTimer killTimer_;
 };
 
 } // namespace gpo::ui

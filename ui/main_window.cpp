@@ -17,11 +17,13 @@
 #include "store/verification.h"
 #include "trajectory_table_model.h"
 #include "trajectory_view.h"
+#include "util/text.h"
 #include "value_plot.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QComboBox>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -71,6 +73,10 @@ MainWindow::MainWindow(Registry& registry, QWidget* parent) : QMainWindow(parent
     jobLayout->addWidget(stop);
     statusBar()->addPermanentWidget(jobBar_);
     jobBar_->hide();
+    // The open project's file, always in sight (messages come and go beside it).
+    projectLabel_ = new QLabel(this);
+    projectLabel_->setStyleSheet(QStringLiteral("color: #4b5563; padding: 0 6px"));
+    statusBar()->addPermanentWidget(projectLabel_);
     connect(job_, &GpoProcess::event, this, &MainWindow::showJobEvent);
     connect(job_, &GpoProcess::finished, this,
             [this](bool ok, const QJsonObject& result, const QString& error) {
@@ -161,8 +167,29 @@ void MainWindow::buildLayout() {
     connect(view_, &TrajectoryView::rolloutsRequested, this, &MainWindow::showRollouts);
     valuePlot_ = new ValuePlot(this);
     valuePlot_->hide(); // until the trajectory shown has an analysis
+    // Which analysis run the view shows: the newest finished one unless the user picks another.
+    runBar_ = new QWidget(this);
+    auto* runLayout = new QHBoxLayout(runBar_);
+    runLayout->setContentsMargins(4, 2, 4, 2);
+    runChoice_ = new QComboBox(runBar_);
+    runChoice_->setToolTip(tr("The analysis run whose values and picks the view shows"));
+    runChoice_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    runLayout->addWidget(new QLabel(tr("Analysis run"), runBar_));
+    runLayout->addWidget(runChoice_);
+    runLayout->addStretch(1);
+    runBar_->hide();
+    connect(runChoice_, &QComboBox::activated, this, [this](int index) {
+        chosenRun_ = runChoice_->itemData(index).toLongLong();
+        showCurrentTrajectory();
+    });
+    auto* viewPane = new QWidget(this);
+    auto* viewLayout = new QVBoxLayout(viewPane);
+    viewLayout->setContentsMargins(0, 0, 0, 0);
+    viewLayout->setSpacing(0);
+    viewLayout->addWidget(runBar_);
+    viewLayout->addWidget(view_);
     auto* detail = new QSplitter(Qt::Vertical, this);
-    detail->addWidget(view_);
+    detail->addWidget(viewPane);
     detail->addWidget(valuePlot_);
     detail->setStretchFactor(0, 3);
     detail->setStretchFactor(1, 1);
@@ -289,7 +316,17 @@ bool MainWindow::openProject(const QString& path, bool create) {
     }
     QSettings().setValue(QStringLiteral("lastProject"), path);
     setWindowTitle(tr("%1 — GPO Studio").arg(QFileInfo(path).fileName()));
+    projectLabel_->setText(QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath()));
+    projectLabel_->setToolTip(tr("The open project file"));
+    // Nothing of the previous project may stay on screen: every view starts empty and reloads.
+    heatmapJob_.cancel();
+    chosenRun_.reset();
+    model_->clear();
     view_->showMessage(tr("Select a trajectory."));
+    valuePlot_->clearAnalysis();
+    valuePlot_->hide();
+    runBar_->hide();
+    heatmap_->setRows({});
     annotate_->setProject(project_.get());
     dashboard_->setProjectPath(path);
     if (tabs_->currentWidget() == dashboard_) dashboard_->refresh();
@@ -586,12 +623,18 @@ void MainWindow::reloadTrajectories() {
             model_->setIds(std::move(result.first));
             loading_ = false;
             const int row = model_->rowOf(keep);
-            if (model_->rowCount() > 0)
+            if (model_->rowCount() > 0) {
                 table_->setCurrentIndex(model_->index(row >= 0 ? row : 0, 0));
-            else
+            } else {
                 view_->showMessage(
                     total_ ? tr("No trajectory matches the filters.")
                            : tr("This project has no trajectories yet: Project → Import Dataset…"));
+                valuePlot_->clearAnalysis();
+                valuePlot_->hide();
+                runBar_->hide();
+            }
+            // The heatmap shows the listed trajectories: a new list is a new heatmap.
+            if (tabs_->currentWidget() == heatmap_) refreshHeatmap();
             updateStatus();
             emit trajectoriesLoaded(model_->rowCount());
         },
@@ -607,8 +650,7 @@ void MainWindow::showCurrentTrajectory() {
     try {
         if (auto d = loadTrajectory(*project_, id)) {
             std::optional<TrajectoryAnalysis> analysis;
-            if (const auto run = latestAnalysisRunFor(*project_, id))
-                analysis = loadAnalysis(*project_, *run, id);
+            if (const auto run = chooseAnalysisRun(id)) analysis = loadAnalysis(*project_, *run, id);
             view_->showTrajectory(*d, analysis);
             valuePlot_->setVisible(analysis.has_value());
             if (analysis) {
@@ -623,6 +665,29 @@ void MainWindow::showCurrentTrajectory() {
     } catch (const std::exception& e) {
         view_->showMessage(QString::fromStdString(e.what()));
     }
+}
+
+std::optional<int64_t> MainWindow::chooseAnalysisRun(int64_t trajectoryId) {
+    const std::vector<int64_t> runs = analysisRunsFor(*project_, trajectoryId);
+    QSignalBlocker block(runChoice_);
+    runChoice_->clear();
+    runBar_->setVisible(!runs.empty());
+    if (runs.empty()) return std::nullopt;
+    std::optional<int64_t> newestDone, chosen;
+    for (const int64_t run : runs) {
+        const auto summary = runSummary(*project_, run);
+        const QString state = summary ? QString::fromStdString(summary->state) : tr("unknown");
+        QString label = tr("Run %1 · %2").arg(run).arg(state);
+        if (summary) label += QStringLiteral(" · ") + QString::fromStdString(summary->name);
+        if (summary && summary->resumable() && summary->status == "running")
+            label += tr(" (its process ended: Analysis → Resume Last Analysis)");
+        runChoice_->addItem(label, QVariant::fromValue<qlonglong>(run));
+        if (!newestDone && summary && summary->state == "done") newestDone = run;
+        if (chosenRun_ && *chosenRun_ == run) chosen = run;
+    }
+    if (!chosen) chosen = newestDone ? newestDone : std::optional<int64_t>(runs.front());
+    runChoice_->setCurrentIndex(runChoice_->findData(QVariant::fromValue<qlonglong>(*chosen)));
+    return chosen;
 }
 
 void MainWindow::newProject() {
@@ -657,12 +722,13 @@ void MainWindow::importDataset() {
             for (const QString& p : paths) {
                 if (cancelled->load()) break;
                 const auto r = importer.importPath(p.toStdString(), options);
-                lines << QObject::tr("%1: %2 records; %3 problems and %4 trajectories added; %5 already "
-                                     "present; %6 skipped")
-                             .arg(QFileInfo(p).fileName())
-                             .arg(r.records)
-                             .arg(r.problemsAdded)
-                             .arg(r.trajectoriesAdded)
+                auto counted = [](int64_t n, const char* noun, const char* plural = "") {
+                    return QString::fromStdString(text::counted(n, noun, plural));
+                };
+                lines << QObject::tr("%1: %2; %3 and %4 added; %5 already present; %6 skipped")
+                             .arg(QFileInfo(p).fileName(), counted(r.records, "record"),
+                                  counted(r.problemsAdded, "problem"),
+                                  counted(r.trajectoriesAdded, "trajectory", "trajectories"))
                              .arg(r.duplicates)
                              .arg(r.skipped.size());
                 for (size_t i = 0; i < r.skipped.size() && i < 10; ++i)
@@ -671,6 +737,7 @@ void MainWindow::importDataset() {
             return lines.join(QLatin1Char('\n'));
         },
         [this](QString summary) {
+            statusBar()->showMessage(tr("Import finished."), 10000);
             refreshDatasets();
             reloadTrajectories();
             QMessageBox::information(this, tr("Import finished"), summary);
@@ -717,9 +784,7 @@ void MainWindow::showError(const QString& title, const QString& message) {
 
 void MainWindow::updateStatus() {
     countLabel_->setText(tr("%1 of %2 trajectories").arg(model_->rowCount()).arg(total_));
-    const QString shown = statusBar()->currentMessage();
-    if (shown.isEmpty() || shown == tr("Loading…"))
-        statusBar()->showMessage(projectPath()); // keep a job's news
+    if (statusBar()->currentMessage() == tr("Loading…")) statusBar()->clearMessage(); // keep a job's news
 }
 
 } // namespace gpo::ui

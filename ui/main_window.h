@@ -10,6 +10,7 @@
 #include <QMainWindow>
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QComboBox;
 class QLabel;
@@ -62,6 +63,8 @@ public:
     /// Selects a trajectory in the list and shows it at `step` (the heatmap's clicks).
     void openTrajectoryAt(int64_t trajectoryId, int step);
     QTableView* trajectoryTable() const { return table_; }
+    /// The trajectory view's choice of analysis run (one entry per run with results for the trajectory).
+    QComboBox* analysisRunChoice() const { return runChoice_; }
     QComboBox* datasetFilter() const { return datasetFilter_; }
     QComboBox* verdictFilter() const { return verdictFilter_; }
     QLineEdit* textFilter() const { return textFilter_; }
@@ -82,6 +85,9 @@ private:
     void refreshDatasets();
     void reloadTrajectories();
     void showCurrentTrajectory();
+    /// Fills the run chooser for a trajectory and returns the run to show: the user's choice if the
+    /// trajectory has it, else the newest finished run, else the newest.
+    std::optional<int64_t> chooseAnalysisRun(int64_t trajectoryId);
     void newProject();
     void chooseProject();
     void importDataset();
@@ -113,6 +119,10 @@ private:
     TrajectoryTableModel* model_;
     TrajectoryView* view_;
     ValuePlot* valuePlot_;
+    QWidget* runBar_;
+    QComboBox* runChoice_;
+    /// The analysis run the user chose to see; kept for the next trajectories that have it.
+    std::optional<int64_t> chosenRun_;
     AdvantageHeatmap* heatmap_;
     AnnotationPanel* annotate_;
     AgreementDashboard* dashboard_;
@@ -125,6 +135,7 @@ private:
     QComboBox* verdictFilter_;
     QLineEdit* textFilter_;
     QLabel* countLabel_;
+    QLabel* projectLabel_;
     QTimer* filterDelay_;
     JobTracker loadJob_;
     JobTracker writeJob_;

@@ -65,7 +65,7 @@ QString trajectoryHtml(const TrajectoryDetail& d, const std::optional<Trajectory
                  "<p style='color:#6b7280; margin-top:0'>Analysis run %1. Tint: the step's advantage "
                  "A = V(after) &minus; V(before), <span style='background:%2'>&nbsp;loss&nbsp;</span> "
                  "to <span style='background:%3'>&nbsp;gain&nbsp;</span>; V: the value before the "
-                 "step [95%% interval]; &#9733;: selectors' picks.</p>")
+                 "step [95% interval]; &#9733;: selectors' picks.</p>")
                  .arg(analysis->runId)
                  .arg(advantageColor(-1).name(), advantageColor(1).name());
     h += QStringLiteral("<table width='100%' cellspacing='0' cellpadding='5'>");

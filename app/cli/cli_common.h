@@ -58,6 +58,7 @@ void addMerge(CLI::App& app, Context& ctx, int& rc);
 void addAgreement(CLI::App& app, Context& ctx, int& rc);
 void addStudy(CLI::App& app, Context& ctx, int& rc);
 void addAnnotations(CLI::App& app, Context& ctx, int& rc);
+void addRuns(CLI::App& app, Context& ctx, int& rc);
 /// `gpo bench analyze`, under the `bench` subcommand.
 void addBenchAnalyze(CLI::App& bench, Context& ctx, int& rc);
 /// `gpo bench agreement`, under the `bench` subcommand.

@@ -129,7 +129,7 @@ void printPerTrajectory(const nlohmann::json& report) {
     std::printf("\n");
     for (const auto& r : rows) {
         const std::string modal =
-            r["modal_step"].is_number() ? "step " + std::to_string(r["modal_step"].get<int>() + 1) : "none";
+            r["modal_step"].is_number() ? "step " + std::to_string(r["modal_step"].get<int>()) : "none";
         std::printf(
             "%-12lld %-18s %6lld %7lld %-10s", static_cast<long long>(r["trajectory_id"].get<int64_t>()),
             r.value("dataset", std::string()).c_str(), static_cast<long long>(r.value("steps", int64_t(0))),

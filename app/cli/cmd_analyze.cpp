@@ -142,6 +142,8 @@ void addAnalyze(CLI::App& app, Context& ctx, int& rc) {
             }
             if ((a->resume || a->options.more > 0) && !runId)
                 throw std::invalid_argument("the project has no analysis run to take up");
+            if (runId && !sharded)
+                if (const auto run = runSummary(project, *runId)) requireNotRunning(*run);
             std::unique_ptr<model::Policy> policy;
             std::optional<model::PromptFormat> prompt;
             AnalysisConfig config;

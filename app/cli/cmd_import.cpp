@@ -1,10 +1,21 @@
 #include "cli_common.h"
 #include "store/importer.h"
+#include "util/text.h"
 
+#include <filesystem>
 #include <iostream>
 
 namespace gpo::cli {
 namespace {
+
+/// Removes the project it names when destroyed before any file was imported (the first import failed).
+struct EmptyProjectGuard {
+    std::string path;
+    const nlohmann::json& imported;
+    ~EmptyProjectGuard() {
+        if (!path.empty() && imported.empty()) removeProjectFiles(path);
+    }
+};
 
 struct ImportArgs {
     std::string project, format, dataset, segmenter = "newline";
@@ -54,7 +65,12 @@ void addImport(CLI::App& app, Context& ctx, int& rc) {
         ->check(CLI::ExistingPath);
     cmd->callback([a, &ctx, &rc] {
         nlohmann::json files = nlohmann::json::array();
+        // A project this import creates and fills with nothing is not left behind.
+        std::error_code ec;
+        const bool creating = !std::filesystem::exists(a->project, ec);
         rc = runCommand(a->json, [&] {
+            // Declared first, so it runs after the project is closed.
+            EmptyProjectGuard guard{creating ? a->project : std::string(), files};
             auto project = Project::open(a->project, OpenMode::Create);
             Importer importer(project, *ctx.registry);
             ImportOptions o;
@@ -79,9 +95,12 @@ void addImport(CLI::App& app, Context& ctx, int& rc) {
                 skipped += static_cast<int64_t>(r.skipped.size());
                 files.push_back(resultJson(r));
                 if (!a->json) {
-                    std::cout << f << " → dataset '" << r.dataset << "': " << r.records << " records; added "
-                              << r.problemsAdded << " problems, " << r.trajectoriesAdded << " trajectories ("
-                              << r.stepsAdded << " steps); " << r.duplicates << " already present";
+                    std::cout << f << " → dataset '" << r.dataset
+                              << "': " << text::counted(r.records, "record") << "; added "
+                              << text::counted(r.problemsAdded, "problem") << ", "
+                              << text::counted(r.trajectoriesAdded, "trajectory", "trajectories") << " ("
+                              << text::counted(r.stepsAdded, "step") << "); " << r.duplicates
+                              << " already present";
                     if (r.answersLinked) std::cout << "; " << r.answersLinked << " reference answers linked";
                     std::cout << '\n';
                     for (size_t i = 0; i < r.skipped.size() && i < 20; ++i)

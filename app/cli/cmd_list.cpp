@@ -1,6 +1,7 @@
 #include "cli_common.h"
 #include "store/queries.h"
 
+#include <algorithm>
 #include <iostream>
 
 namespace gpo::cli {
@@ -72,13 +73,21 @@ void addList(CLI::App& app, Context&, int& rc) {
                 printJson({{"ok", true}, {"total", ids.size()}, {"offset", begin}, {"trajectories", list}});
                 return 0;
             }
-            std::cout << "     id  dataset         source        steps  verdict  question\n";
+            // Columns as wide as their longest entry (up to 32), so no name is cut.
+            int datasetWidth = 7, sourceWidth = 6;
+            for (const auto& r : rows) {
+                datasetWidth = std::max(datasetWidth, std::min(32, static_cast<int>(r.dataset.size())));
+                sourceWidth = std::max(sourceWidth, std::min(32, static_cast<int>(r.source.size())));
+            }
+            std::printf("%7s  %-*s  %-*s  %5s  %-7s  %s\n", "id", datasetWidth, "dataset", sourceWidth,
+                        "source", "steps", "verdict", "question");
             for (const auto& r : rows) {
                 std::string q = r.questionStart.substr(0, 60);
                 for (char& c : q)
                     if (c == '\n') c = ' ';
-                std::printf("%7lld  %-14.14s  %-12.12s  %5lld  %-7s  %s\n", static_cast<long long>(r.id),
-                            r.dataset.c_str(), r.source.c_str(), static_cast<long long>(r.steps),
+                std::printf("%7lld  %-*.*s  %-*.*s  %5lld  %-7s  %s\n", static_cast<long long>(r.id),
+                            datasetWidth, datasetWidth, r.dataset.c_str(), sourceWidth, sourceWidth,
+                            r.source.c_str(), static_cast<long long>(r.steps),
                             !r.correct   ? "-"
                             : *r.correct ? "right"
                                          : "wrong",

@@ -16,9 +16,10 @@ nlohmann::json analysisJson(const TrajectoryAnalysis& a) {
         v["advantage"] = e.advantage ? nlohmann::json(*e.advantage) : nlohmann::json();
         values.push_back(v);
     }
+    // Picks are step numbers as people read them (1-based: step h follows prefix p_{h-1}).
     nlohmann::json picks = nlohmann::json::object();
     for (const auto& [selector, step] : a.picks)
-        picks[selector] = step ? nlohmann::json(*step) : nlohmann::json();
+        picks[selector] = step ? nlohmann::json(*step + 1) : nlohmann::json();
     return {{"run_id", a.runId}, {"values", values}, {"picks", picks}};
 }
 
@@ -74,6 +75,7 @@ void addShow(CLI::App& app, Context&, int& rc) {
                 nlohmann::json steps = nlohmann::json::array();
                 for (size_t i = 0; i < t.steps.size(); ++i) {
                     nlohmann::json s{{"index", i},
+                                     {"step", i + 1},
                                      {"text", std::string(stepText(t, i))},
                                      {"begin", t.steps[i].begin},
                                      {"end", t.steps[i].end}};

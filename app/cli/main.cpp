@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
     gpo::cli::addAgreement(app, ctx, rc);
     gpo::cli::addStudy(app, ctx, rc);
     gpo::cli::addAnnotations(app, ctx, rc);
+    gpo::cli::addRuns(app, ctx, rc);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

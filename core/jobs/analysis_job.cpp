@@ -329,10 +329,7 @@ AnalysisResult analyzeInProject(Project& project, const Registry& registry, mode
     selectorsOf(registry, config); // an unknown selector fails before a run is recorded
     const std::vector<int64_t> selection = analysisSelection(project, config);
     const int64_t id = runId ? *runId : beginAnalysisRun(project, config);
-    if (runId) {
-        auto st = project.db().prepare("UPDATE runs SET status = 'running', error = NULL WHERE id = ?");
-        st.bind(1, id).run();
-    }
+    if (runId) resumeRun(project, id);
     try {
         ProjectSink sink(project, registry, id, config);
         AnalysisResult r = analyze(project, registry, policy, prompt, config, selection, sink, options);

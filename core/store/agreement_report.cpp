@@ -119,7 +119,7 @@ nlohmann::json perTrajectory(const std::map<std::string, std::map<int64_t, std::
         nlohmann::json row = {
             {"trajectory_id", trajectory},
             {"people", people},
-            {"modal_step", modal.first >= 0 ? nlohmann::json(modal.first) : nlohmann::json()},
+            {"modal_step", modal.first >= 0 ? nlohmann::json(modal.first + 1) : nlohmann::json()}, // 1-based
             {"modal_share", static_cast<double>(modal.second) / static_cast<double>(people)}};
         if (auto it = info.find(trajectory); it != info.end()) {
             row["dataset"] = it->second.dataset;

@@ -398,6 +398,16 @@ std::optional<int64_t> latestAnalysisRunFor(Project& project, int64_t trajectory
     return st.columnInt(0);
 }
 
+std::vector<int64_t> analysisRunsFor(Project& project, int64_t trajectoryId) {
+    auto st = project.db().prepare(
+        "SELECT DISTINCT run_id FROM critical_picks WHERE trajectory_id = ? ORDER BY run_id DESC");
+    st.bind(1, trajectoryId);
+    std::vector<int64_t> out;
+    while (st.step())
+        out.push_back(st.columnInt(0));
+    return out;
+}
+
 std::vector<StoredRollout> rolloutsBehind(Project& project, int64_t runId, int64_t trajectoryId, int step) {
     const AnalysisConfig config = analysisConfig(project, runId);
     auto kq = project.db().prepare(

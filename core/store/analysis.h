@@ -153,6 +153,8 @@ struct TrajectoryAnalysis {
 std::optional<TrajectoryAnalysis> loadAnalysis(Project& project, int64_t runId, int64_t trajectoryId);
 /// The newest run with results for this trajectory.
 std::optional<int64_t> latestAnalysisRunFor(Project& project, int64_t trajectoryId);
+/// Every run with results for this trajectory, newest first.
+std::vector<int64_t> analysisRunsFor(Project& project, int64_t trajectoryId);
 /// The rollouts behind prefix `step` of a trajectory in a run (as many as its estimate counts).
 std::vector<StoredRollout> rolloutsBehind(Project& project, int64_t runId, int64_t trajectoryId, int step);
 

@@ -47,6 +47,11 @@ Project Project::open(const std::string& path, OpenMode mode) {
         const int version = pragmaInt(d, "user_version");
         const bool empty =
             !hasTable(d, "sqlite_sequence") && version == 0 && appId == 0 && pragmaInt(d, "page_count") <= 1;
+        // Only a file made just now becomes a project: opening never turns some other file into one.
+        if (empty && exists)
+            throw StoreError(path + ": not a GPO Studio project (" +
+                             (fs::file_size(path, ec) == 0 ? "an empty file" : "an empty SQLite database") +
+                             "); create a project with File → New Project or 'gpo import'");
         if (!empty && appId != schema::kApplicationId)
             throw StoreError(path + ": not a GPO Studio project (an SQLite database of another application)");
         if (version > static_cast<int>(schema::migrations().size()))
@@ -64,6 +69,12 @@ Project Project::open(const std::string& path, OpenMode mode) {
         throw;
     }
     return p;
+}
+
+void removeProjectFiles(const std::string& path) {
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+        std::filesystem::remove(path + suffix, ec);
 }
 
 int Project::schemaVersion() {

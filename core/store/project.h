@@ -8,7 +8,7 @@ namespace gpo {
 
 enum class OpenMode {
     Existing, ///< the file must exist and be a project
-    Create,   ///< created (with its folder) when missing
+    Create,   ///< created (with its folder) when missing; an existing file must be a project
     ReadOnly  ///< existing, no writes
 };
 
@@ -34,5 +34,8 @@ private:
     std::string path_;
     bool readOnly_;
 };
+
+/// Deletes a project file with its WAL and shared-memory files (a project that was never filled).
+void removeProjectFiles(const std::string& path);
 
 } // namespace gpo

@@ -177,10 +177,19 @@ CREATE INDEX study_items_by_position ON study_items(study_id, position);
 CREATE INDEX critical_picks_by_trajectory ON critical_picks(trajectory_id, run_id);
 )SQL";
 
+// Migration 4: a run remembers the process that runs it (pid, host, and the process's start time, so a
+// reused pid is not mistaken for it). A run left 'running' by a process that was killed (kill -9, a
+// studio that died) then reads as stopped, and can be resumed.
+constexpr std::string_view kV4 = R"SQL(
+ALTER TABLE runs ADD COLUMN pid INTEGER;
+ALTER TABLE runs ADD COLUMN host TEXT;
+ALTER TABLE runs ADD COLUMN process_start INTEGER;
+)SQL";
+
 } // namespace
 
 const std::vector<std::string_view>& migrations() {
-    static const std::vector<std::string_view> all = {kV1, kV2, kV3};
+    static const std::vector<std::string_view> all = {kV1, kV2, kV3, kV4};
     return all;
 }
 

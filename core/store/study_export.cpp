@@ -7,6 +7,8 @@
 namespace gpo {
 namespace {
 
+// Exports number steps from 1, as the studio, `gpo show` and `gpo study answer --step` do; the project
+// stores them from 0.
 constexpr const char* kAnnotationRows =
     "SELECT coalesce(s.name, ''), a.name, a.kind, n.trajectory_id, d.name, t.n_steps, n.critical_step,"
     " n.no_single_step, n.skipped, n.step_labels, n.confidence, n.note, n.seconds, n.updated_at"
@@ -44,7 +46,7 @@ int64_t writeAnnotationsCsv(Project& project, std::optional<int64_t> studyId, st
         out << csv::field(st.columnText(0)) << ',' << csv::field(st.columnText(1)) << ','
             << csv::field(st.columnText(2)) << ',' << st.columnInt(3) << ',' << csv::field(st.columnText(4))
             << ',' << st.columnInt(5) << ','
-            << (st.columnIsNull(6) ? std::string() : std::to_string(st.columnInt(6))) << ','
+            << (st.columnIsNull(6) ? std::string() : std::to_string(st.columnInt(6) + 1)) << ','
             << st.columnInt(7) << ',' << st.columnInt(8) << ',' << csv::field(st.columnText(9)) << ','
             << (st.columnIsNull(10) ? std::string() : std::to_string(st.columnInt(10))) << ','
             << csv::field(st.columnText(11)) << ',' << number(st.columnDouble(12), 1) << ','
@@ -64,20 +66,21 @@ nlohmann::json annotationsJson(Project& project, std::optional<int64_t> studyId)
     while (st.step()) {
         nlohmann::json labels =
             st.columnIsNull(9) ? nlohmann::json() : nlohmann::json::parse(st.columnText(9), nullptr, false);
-        rows.push_back({{"study", st.columnText(0)},
-                        {"annotator", st.columnText(1)},
-                        {"annotator_kind", st.columnText(2)},
-                        {"trajectory_id", st.columnInt(3)},
-                        {"dataset", st.columnText(4)},
-                        {"steps", st.columnInt(5)},
-                        {"critical_step", optionalInt(6)},
-                        {"no_single_step", st.columnInt(7) != 0},
-                        {"skipped", st.columnInt(8) != 0},
-                        {"step_labels", labels.is_discarded() ? nlohmann::json() : labels},
-                        {"confidence", optionalInt(10)},
-                        {"note", st.columnText(11)},
-                        {"seconds", st.columnDouble(12)},
-                        {"updated_at", st.columnText(13)}});
+        rows.push_back(
+            {{"study", st.columnText(0)},
+             {"annotator", st.columnText(1)},
+             {"annotator_kind", st.columnText(2)},
+             {"trajectory_id", st.columnInt(3)},
+             {"dataset", st.columnText(4)},
+             {"steps", st.columnInt(5)},
+             {"critical_step", st.columnIsNull(6) ? nlohmann::json() : nlohmann::json(st.columnInt(6) + 1)},
+             {"no_single_step", st.columnInt(7) != 0},
+             {"skipped", st.columnInt(8) != 0},
+             {"step_labels", labels.is_discarded() ? nlohmann::json() : labels},
+             {"confidence", optionalInt(10)},
+             {"note", st.columnText(11)},
+             {"seconds", st.columnDouble(12)},
+             {"updated_at", st.columnText(13)}});
     }
     return rows;
 }

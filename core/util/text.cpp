@@ -126,4 +126,9 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
     return out;
 }
 
+std::string counted(int64_t n, std::string_view noun, std::string_view plural) {
+    if (n == 1) return "1 " + std::string(noun);
+    return std::to_string(n) + " " + (plural.empty() ? std::string(noun) + "s" : std::string(plural));
+}
+
 } // namespace gpo::text

@@ -24,5 +24,7 @@ bool isDigit(char c);
 bool isAlpha(char c);
 /// Joins with a separator.
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
+/// "1 record", "2 records": a count with its noun; `plural` defaults to the noun with an s.
+std::string counted(int64_t n, std::string_view noun, std::string_view plural = {});
 
 } // namespace gpo::text

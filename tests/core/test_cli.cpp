@@ -1,10 +1,12 @@
 // The gpo command as users and scripts call it: JSON results, exit codes, errors that name the file.
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QtTest>
+#include <cmath>
 
 namespace {
 const QString kData = QStringLiteral(GPO_FIXTURES) + QStringLiteral("/data/");
@@ -270,6 +272,84 @@ private slots:
         QCOMPARE(r.code, 1);
         QVERIFY(r.json["error"].toString().contains(QStringLiteral("not an analysis shard")));
     }
+    // A run whose process was killed (kill -9, a studio that died) reads as stopped and resumes; a run
+    // whose process is alive is never taken up by a second one.
+    void killedRunIsStoppedAndResumable() {
+        const QString demo = dir_.filePath(QStringLiteral("demo.gpo"));
+        const QStringList analyze = {"analyze",   "-p",      demo, "-d",           "demo-test", "--source",
+                                     "reference", "-k",      "4",  "--max-tokens", "64",        "--seed",
+                                     "9",         "--batch", "8",  "--group",      "1",         "--json"};
+        auto startAndWaitForProgress = [&](QProcess& p) {
+            p.start(QStringLiteral(GPO_CLI), analyze);
+            QByteArray out;
+            while (!out.contains("\"trajectory_id\"") && p.waitForReadyRead(60000))
+                out += p.readAllStandardOutput();
+            return out.contains("\"trajectory_id\"");
+        };
+        QProcess victim;
+        QVERIFY(startAndWaitForProgress(victim));
+        victim.kill(); // SIGKILL: no chance to record anything
+        QVERIFY(victim.waitForFinished(10000));
+        auto r = gpo({"runs", "-p", demo, "--kind", "analysis", "--json"});
+        QCOMPARE(r.code, 0);
+        QJsonObject killed = r.json["runs"].toArray()[0].toObject();
+        QCOMPARE(killed["status"].toString(), QStringLiteral("running")); // as it was left
+        QCOMPARE(killed["state"].toString(), QStringLiteral("stopped"));
+        QCOMPARE(killed["resumable"].toBool(), true);
+        QVERIFY(killed["pid"].toInteger() > 0 && !killed["host"].toString().isEmpty());
+        QProcess text;
+        text.start(QStringLiteral(GPO_CLI), {"runs", "-p", demo});
+        QVERIFY(text.waitForFinished(30000));
+        QVERIFY(QString::fromUtf8(text.readAllStandardOutput()).contains("ended without finishing"));
+        // While another analysis runs, --resume refuses to take its run.
+        QProcess alive;
+        QVERIFY(startAndWaitForProgress(alive));
+        r = gpo({"analyze", "-p", demo, "--resume", "--json"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.json["error"].toString().contains(QStringLiteral("still running")),
+                 qPrintable(r.json["error"].toString()));
+        alive.terminate(); // SIGTERM: it ends its batch and records the run as cancelled
+        QVERIFY(alive.waitForFinished(60000));
+        r = gpo({"runs", "-p", demo, "--kind", "analysis", "--json"});
+        QCOMPARE(r.json["runs"].toArray()[0].toObject()["state"].toString(), QStringLiteral("cancelled"));
+        // Both take up where they stopped and finish.
+        for (int i = 0; i < 2; ++i) {
+            r = gpo({"analyze", "-p", demo, "--resume", "--json"});
+            QVERIFY2(r.code == 0, qPrintable(r.err));
+        }
+        r = gpo({"runs", "-p", demo, "--kind", "analysis", "--json"});
+        for (const auto& run : r.json["runs"].toArray())
+            QCOMPARE(run.toObject()["state"].toString(), QStringLiteral("done"));
+        QCOMPARE(r.json["runs"].toArray()[0].toObject()["resumable"].toBool(), false);
+    }
+
+    // Opening never turns a file that is not a project into one; a failed first import leaves nothing.
+    void emptyFileIsNeverAProject() {
+        const QString empty = dir_.filePath(QStringLiteral("empty.jsonl"));
+        {
+            QFile f(empty);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+        }
+        auto r = gpo({"stats", "-p", empty, "--json"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(
+            r.json["error"].toString().contains(QStringLiteral("not a GPO Studio project (an empty file)")),
+            qPrintable(r.json["error"].toString()));
+        r = gpo({"import", "-p", empty, "-f", "gsm8k", kData + "gsm8k/train_first200.jsonl"});
+        QCOMPARE(r.code, 1);
+        QCOMPARE(QFileInfo(empty).size(), qint64(0));
+        const QString fresh = dir_.filePath(QStringLiteral("never.gpo"));
+        r = gpo({"import", "-p", fresh, "-f", "jsonl", "--json", empty});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.json["error"].toString().contains(QStringLiteral("file is empty")));
+        QVERIFY(!QFileInfo::exists(fresh));
+        QVERIFY(!QFileInfo::exists(fresh + "-wal"));
+        // A first file that imports keeps the project even when a later one fails.
+        r = gpo({"import", "-p", fresh, "-f", "gsm8k", kData + "gsm8k/train_first200.jsonl", empty});
+        QCOMPARE(r.code, 1);
+        QVERIFY(QFileInfo::exists(fresh));
+    }
+
     void benchAnalyzeSmall() {
         auto r = gpo({"bench", "analyze", "--trajectories", "4", "-k", "2", "--json"});
         QCOMPARE(r.code, 0);
@@ -399,7 +479,34 @@ private slots:
         QCOMPARE(r.code, 0);
         QFile raw(rawCsv);
         QVERIFY(raw.open(QIODevice::ReadOnly));
-        QCOMPARE(raw.readAll().trimmed().split('\n').size(), 1 + 5);
+        const QList<QByteArray> rows = raw.readAll().trimmed().split('\n');
+        QCOMPARE(rows.size(), 1 + 5);
+        // Steps are numbered as the studio and --step number them: answered "--step 1", exported 1.
+        const int column = static_cast<int>(rows[0].split(',').indexOf("critical_step"));
+        QVERIFY(column > 0);
+        int stepOne = 0;
+        for (const auto& row : rows.mid(1))
+            stepOne += row.split(',').value(column) == "1";
+        QCOMPARE(stepOne, 4); // ann's and bob's; cat answered "no single step"
+        const QString rawJson = dir_.filePath(QStringLiteral("raw.json"));
+        r = gpo(
+            {"annotations", "export", "-p", project_, "--study", "pilot", "--format", "json", "-o", rawJson});
+        QCOMPARE(r.code, 0);
+        QFile rawJ(rawJson);
+        QVERIFY(rawJ.open(QIODevice::ReadOnly));
+        int jsonStepOne = 0;
+        for (const auto& a : QJsonDocument::fromJson(rawJ.readAll()).array())
+            jsonStepOne += a.toObject()["critical_step"].toInt() == 1;
+        QCOMPARE(jsonStepOne, 4);
+        const QString reportJson = dir_.filePath(QStringLiteral("report.json"));
+        r = gpo({"agreement", "-p", project_, "--study", "pilot", "--bootstrap", "0", "-o", reportJson});
+        QCOMPARE(r.code, 0);
+        QFile report(reportJson);
+        QVERIFY(report.open(QIODevice::ReadOnly));
+        int modalOne = 0;
+        for (const auto& t : QJsonDocument::fromJson(report.readAll()).object()["per_trajectory"].toArray())
+            modalOne += t.toObject()["modal_step"].toInt() == 1;
+        QCOMPARE(modalOne, 3); // the three trajectories that only ann or bob answered
         r = gpo({"annotations", "import-labels", "-p", project_, "gsm8k", "--json"});
         QCOMPARE(r.code, 1);
         QVERIFY(r.json["error"].toString().contains(QStringLiteral("holds no step labels")));

@@ -163,6 +163,17 @@ private slots:
         QVERIFY2(std::string(e2->what()).find("another application") != std::string::npos, e2->what());
         QVERIFY_THROWS_EXCEPTION(StoreError, Project::open(fresh("missing.gpo"), OpenMode::Existing));
     }
+    void emptyFileIsNotOpenedAsAProject() {
+        const std::string path = fresh("empty.jsonl");
+        { std::ofstream touch(path); }
+        for (const OpenMode mode : {OpenMode::Existing, OpenMode::ReadOnly, OpenMode::Create}) {
+            const auto e = thrown<StoreError>([&] { Project::open(path, mode); });
+            QVERIFY2(e.has_value(), "opened");
+            QVERIFY2(std::string(e->what()).find("an empty file") != std::string::npos, e->what());
+        }
+        QCOMPARE(std::filesystem::file_size(path), std::uintmax_t(0)); // not written into
+        QVERIFY(!std::filesystem::exists(path + "-wal"));
+    }
     void readOnlyFile() {
         if (geteuid() == 0) QSKIP("root ignores file permissions");
         const std::string path = fresh("ro.gpo");

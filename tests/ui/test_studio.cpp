@@ -11,6 +11,7 @@
 #include "store/annotations.h"
 #include "store/importer.h"
 #include "store/label_import.h"
+#include "store/runs.h"
 #include "store/studies.h"
 #include "trajectory_table_model.h"
 #include "trajectory_view.h"
@@ -91,6 +92,29 @@ private slots:
         QVERIFY(finished.wait(60000));
         QCOMPARE(finished[1][0].toBool(), false);
         QVERIFY2(finished[1][2].toString().contains("nosuch"), qPrintable(finished[1][2].toString()));
+    }
+
+    // The kill that follows a Stop belongs to the stopped command: it never reaches the next one (Stop,
+    // then Resume within the grace period, used to kill the resumed job).
+    void stopKillNeverReachesTheNextJob() {
+        ui::GpoProcess job;
+        job.setStopGrace(3000);
+        QSignalSpy finished(&job, &ui::GpoProcess::finished);
+        // A long command with no project: training the demo policy for far more steps than it gets.
+        const QStringList longJob = {
+            "demo-policy", "--out", dir_.filePath("grace-policy"), "--steps", "1000000", "--eval", "0"};
+        job.start(longJob);
+        QTRY_VERIFY_WITH_TIMEOUT(job.isRunning(), 20000);
+        QTest::qWait(300);
+        job.cancel();
+        QVERIFY(finished.wait(60000));
+        job.start(longJob); // at once, as Resume right after Stop does
+        QTest::qWait(4500); // past the first command's grace period
+        QVERIFY2(job.isRunning(), "the stop of the first command killed the second");
+        QCOMPARE(finished.size(), 1);
+        job.cancel();
+        QVERIFY(finished.wait(60000));
+        QVERIFY(job.stopRequested());
     }
 
     void evaluateFromTheMenu() {
@@ -177,6 +201,73 @@ private slots:
         w.openTrajectoryAt(last.trajectoryId, 0);
         QCOMPARE(w.viewTabs()->currentIndex(), 0);
         QCOMPARE(*w.trajectoryView()->trajectoryId(), last.trajectoryId);
+    }
+
+    // The trajectory view shows the newest finished analysis, not a killed one, and lets the user choose.
+    void viewChoosesTheAnalysisRun() {
+        ui::MainWindow w(*registry_);
+        QVERIFY(openFiltered(w, "demo-test"));
+        w.verdictFilter()->setCurrentIndex(
+            w.verdictFilter()->findData(static_cast<int>(Correctness::Incorrect)));
+        QVERIFY(waitLoaded(w));
+        QComboBox* runs = w.analysisRunChoice();
+        int row = 0; // a planted error: the demo's analysis and the one the studio ran both have it
+        for (; row < w.trajectoryModel()->rowCount(); ++row) {
+            w.trajectoryTable()->selectRow(row);
+            if (runs->count() >= 2) break;
+        }
+        QVERIFY(runs->count() >= 2);
+        QVERIFY(w.trajectoryView()->analysisRun().has_value());
+        const int64_t newest = runs->itemData(0).toLongLong();
+        const int64_t older = runs->itemData(1).toLongLong();
+        QCOMPARE(*w.trajectoryView()->analysisRun(), newest);
+        {
+            // As if the newest run's process had been killed: marked running, by a process that is gone.
+            Project p = Project::open(dir_.filePath("demo.gpo").toStdString());
+            p.db()
+                .prepare("UPDATE runs SET status = 'running', pid = 999999999, host = ? WHERE id = ?")
+                .bind(1, hostName())
+                .bind(2, newest)
+                .run();
+        }
+        w.trajectoryTable()->selectRow(row == 0 ? 1 : 0);
+        w.trajectoryTable()->selectRow(row);
+        QCOMPARE(*w.trajectoryView()->analysisRun(), older);
+        QVERIFY2(runs->itemText(0).contains("stopped"), qPrintable(runs->itemText(0)));
+        emit runs->activated(0); // the user asks for the stopped run anyway
+        QCOMPARE(*w.trajectoryView()->analysisRun(), newest);
+        Project p = Project::open(dir_.filePath("demo.gpo").toStdString());
+        finishRun(p, newest, "done");
+    }
+
+    // Opening another project resets every view: no curve, heatmap or list of the one before.
+    void viewsFollowTheProject() {
+        ui::MainWindow w(*registry_);
+        QVERIFY(openFiltered(w, "demo-test"));
+        w.verdictFilter()->setCurrentIndex(
+            w.verdictFilter()->findData(static_cast<int>(Correctness::Incorrect)));
+        QVERIFY(waitLoaded(w));
+        w.trajectoryTable()->selectRow(0);
+        QTRY_VERIFY(w.trajectoryView()->analysisRun().has_value());
+        QVERIFY(w.valuePlot()->pointCount() > 0);
+        QSignalSpy heatmapLoaded(&w, &ui::MainWindow::heatmapLoaded);
+        w.viewTabs()->setCurrentWidget(w.heatmap());
+        QVERIFY(heatmapLoaded.wait(20000));
+        QVERIFY(!w.heatmap()->rows().empty());
+        const QString emptyPath = dir_.filePath("nothing-yet.gpo");
+        { Project::open(emptyPath.toStdString(), OpenMode::Create); }
+        QVERIFY(w.openProject(emptyPath));
+        QVERIFY(waitLoaded(w));
+        QCOMPARE(w.trajectoryModel()->rowCount(), 0);
+        QVERIFY(!w.valuePlot()->isVisibleTo(&w));
+        QCOMPARE(w.valuePlot()->pointCount(), 0);
+        QVERIFY(!w.analysisRunChoice()->isVisibleTo(&w));
+        QVERIFY(w.heatmap()->rows().empty());
+        // Back to the demo project with the heatmap shown: it fills without leaving the tab.
+        QVERIFY(w.openProject(dir_.filePath("demo.gpo")));
+        QVERIFY(heatmapLoaded.wait(20000));
+        QVERIFY(!w.heatmap()->rows().empty());
+        QCOMPARE(w.viewTabs()->currentWidget(), w.heatmap());
     }
 
     // Annotation mode on the analysed planted errors: keys, immediate commits, blind reveal, resuming.
@@ -424,6 +515,14 @@ private slots:
         w.setProperty("quiet", true);
         QVERIFY(!w.openProject(notProject));
         QVERIFY(w.projectPath().isEmpty());
+        // A 0-byte file is refused too, and stays as it was.
+        const QString empty = dir_.filePath("empty.jsonl");
+        QFile e(empty);
+        QVERIFY(e.open(QIODevice::WriteOnly));
+        e.close();
+        QVERIFY(!w.openProject(empty));
+        QCOMPARE(QFileInfo(empty).size(), qint64(0));
+        QVERIFY(w.statusBar()->currentMessage().contains("an empty file"));
     }
 };
 
