@@ -174,6 +174,35 @@ private slots:
         QCOMPARE(logprobs.size(), tokens.size() - 1);
         for (const auto& l : logprobs)
             QVERIFY(l.toDouble() <= 0.0);
+        // A completion scored after its prompt as training does: only its own tokens (and EOS) count,
+        // and they are the tail of the whole sequence's log-probs.
+        r = gpo({"logprobs", "--policy", kDemoPolicy, "--prompt", prompt, "--completion", answer, "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonArray pair = r.json["tokens"].toArray(), completion = r.json["logprobs"].toArray();
+        const int promptTokens = r.json["prompt_tokens"].toInt();
+        QCOMPARE(completion.size(), pair.size() - promptTokens);
+        QCOMPARE(r.json["completion_tokens"].toInt(), completion.size());
+        QVERIFY(r.json["eos"].toBool());
+        QStringList ids;
+        for (const auto& id : pair)
+            ids << QString::number(id.toInt());
+        auto whole = gpo({"logprobs", "--policy", kDemoPolicy, "--input-ids", ids.join(','), "--json"});
+        QCOMPARE(whole.code, 0);
+        const QJsonArray all = whole.json["logprobs"].toArray();
+        double tail = 0;
+        for (int i = 0; i < completion.size(); ++i) {
+            const double v = all[promptTokens - 1 + i].toDouble();
+            QVERIFY(std::abs(v - completion[i].toDouble()) < 1e-5);
+            tail += v;
+        }
+        QVERIFY(std::abs(tail - r.json["sum"].toDouble()) < 1e-4);
+        auto noEos = gpo({"logprobs", "--policy", kDemoPolicy, "--prompt", prompt, "--completion", answer,
+                          "--no-eos", "--json"});
+        QCOMPARE(noEos.json["completion_tokens"].toInt(), completion.size() - 1);
+        r = gpo({"logprobs", "--policy", kDemoPolicy, "--prompt", prompt, "--completion", "", "--no-eos",
+                 "--json"});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.json["error"].toString().contains("empty completion"));
     }
     void sftTrainsAndNamesBadLines() {
         const QString data = dir_.filePath(QStringLiteral("sft.jsonl"));
