@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <fstream>
 #include <iostream>
 
 namespace gpo::cli {
@@ -60,6 +61,14 @@ std::function<bool()> stopOnSignals() {
     std::signal(SIGINT, requestStop);
     std::signal(SIGTERM, requestStop);
     return [] { return gStopRequested != 0; };
+}
+
+void writeFile(const std::string& path, const std::function<void(std::ostream&)>& write) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error(path + ": cannot write");
+    write(out);
+    out.flush();
+    if (!out) throw std::runtime_error(path + ": write failed");
 }
 
 } // namespace gpo::cli

@@ -16,6 +16,8 @@ struct Context {
 
 /// Runs a command body; prints errors (as {"ok": false, "error": …} with --json) and returns the exit code.
 int runCommand(bool json, const std::function<int()>& body);
+/// Writes a file through `write`; throws naming the path when it cannot be written.
+void writeFile(const std::string& path, const std::function<void(std::ostream&)>& write);
 /// Prints one JSON object as the last line on stdout.
 void printJson(const nlohmann::json& j);
 /// A command's result: one JSON line on stdout with --json, else the object indented for people.
@@ -59,6 +61,8 @@ void addAgreement(CLI::App& app, Context& ctx, int& rc);
 void addStudy(CLI::App& app, Context& ctx, int& rc);
 void addAnnotations(CLI::App& app, Context& ctx, int& rc);
 void addRuns(CLI::App& app, Context& ctx, int& rc);
+void addPairs(CLI::App& app, Context& ctx, int& rc);
+void addTrain(CLI::App& app, Context& ctx, int& rc);
 /// `gpo bench analyze`, under the `bench` subcommand.
 void addBenchAnalyze(CLI::App& bench, Context& ctx, int& rc);
 /// `gpo bench agreement`, under the `bench` subcommand.

@@ -52,14 +52,6 @@ void printReliabilityTable(const stats::Reliability& r) {
     }
 }
 
-void writeFile(const std::string& path, const std::function<void(std::ostream&)>& write) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error(path + ": cannot write");
-    write(out);
-    out.flush();
-    if (!out) throw std::runtime_error(path + ": write failed");
-}
-
 std::string numberText(const nlohmann::json& v) {
     if (!v.is_number()) return "-";
     char text[32];

@@ -37,6 +37,7 @@ nlohmann::json runJson(const RunSummary& r, const std::string& project) {
 void addRuns(CLI::App& app, Context&, int& rc) {
     struct Args {
         std::string project, kind;
+        int64_t metrics = 0;
         bool json = false;
     };
     auto a = std::make_shared<Args>();
@@ -44,10 +45,33 @@ void addRuns(CLI::App& app, Context&, int& rc) {
         "runs", "List the project's runs and how each stands (a killed run shows as stopped, resumable)");
     cmd->add_option("--project,-p", a->project, "Project file")->required();
     cmd->add_option("--kind", a->kind, "Only runs of this kind: eval, analysis, training");
+    cmd->add_option("--metrics", a->metrics,
+                    "Print this run's metrics (CSV: name,step,value,wall_time; or JSON)");
     cmd->add_flag("--json", a->json, "Print a JSON result on stdout");
     cmd->callback([a, &rc] {
         rc = runCommand(a->json, [&] {
             auto project = Project::open(a->project, OpenMode::ReadOnly);
+            if (a->metrics > 0) {
+                const auto run = runSummary(project, a->metrics);
+                if (!run) throw std::invalid_argument("the project has no run " + std::to_string(a->metrics));
+                const auto points = runMetrics(project, a->metrics);
+                if (a->json) {
+                    nlohmann::json list = nlohmann::json::array();
+                    for (const auto& m : points)
+                        list.push_back(
+                            {{"name", m.name},
+                             {"step", m.step},
+                             {"value", m.value},
+                             {"wall_time", m.wallTime ? nlohmann::json(*m.wallTime) : nlohmann::json()}});
+                    printJson({{"ok", true}, {"run", runJson(*run, a->project)}, {"metrics", list}});
+                    return 0;
+                }
+                std::printf("name,step,value,wall_time\n");
+                for (const auto& m : points)
+                    std::printf("%s,%lld,%.9g,%s\n", m.name.c_str(), static_cast<long long>(m.step), m.value,
+                                m.wallTime ? std::to_string(*m.wallTime).c_str() : "");
+                return 0;
+            }
             const auto runs = listRuns(project, a->kind);
             if (a->json) {
                 nlohmann::json list = nlohmann::json::array();

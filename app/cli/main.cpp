@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
     gpo::cli::addStudy(app, ctx, rc);
     gpo::cli::addAnnotations(app, ctx, rc);
     gpo::cli::addRuns(app, ctx, rc);
+    gpo::cli::addPairs(app, ctx, rc);
+    gpo::cli::addTrain(app, ctx, rc);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

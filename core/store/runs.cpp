@@ -123,8 +123,8 @@ std::string evalRunName(const std::string& policy, const std::string& dataset) {
 }
 
 void recordMetric(Project& project, int64_t runId, const std::string& name, int64_t step, double value) {
-    auto st =
-        project.db().prepare("INSERT OR REPLACE INTO metrics(run_id, name, step, value) VALUES(?,?,?,?)");
+    auto st = project.db().prepare("INSERT OR REPLACE INTO metrics(run_id, name, step, value, wall_time)"
+                                   " VALUES(?,?,?,?, (julianday('now') - 2440587.5) * 86400.0)");
     st.bind(1, runId).bind(2, name).bind(3, step).bind(4, value).run();
 }
 
@@ -153,6 +153,19 @@ void requireNotRunning(const RunSummary& run) {
         throw std::invalid_argument("run " + std::to_string(run.id) + " is marked running by process " +
                                     std::to_string(run.pid.value_or(0)) + " on " + run.host +
                                     "; resume it there, or once that process has ended");
+}
+
+std::vector<MetricPoint> runMetrics(Project& project, int64_t runId) {
+    auto st = project.db().prepare(
+        "SELECT name, step, value, wall_time FROM metrics WHERE run_id = ? ORDER BY name, step");
+    st.bind(1, runId);
+    std::vector<MetricPoint> out;
+    while (st.step()) {
+        MetricPoint m{st.columnText(0), st.columnInt(1), st.columnDouble(2), std::nullopt};
+        if (!st.columnIsNull(3)) m.wallTime = st.columnDouble(3);
+        out.push_back(std::move(m));
+    }
+    return out;
 }
 
 } // namespace gpo

@@ -23,7 +23,7 @@ void finishRun(Project& project, int64_t runId, const std::string& status, const
 bool hasFinishedRun(Project& project, const std::string& kind, const std::string& name);
 /// The name an evaluation of `policy` on `dataset` is recorded under.
 std::string evalRunName(const std::string& policy, const std::string& dataset);
-/// Stores (or replaces) one metric value of a run at a step.
+/// Stores (or replaces) one metric value of a run at a step, with the wall time now.
 void recordMetric(Project& project, int64_t runId, const std::string& name, int64_t step, double value);
 
 /// A run as listed to people: its stored status and what it means now.
@@ -47,6 +47,15 @@ std::optional<RunSummary> runSummary(Project& project, int64_t runId);
 /// Throws when the run's process is still alive (on this host, or maybe on another): two processes
 /// must never write one run.
 void requireNotRunning(const RunSummary& run);
+
+struct MetricPoint {
+    std::string name;
+    int64_t step = 0;
+    double value = 0;
+    std::optional<double> wallTime; ///< seconds since 1970 (none for values recorded before schema 5)
+};
+/// A run's metrics by name and step.
+std::vector<MetricPoint> runMetrics(Project& project, int64_t runId);
 
 /// This machine's host name (as runs record it).
 std::string hostName();

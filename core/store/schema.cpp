@@ -186,10 +186,42 @@ ALTER TABLE runs ADD COLUMN host TEXT;
 ALTER TABLE runs ADD COLUMN process_start INTEGER;
 )SQL";
 
+// Migration 5: preference data for training. A pair set is a named, built or imported collection; a
+// pair shares its prompt, and names what it came from (GPO: the failed trajectory, the critical step
+// whose prefix p_h is the prompt's end, the selector and analysis run that chose it). A row with only a
+// chosen or only a rejected side is KTO's unpaired form. A pair set counts the tokens sampled to make it,
+// so two methods can be compared at the same budget. Metrics get the wall time they were recorded at.
+constexpr std::string_view kV5 = R"SQL(
+CREATE TABLE pair_sets(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,                     -- gpo, random-reset, whole, imported
+  config TEXT NOT NULL DEFAULT '{}',
+  report TEXT NOT NULL DEFAULT '{}',      -- what building it kept and dropped, and why
+  tokens_sampled INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));
+CREATE TABLE pairs(
+  id INTEGER PRIMARY KEY,
+  set_id INTEGER NOT NULL REFERENCES pair_sets(id) ON DELETE CASCADE,
+  prompt TEXT NOT NULL,
+  chosen TEXT,
+  rejected TEXT,
+  problem_id INTEGER REFERENCES problems(id) ON DELETE SET NULL,
+  trajectory_id INTEGER REFERENCES trajectories(id) ON DELETE SET NULL,
+  step_idx INTEGER,                       -- the prompt ends with prefix p_step_idx of the trajectory
+  selector TEXT,
+  analysis_run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+  content_hash BLOB NOT NULL,
+  CHECK(chosen IS NOT NULL OR rejected IS NOT NULL),
+  UNIQUE(set_id, content_hash));
+CREATE INDEX pairs_by_trajectory ON pairs(trajectory_id);
+ALTER TABLE metrics ADD COLUMN wall_time REAL;  -- seconds since 1970 when the value was recorded
+)SQL";
+
 } // namespace
 
 const std::vector<std::string_view>& migrations() {
-    static const std::vector<std::string_view> all = {kV1, kV2, kV3, kV4};
+    static const std::vector<std::string_view> all = {kV1, kV2, kV3, kV4, kV5};
     return all;
 }
 

@@ -19,7 +19,11 @@ CompletionLogprobs completionLogprobs(model::Transformer& model,
     const at::Tensor starts = at::tensor(begin, at::kLong).unsqueeze(1);
     const at::Tensor mask = lp.mask.logical_and((positions >= starts).to(lp.mask.device()));
     const at::Tensor perToken = lp.values * mask.to(lp.values.scalar_type());
-    return {{perToken.sum(1), mask.sum(1).to(at::kFloat)}, perToken, mask};
+    const at::Tensor all = lp.mask.to(lp.values.scalar_type());
+    return {{perToken.sum(1), mask.sum(1).to(at::kFloat)},
+            perToken,
+            mask,
+            {(lp.values * all).sum(1), lp.mask.sum(1).to(at::kFloat)}};
 }
 
 } // namespace gpo::train

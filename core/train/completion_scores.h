@@ -15,6 +15,7 @@ struct CompletionLogprobs {
     SequenceScores scores; ///< summed over completion tokens, [N]
     at::Tensor perToken;   ///< [N, Tmax - 1]: entry i is log p(token i+1 | tokens ..i), 0 off the completion
     at::Tensor mask;       ///< [N, Tmax - 1] bool: true on completion tokens
+    SequenceScores whole;  ///< summed over every scored token, prompt included (ORPO's NLL)
 };
 
 CompletionLogprobs completionLogprobs(model::Transformer& model, const std::vector<EncodedCompletion>& batch);

@@ -1,4 +1,5 @@
 // The gpo command as users and scripts call it: JSON results, exit codes, errors that name the file.
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -301,6 +302,161 @@ private slots:
         QCOMPARE(r.code, 1);
         QVERIFY(r.json["error"].toString().contains(QStringLiteral("not an analysis shard")));
     }
+    // GPO pairs from an analysis run's critical steps, and their baselines; TRL's JSONL out and back.
+    void pairsBuildExportImport() {
+        const QString demo = dir_.filePath(QStringLiteral("demo.gpo"));
+        auto r = gpo({"analyze", "-p", demo, "-d", "demo-test", "--source", "planted-error", "-k", "4",
+                      "--max-tokens", "160", "--seed", "3", "--json"});
+        QCOMPARE(r.code, 0);
+        const int run = r.json["run_id"].toInt();
+        r = gpo({"pairs", "build", "-p", demo, "gpo-abs", "--run", QString::number(run), "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const QJsonObject report = r.json["report"].toObject();
+        QCOMPARE(report["considered"].toInt(), 12);
+        int dropped = 0;
+        for (const auto& n : report["dropped"].toObject())
+            dropped += n.toInt();
+        const int pairs = r.json["pairs"].toInt();
+        QVERIFY(pairs > 0);
+        QCOMPARE(pairs + dropped, 12); // one pair per failed trajectory at most; every other is accounted for
+        QVERIFY(r.json["tokens_sampled"].toInteger() > 0);
+        QCOMPARE(r.json["config"].toObject()["selector"].toString(), QStringLiteral("abs-advantage"));
+        r = gpo({"pairs", "build", "-p", demo, "gpo-abs", "--run", QString::number(run), "--json"});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.json["error"].toString().contains("already has a pair set"));
+        r = gpo({"pairs", "build", "-p", demo, "rand", "--from", "random-reset", "--run",
+                 QString::number(run), "--json"});
+        QVERIFY2(r.code == 0 || r.json["error"].toString().startsWith("no pairs"), qPrintable(r.err));
+        const int randomSets = r.code == 0 ? 1 : 0; // 12 trajectories may give no random-reset pair
+        r = gpo({"pairs", "build", "-p", demo, "x", "--run", QString::number(run), "--selector", "nosuch",
+                 "--json"});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.json["error"].toString().contains("nosuch"));
+        // The pair's prompt ends with the failed trajectory's prefix before its critical step, and the
+        // rejected side is the rest of that trajectory.
+        const QString out = dir_.filePath(QStringLiteral("pairs.jsonl"));
+        QProcess exporter;
+        exporter.start(QStringLiteral(GPO_CLI), {"pairs", "export", "-p", demo, "gpo-abs", "-o", out});
+        QVERIFY(exporter.waitForFinished(60000) && exporter.exitCode() == 0);
+        QFile file(out);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), pairs);
+        const QJsonObject first = QJsonDocument::fromJson(lines[0]).object();
+        const QJsonObject from = first["gpo"].toObject();
+        r = gpo({"show", "-p", demo, QString::number(from["trajectory_id"].toInt()), "--json"});
+        const QString response = r.json["response"].toString();
+        const QString rejected = first["rejected"].toString();
+        QVERIFY(response.endsWith(rejected));
+        QVERIFY(first["prompt"].toString().endsWith(response.left(response.size() - rejected.size())));
+        QCOMPARE(r.json["correct"].toBool(), false);
+        // Back in as an imported set; KTO's unpaired form gives two examples a pair.
+        r = gpo({"pairs", "import", "-p", demo, "back", out, "--json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.json["pairs"].toInt(), pairs);
+        const QString kto = dir_.filePath(QStringLiteral("kto.jsonl"));
+        exporter.start(QStringLiteral(GPO_CLI),
+                       {"pairs", "export", "-p", demo, "back", "-f", "kto", "-o", kto});
+        QVERIFY(exporter.waitForFinished(60000) && exporter.exitCode() == 0);
+        r = gpo({"pairs", "import", "-p", demo, "kto", kto, "--json"});
+        QCOMPARE(r.json["unpaired"].toInt(), 2 * pairs);
+        QCOMPARE(r.json["pairs"].toInt(), 0);
+        r = gpo({"pairs", "ls", "-p", demo, "--json"});
+        QCOMPARE(r.json["pair_sets"].toArray().size(), 3 + randomSets); // gpo-abs, back, kto (and rand)
+        // A bad line names its file, line and key, and nothing is stored.
+        const QString bad = dir_.filePath(QStringLiteral("bad-pairs.jsonl"));
+        QFile b(bad);
+        QVERIFY(b.open(QIODevice::WriteOnly));
+        b.write(
+            "{\"prompt\": \"q\", \"chosen\": \"a\", \"rejected\": \"b\"}\n{\"prompt\": \"q\", \"chosen\": 3, "
+            "\"rejected\": \"b\"}\n");
+        b.close();
+        r = gpo({"pairs", "import", "-p", demo, "bad", bad, "--json"});
+        QCOMPARE(r.code, 1);
+        QCOMPARE(r.json["line"].toInt(), 2);
+        QVERIFY(r.json["error"].toString().contains("'chosen' must be a string"));
+        r = gpo({"pairs", "export", "-p", demo, "bad"});
+        QCOMPARE(r.code, 1);
+    }
+
+    // gpo train: a DPO run on the GPO pairs, stopped by SIGTERM, taken up with --resume; its metrics are in
+    // the project with step and wall time, and its policy is registered.
+    void trainStopsAndResumes() {
+        const QString demo = dir_.filePath(QStringLiteral("demo.gpo"));
+        const QString config = dir_.filePath(QStringLiteral("run.json"));
+        QFile f(config);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(
+            R"({"algorithm": "dpo", "pairs": "gpo-abs", "learning_rate": 1e-4, "per_device_train_batch_size": 2,
+                    "max_steps": 30, "logging_steps": 1, "save_steps": 1000, "run_name": "cli-dpo"})");
+        f.close();
+        QProcess train;
+        train.start(QStringLiteral(GPO_CLI), {"train", "-p", demo, "-c", config, "--json"});
+        QByteArray out;
+        while (!out.contains("\"event\":\"train\"") && train.waitForReadyRead(60000))
+            out += train.readAllStandardOutput();
+        QVERIFY(out.contains("\"event\":\"train\""));
+        train.terminate();
+        QVERIFY(train.waitForFinished(60000));
+        out += train.readAllStandardOutput();
+        const QJsonObject stopped = QJsonDocument::fromJson(out.trimmed().split('\n').last()).object();
+        QCOMPARE(train.exitCode(), 0);
+        QCOMPARE(stopped["cancelled"].toBool(), true);
+        QVERIFY(stopped["steps"].toInt() < 30);
+        auto r = gpo({"runs", "-p", demo, "--kind", "training", "--json"});
+        QCOMPARE(r.json["runs"].toArray()[0].toObject()["state"].toString(), QStringLiteral("cancelled"));
+        r = gpo({"train", "-p", demo, "-c", config, "--resume", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(r.json["steps"].toInt(), 30);
+        QCOMPARE(r.json["run_id"].toInt(), stopped["run_id"].toInt());
+        QCOMPARE(r.json["policy"].toString(), QStringLiteral("cli-dpo"));
+        r = gpo({"runs", "-p", demo, "--metrics", QString::number(stopped["run_id"].toInt()), "--json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.json["run"].toObject()["state"].toString(), QStringLiteral("done"));
+        int losses = 0;
+        for (const auto& m : r.json["metrics"].toArray()) {
+            const QJsonObject point = m.toObject();
+            if (point["name"].toString() != "loss") continue;
+            ++losses;
+            QVERIFY(point["wall_time"].toDouble() > 1.7e9);
+        }
+        QCOMPARE(losses, 30);
+        r = gpo({"policy", "ls", "-p", demo, "--json"});
+        QVERIFY(QJsonDocument(r.json).toJson().contains("cli-dpo"));
+        // Evaluating the trained policy by name works like any other policy.
+        r = gpo({"eval", "-p", demo, "-d", "demo-test", "--policy", "cli-dpo", "--limit", "2", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(r.json["policy"].toString(), QStringLiteral("cli-dpo"));
+        // A bad config is refused before anything runs, naming the file and the key.
+        QFile bad(config);
+        QVERIFY(bad.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        bad.write(R"({"algorithm": "dpo", "pairs": "gpo-abs", "lerning_rate": 1e-4})");
+        bad.close();
+        r = gpo({"train", "-p", demo, "-c", config, "--json"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.json["error"].toString().contains("run.json: \"lerning_rate\": unknown key"),
+                 qPrintable(r.json["error"].toString()));
+    }
+
+    // Every shipped preset runs as it is on the demo project (one step each here).
+    void everyPresetRuns() {
+        const QString demo = dir_.filePath(QStringLiteral("demo.gpo"));
+        // The baselines pair a right and a wrong sampled answer per problem: sample a few more.
+        auto r = gpo(
+            {"eval", "-p", demo, "-d", "demo-test", "--samples", "6", "-t", "1", "--seed", "4", "--json"});
+        QCOMPARE(r.code, 0);
+        const QDir presets(QStringLiteral(GPO_PRESETS));
+        const QStringList files = presets.entryList({"*.json"}, QDir::Files, QDir::Name);
+        QCOMPARE(files.size(), 10); // dpo, ipo, kto, simpo, orpo, with and without GPO
+        for (const QString& file : files) {
+            r = gpo({"train", "-p", demo, "-c", presets.filePath(file), "--max-steps", "1", "--json"});
+            QVERIFY2(r.code == 0, qPrintable(file + ": " + r.json["error"].toString() + r.err));
+            QCOMPARE(r.json["steps"].toInt(), 1);
+            QVERIFY2(std::isfinite(r.json["metrics"].toObject()["loss"].toDouble()), qPrintable(file));
+            QCOMPARE(r.json["policy"].toString(), QFileInfo(file).completeBaseName());
+        }
+    }
+
     // A run whose process was killed (kill -9, a studio that died) reads as stopped and resumes; a run
     // whose process is alive is never taken up by a second one.
     void killedRunIsStoppedAndResumable() {

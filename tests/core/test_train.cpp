@@ -8,6 +8,7 @@
 #include "model/safetensors.h"
 #include "model/tokenizer.h"
 #include "model/weights.h"
+#include "train/preference_trainer.h"
 #include "train/sft.h"
 
 #include <QTemporaryDir>
@@ -26,7 +27,49 @@ private Q_SLOTS:
     void demoTaskPlantsFirstErrors();
     void bpeTrainingRoundTrips();
     void sftLowersLossAndResumesExactly();
+    void preferenceTrainingResumesExactly();
+    void everyPreferenceAlgorithmTrains();
 };
+
+namespace {
+
+/// Pairs a policy can learn: the right total against one off by one.
+std::vector<PreferencePair> coinPairs(int n) {
+    std::vector<PreferencePair> pairs;
+    for (int i = 0; i < n; ++i) {
+        PreferencePair p;
+        p.prompt = "Question: Ann has " + std::to_string(i + 2) +
+                   " coins. Then Ann finds 2 more coins. How many "
+                   "coins does Ann have now?\nAnswer:\n";
+        p.chosen = "Ann starts with " + std::to_string(i + 2) + " coins.\nThe answer is " +
+                   std::to_string(i + 4) + ".";
+        p.rejected = "Ann starts with " + std::to_string(i + 2) + " coins.\nThe answer is " +
+                     std::to_string(i + 5) + ".";
+        pairs.push_back(p);
+    }
+    return pairs;
+}
+
+train::TrainConfig smallRun(train::Algorithm algorithm) {
+    train::TrainConfig c;
+    c.algorithm = algorithm;
+    c.pairs.set = "coins";
+    c.learningRate = 1e-3;
+    c.batchSize = 4;
+    c.maxSteps = 6;
+    c.loggingSteps = 1;
+    c.saveSteps = 100;
+    c.seed = 7;
+    c.lrSchedulerType = "cosine";
+    c.warmupSteps = 1;
+    return c;
+}
+
+std::unique_ptr<model::Policy> demoPolicy() {
+    return model::Policy::load(GPO_DEMO_POLICY, {"cpu", "float32"});
+}
+
+} // namespace
 
 void TestTrain::demoTaskIsReproducibleAndVerifiable() {
     const Gsm8kVerifier verifier;
@@ -129,6 +172,108 @@ void TestTrain::sftLowersLossAndResumesExactly() {
     for (const auto& [name, t] : a)
         maxDiff = std::max(maxDiff, (t - b.at(name)).abs().max().item<double>());
     QVERIFY2(maxDiff < 1e-5, qPrintable(QString::number(maxDiff)));
+}
+
+// A DPO run stopped after step 3 and resumed from its checkpoint ends with exactly the weights and the
+// metrics of the run that was never stopped.
+void TestTrain::preferenceTrainingResumesExactly() {
+    QTemporaryDir dir;
+    const auto pairs = coinPairs(10);
+    const train::TrainConfig c = smallRun(train::Algorithm::Dpo);
+    std::vector<nlohmann::json> full, resumed;
+    train::PreferenceTrainOptions o;
+    o.loadReference = demoPolicy;
+    o.outDir = dir.filePath("full").toStdString();
+    o.metrics = [&](const nlohmann::json& m) { full.push_back(m); };
+    auto a = demoPolicy();
+    const auto r = train::trainOnPreferences(*a, pairs, c, o);
+    QCOMPARE(r.steps, int64_t(6));
+    QCOMPARE(r.examples, int64_t(10));
+    QCOMPARE(full.size(), size_t(6));
+    // Policy = reference at the start: DPO's loss is ln 2 and every reward 0.
+    QVERIFY2(std::abs(full[0]["loss"].get<double>() - std::log(2.0)) < 1e-5, full[0].dump().c_str());
+    QVERIFY(full.back()["rewards/margins"].get<double>() > full[0]["rewards/margins"].get<double>());
+    for (const char* key : {"loss", "rewards/chosen", "rewards/rejected", "rewards/accuracies",
+                            "rewards/margins", "logps/chosen", "logps/rejected", "learning_rate", "grad_norm",
+                            "epoch", "num_tokens", "tokens_per_s"})
+        QVERIFY2(full.back().contains(key), key);
+    QVERIFY(fs::exists(o.outDir + "/final/model.safetensors"));
+    QVERIFY(fs::exists(o.outDir + "/reference_logps.safetensors"));
+
+    o.outDir = dir.filePath("stopped").toStdString();
+    o.metrics = [&](const nlohmann::json& m) { resumed.push_back(m); };
+    int steps = 0;
+    o.cancelled = [&] { return ++steps == 3; };
+    auto b = demoPolicy();
+    const auto stopped = train::trainOnPreferences(*b, pairs, c, o);
+    QVERIFY(stopped.cancelled);
+    QCOMPARE(stopped.steps, int64_t(3));
+    QVERIFY(!fs::exists(o.outDir + "/final"));
+    o.cancelled = {};
+    o.resume = true;
+    o.loadReference = []() -> std::unique_ptr<model::Policy> {
+        throw std::runtime_error("the stored reference log-probs must be used");
+    };
+    auto fromCheckpoint = model::Policy::load(o.outDir + "/checkpoint", {"cpu", "float32"});
+    const auto finished = train::trainOnPreferences(*fromCheckpoint, pairs, c, o);
+    QCOMPARE(finished.steps, int64_t(6));
+    QCOMPARE(resumed.size(), full.size());
+    for (size_t i = 0; i < full.size(); ++i)
+        for (const char* key : {"loss", "rewards/margins", "grad_norm", "learning_rate"})
+            QVERIFY2(resumed[i][key] == full[i][key],
+                     (std::string(key) + " at step " + std::to_string(i + 1) + ": " + resumed[i].dump() +
+                      " vs " + full[i].dump())
+                         .c_str());
+    const auto wa = model::loadWeights(dir.filePath("full/final").toStdString(), at::kFloat, at::kCPU);
+    const auto wb = model::loadWeights(o.outDir + "/final", at::kFloat, at::kCPU);
+    for (const auto& [name, t] : wa)
+        QVERIFY2(at::equal(t, wb.at(name)), name.c_str());
+}
+
+void TestTrain::everyPreferenceAlgorithmTrains() {
+    QTemporaryDir dir;
+    const auto pairs = coinPairs(8);
+    for (const auto algorithm : {train::Algorithm::Kto, train::Algorithm::Simpo, train::Algorithm::Orpo}) {
+        train::TrainConfig c = smallRun(algorithm);
+        c.maxSteps = 3;
+        std::vector<nlohmann::json> log;
+        train::PreferenceTrainOptions o;
+        o.loadReference = demoPolicy;
+        o.outDir = dir.filePath(QString::fromStdString(train::algorithmName(algorithm))).toStdString();
+        o.metrics = [&](const nlohmann::json& m) { log.push_back(m); };
+        auto policy = demoPolicy();
+        const auto r = train::trainOnPreferences(*policy, pairs, c, o);
+        QCOMPARE(r.steps, int64_t(3));
+        QCOMPARE(r.examples,
+                 int64_t(algorithm == train::Algorithm::Kto ? 16 : 8)); // KTO: each side an example
+        for (const auto& m : log)
+            QVERIFY2(std::isfinite(m["loss"].get<double>()), m.dump().c_str());
+        if (algorithm == train::Algorithm::Kto) QVERIFY(log[0].contains("kl"));
+        if (algorithm == train::Algorithm::Orpo)
+            QVERIFY(log[0].contains("nll_loss") && log[0].contains("log_odds_ratio"));
+    }
+    // A bad config names its key and file before anything runs.
+    auto refused = [](const nlohmann::json& j) {
+        try {
+            train::TrainConfig::fromJson(j, "run.json");
+        } catch (const std::invalid_argument& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    QVERIFY(
+        refused({{"pairs", "x"}, {"learning_rat", 1e-5}}).find("run.json: \"learning_rat\": unknown key") ==
+        0);
+    QVERIFY(refused({{"pairs", "x"}, {"beta", "high"}}).find("\"beta\": must be a number") !=
+            std::string::npos);
+    QVERIFY(refused({{"pairs", "x"}, {"label_smoothing", 0.1}}).find("cdpo") != std::string::npos);
+    QVERIFY(refused({{"algorithm", "grpo"}, {"pairs", "x"}}).find("not implemented yet") !=
+            std::string::npos);
+    QVERIFY(refused({{"algorithm", "dpo"}}).find("\"pairs\": missing") != std::string::npos);
+    QVERIFY(refused({{"pairs", "x"}, {"per_device_train_batch_size", 0}}).find("between 1") !=
+            std::string::npos);
+    const auto ok = train::TrainConfig::fromJson({{"pairs", "x"}, {"loss_type", "ipo"}}, "run.json");
+    QCOMPARE(train::TrainConfig::fromJson(ok.toJson(), "again").toJson(), ok.toJson());
 }
 
 QTEST_GUILESS_MAIN(TestTrain)

@@ -1,0 +1,84 @@
+// gpo train: a training run on a project, from a run.json (TRL's key names), as a resumable job whose
+// metrics stream as JSON lines and land in the project.
+#include "cli_common.h"
+#include "jobs/train_job.h"
+
+#include <ATen/Parallel.h>
+#include <cstdio>
+#include <iostream>
+
+namespace gpo::cli {
+
+void addTrain(CLI::App& app, Context&, int& rc) {
+    struct Args {
+        std::string project, config, device;
+        int64_t maxSteps = 0;
+        int threads = 0;
+        bool resume = false, json = false;
+    };
+    auto a = std::make_shared<Args>();
+    auto* cmd =
+        app.add_subcommand("train", "Train a policy on the project's pairs (DPO, IPO, KTO, SimPO, ORPO; "
+                                    "GPO when the pairs come from critical steps)");
+    cmd->add_option("--project,-p", a->project, "Project file")->required()->check(CLI::ExistingFile);
+    cmd->add_option("--config,-c", a->config, "The run's config (run.json; see resources/presets)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--max-steps", a->maxSteps, "Override the config's max_steps")
+        ->check(CLI::PositiveNumber);
+    cmd->add_flag("--resume", a->resume,
+                  "Take up the newest unfinished run of this config from its checkpoint");
+    cmd->add_option("--device", a->device, "auto, cpu, cuda, cuda:N (overrides the config)");
+    cmd->add_option("--threads", a->threads, "CPU threads for LibTorch (0: the config's, else one per core)");
+    cmd->add_flag("--json", a->json, "Progress and metrics as JSON lines on stdout; the result last");
+    cmd->callback([a, &rc] {
+        rc = runCommand(a->json, [&] {
+            const auto stop = stopOnSignals();
+            const train::TrainConfig config = train::TrainConfig::load(a->config);
+            const int threads = a->threads > 0 ? a->threads : config.threads;
+            if (threads > 0) at::set_num_threads(threads);
+            Project project = Project::open(a->project, OpenMode::Existing);
+            jobs::TrainJobOptions o;
+            if (a->maxSteps > 0) o.maxSteps = a->maxSteps;
+            o.resume = a->resume;
+            o.device = a->device;
+            o.cancelled = stop;
+            o.progress = [&](const nlohmann::json& e) {
+                if (a->json) {
+                    printJson(e);
+                    return;
+                }
+                if (e.value("event", "") == "stage") {
+                    std::cerr << "gpo train: " << e.value("stage", "") << "\n";
+                } else if (e.value("event", "") == "train") {
+                    std::fprintf(
+                        stderr, "step %lld/%lld  loss %.4f  margin %.4f  acc %.2f  lr %.2e  %.0f tok/s\n",
+                        static_cast<long long>(e.value("step", int64_t(0))),
+                        static_cast<long long>(e.value("max_steps", int64_t(0))), e.value("loss", 0.0),
+                        e.value("rewards/margins", 0.0), e.value("rewards/accuracies", 0.0),
+                        e.value("learning_rate", 0.0), e.value("tokens_per_s", 0.0));
+                }
+            };
+            const jobs::TrainJobResult r = jobs::runTrainJob(project, config, o);
+            nlohmann::json result = r.toJson();
+            result["ok"] = true;
+            if (a->json) {
+                printJson(result);
+            } else if (r.train.cancelled) {
+                std::printf(
+                    "run %lld stopped at step %lld of %lld; take it up with gpo train -p %s -c %s --resume\n",
+                    static_cast<long long>(r.runId), static_cast<long long>(r.train.steps),
+                    static_cast<long long>(r.train.maxSteps), a->project.c_str(), a->config.c_str());
+            } else {
+                std::printf(
+                    "run %lld '%s': %lld steps on %lld examples of '%s' in %.1f s; policy '%s' at %s\n",
+                    static_cast<long long>(r.runId), r.runName.c_str(), static_cast<long long>(r.train.steps),
+                    static_cast<long long>(r.train.examples), r.pairSet.c_str(), r.train.seconds,
+                    r.policyName.c_str(), r.policyPath.c_str());
+            }
+            return 0;
+        });
+    });
+}
+
+} // namespace gpo::cli

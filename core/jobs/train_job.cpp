@@ -1,0 +1,142 @@
+#include "jobs/train_job.h"
+
+#include "model/policy.h"
+#include "store/pairs.h"
+#include "store/policies.h"
+#include "store/runs.h"
+#include "train/gpo_pairs.h"
+
+#include <filesystem>
+
+namespace gpo::jobs {
+namespace fs = std::filesystem;
+namespace {
+
+/// A project policy's name or a checkpoint folder.
+PolicyEntry resolvePolicy(Project& project, const std::string& policy) {
+    if (policy.empty()) {
+        if (auto d = defaultPolicy(project)) return *d;
+        throw std::invalid_argument(
+            "\"policy\": the project has no default policy (gpo policy add --default)");
+    }
+    if (auto p = findPolicy(project, policy)) return *p;
+    if (fs::is_directory(policy)) return {0, fs::path(policy).filename().string(), policy, false};
+    throw std::invalid_argument("\"policy\": '" + policy +
+                                "' is neither a policy of the project nor a checkpoint folder");
+}
+
+/// The pairs a run trains on, and the name of their set.
+std::pair<std::vector<PreferencePair>, std::string> runPairs(Project& project, const train::TrainConfig& c,
+                                                             const std::string& runName) {
+    if (!c.pairs.set.empty()) {
+        const PairSet set = requirePairSet(project, c.pairs.set);
+        return {loadPairs(project, set.id), set.name};
+    }
+    if (!c.pairs.file.empty()) return {readPairsJsonl(c.pairs.file), c.pairs.file};
+    // A set built for the run: reused when one with the same options exists.
+    const std::string name = runName + "-pairs";
+    for (const auto& s : listPairSets(project))
+        if (s.name == name) return {loadPairs(project, s.id), s.name};
+    const PairSet set = train::buildPairSet(project, name, c.pairs.build, "\"pairs\"");
+    return {loadPairs(project, set.id), set.name};
+}
+
+std::string defaultRunName(const train::TrainConfig& c) {
+    std::string pairs = !c.pairs.set.empty()    ? c.pairs.set
+                        : !c.pairs.file.empty() ? fs::path(c.pairs.file).stem().string()
+                                                : c.pairs.build.value("from", std::string("gpo"));
+    return train::algorithmName(c.algorithm) + "-" + pairs;
+}
+
+} // namespace
+
+std::string runFolder(const std::string& projectPath, int64_t runId) {
+    return projectPath + ".runs/run-" + std::to_string(runId);
+}
+
+nlohmann::json TrainJobResult::toJson() const {
+    return {{"run_id", runId},          {"run_name", runName},          {"output_dir", outDir},
+            {"policy", policyName},     {"policy_path", policyPath},    {"pairs", pairSet},
+            {"steps", train.steps},     {"max_steps", train.maxSteps},  {"examples", train.examples},
+            {"skipped", train.skipped}, {"cancelled", train.cancelled}, {"metrics", train.last},
+            {"seconds", train.seconds}};
+}
+
+TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, const TrainJobOptions& o) {
+    train::TrainConfig c = given;
+    if (o.maxSteps) c.maxSteps = *o.maxSteps;
+    if (!o.device.empty()) c.device = o.device;
+    TrainJobResult r;
+    r.runName = c.runName.empty() ? defaultRunName(c) : c.runName;
+    const PolicyEntry start = resolvePolicy(project, c.policy);
+    const std::string referencePath =
+        c.reference.empty() ? start.path : resolvePolicy(project, c.reference).path;
+    nlohmann::json stored = c.toJson();
+    stored["resolved"] = {
+        {"policy", start.name}, {"policy_path", start.path}, {"reference_path", referencePath}};
+
+    std::optional<int64_t> resumeId;
+    if (o.resume) {
+        for (const auto& run : listRuns(project, "training"))
+            if (run.name == r.runName && run.state != "done") {
+                requireNotRunning(run);
+                resumeId = run.id;
+                break;
+            }
+        if (!resumeId)
+            throw std::invalid_argument("no unfinished training run named '" + r.runName + "' to resume");
+    }
+    auto emit = [&](nlohmann::json e) {
+        if (o.progress) o.progress(e);
+    };
+    emit({{"event", "stage"}, {"stage", "preparing the pairs"}});
+    auto [pairs, setName] = runPairs(project, c, r.runName);
+    r.pairSet = setName;
+    stored["resolved"]["pairs"] = setName;
+
+    r.runId = resumeId ? *resumeId : beginRun(project, "training", r.runName, stored);
+    if (resumeId) resumeRun(project, r.runId);
+    r.outDir = runFolder(project.path(), r.runId);
+    try {
+        model::PolicyOptions po;
+        po.device = c.device;
+        const bool fromCheckpoint =
+            resumeId && fs::exists(fs::path(r.outDir) / "checkpoint" / "trainer_state.json");
+        emit({{"event", "stage"}, {"stage", "loading the policy"}});
+        auto policy = model::Policy::load(
+            fromCheckpoint ? (fs::path(r.outDir) / "checkpoint").string() : start.path, po);
+        train::PreferenceTrainOptions t;
+        t.outDir = r.outDir;
+        t.resume = fromCheckpoint;
+        t.loadReference = [referencePath, po] { return model::Policy::load(referencePath, po); };
+        t.cancelled = o.cancelled;
+        t.metrics = [&](const nlohmann::json& m) {
+            sql::Transaction tx(project.db());
+            const int64_t step = m["step"].get<int64_t>();
+            for (const auto& [key, v] : m.items())
+                if (v.is_number() && key != "step" && key != "max_steps")
+                    recordMetric(project, r.runId, key, step, v.get<double>());
+            tx.commit();
+            nlohmann::json e = m;
+            e["event"] = "train";
+            e["run_id"] = r.runId;
+            emit(e);
+        };
+        emit({{"event", "stage"}, {"stage", "training"}});
+        r.train = train::trainOnPreferences(*policy, pairs, c, t);
+        if (r.train.cancelled) {
+            finishRun(project, r.runId, "cancelled");
+            return r;
+        }
+        r.policyName = c.outputName.empty() ? r.runName : c.outputName;
+        r.policyPath = fs::absolute(fs::path(r.outDir) / "final").string();
+        registerPolicy(project, r.policyName, r.policyPath, false);
+        finishRun(project, r.runId, "done");
+        return r;
+    } catch (const std::exception& e) {
+        finishRun(project, r.runId, "failed", e.what());
+        throw;
+    }
+}
+
+} // namespace gpo::jobs

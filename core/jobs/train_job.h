@@ -1,0 +1,44 @@
+#pragma once
+// A training run inside a project (`gpo train`): the config checked, the pairs found (a pair set, a TRL
+// JSONL file, or a set built for the run from an analysis), the run recorded with its whole config and
+// its process, metrics stored as they are logged (TRL's names, with step and wall time), checkpoints
+// beside the project (<project>.runs/run-<id>/), and the final policy registered under its name. A run
+// stopped by SIGTERM/Ctrl+C saves a checkpoint and is recorded as cancelled; --resume takes it up.
+#include "train/preference_trainer.h"
+#include "train/train_config.h"
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+namespace gpo {
+class Project;
+}
+
+namespace gpo::jobs {
+
+struct TrainJobOptions {
+    std::optional<int64_t> maxSteps; ///< overrides the config's max_steps
+    bool resume = false;             ///< take up the newest unfinished run with this config's name
+    std::string device = "";         ///< overrides the config's device when set
+    std::function<bool()> cancelled;
+    std::function<void(const nlohmann::json&)> progress; ///< stage and metric events
+};
+
+struct TrainJobResult {
+    int64_t runId = 0;
+    std::string runName, outDir;
+    std::string policyName, policyPath; ///< the registered final policy (empty when cancelled)
+    std::string pairSet;
+    train::PreferenceTrainResult train;
+    nlohmann::json toJson() const;
+};
+
+TrainJobResult runTrainJob(Project& project, const train::TrainConfig& config,
+                           const TrainJobOptions& options);
+
+/// Where a run keeps its checkpoints: <project>.runs/run-<id>.
+std::string runFolder(const std::string& projectPath, int64_t runId);
+
+} // namespace gpo::jobs

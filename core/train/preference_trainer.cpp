@@ -1,0 +1,419 @@
+#include "train/preference_trainer.h"
+
+#include "data/json_source.h"
+#include "model/policy.h"
+#include "model/safetensors.h"
+#include "train/adamw.h"
+#include "train/completion_scores.h"
+#include "train/dpo_loss.h"
+#include "train/kto_loss.h"
+#include "train/orpo_loss.h"
+#include "train/sft.h"
+#include "train/simpo_loss.h"
+#include "util/input_error.h"
+
+#include <c10/core/InferenceMode.h>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+namespace gpo::train {
+namespace fs = std::filesystem;
+namespace {
+
+uint64_t splitMix64(uint64_t& state) {
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/// One training example: a pair (DPO, SimPO, ORPO), or one side of one (KTO).
+struct Example {
+    EncodedCompletion chosen, rejected; ///< KTO: `chosen` only
+    bool desirable = true;              ///< KTO
+};
+
+/// Encodes a side and keeps the start within max_length (TRL's keep_start); nullopt if no completion
+/// token is left.
+std::optional<EncodedCompletion> encodeSide(const model::Tokenizer& tok, const std::string& prompt,
+                                            const std::string& completion, int32_t eos, int64_t maxLength) {
+    EncodedCompletion e = encodeCompletion(tok, prompt, completion, eos);
+    if (static_cast<int64_t>(e.tokens.size()) > maxLength) e.tokens.resize(static_cast<size_t>(maxLength));
+    if (e.completionTokens() < 1) return std::nullopt;
+    return e;
+}
+
+/// Metrics summed over the optimizer steps of a logging interval, averaged when logged (as TRL does).
+struct Interval {
+    std::map<std::string, double> sum;
+    std::map<std::string, int64_t> count;
+    int64_t tokens = 0;
+    double seconds = 0;
+    void add(const std::string& key, double v) {
+        if (!std::isfinite(v)) return;
+        sum[key] += v;
+        ++count[key];
+    }
+    nlohmann::json toJson() const {
+        return {{"sum", sum}, {"count", count}, {"tokens", tokens}, {"seconds", seconds}};
+    }
+    static Interval fromJson(const nlohmann::json& j) {
+        Interval i;
+        if (!j.is_object()) return i;
+        i.sum = j.value("sum", std::map<std::string, double>{});
+        i.count = j.value("count", std::map<std::string, int64_t>{});
+        i.tokens = j.value("tokens", int64_t(0));
+        i.seconds = j.value("seconds", 0.0);
+        return i;
+    }
+};
+
+double meanOf(const at::Tensor& t) {
+    return t.numel() ? t.to(at::kDouble).mean().item<double>() : std::nan("");
+}
+
+} // namespace
+
+std::vector<int64_t> epochOrder(uint64_t seed, int64_t epoch, int64_t n) {
+    std::vector<int64_t> order(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i)
+        order[static_cast<size_t>(i)] = i;
+    uint64_t state = seed * 0x100000001B3ull + static_cast<uint64_t>(epoch) + 1;
+    for (int64_t i = n - 1; i > 0; --i) {
+        const auto j = static_cast<int64_t>(splitMix64(state) % static_cast<uint64_t>(i + 1));
+        std::swap(order[static_cast<size_t>(i)], order[static_cast<size_t>(j)]);
+    }
+    return order;
+}
+
+double scheduledLearningRate(const TrainConfig& c, int64_t step, int64_t total) {
+    const int64_t warmup = c.warmupSteps > 0
+                               ? c.warmupSteps
+                               : static_cast<int64_t>(std::ceil(c.warmupRatio * static_cast<double>(total)));
+    if (step < warmup)
+        return c.learningRate * static_cast<double>(step) / static_cast<double>(std::max<int64_t>(1, warmup));
+    if (c.lrSchedulerType == "constant") return c.learningRate;
+    const double progress =
+        static_cast<double>(step - warmup) / static_cast<double>(std::max<int64_t>(1, total - warmup));
+    if (c.lrSchedulerType == "cosine") return c.learningRate * 0.5 * (1.0 + std::cos(M_PI * progress));
+    return c.learningRate * std::max(0.0, 1.0 - progress); // linear
+}
+
+PreferenceTrainResult trainOnPreferences(model::Policy& policy, const std::vector<PreferencePair>& pairs,
+                                         const TrainConfig& c, const PreferenceTrainOptions& o) {
+    if (o.outDir.empty()) throw std::invalid_argument("training needs an output folder");
+    const auto t0 = std::chrono::steady_clock::now();
+    const model::Tokenizer& tok = policy.requireTokenizer();
+    const int32_t eos = !policy.eosIds().empty() ? policy.eosIds().front() : tok.eosId();
+    const bool kto = c.algorithm == Algorithm::Kto;
+    const bool needsReference = c.algorithm == Algorithm::Dpo || kto;
+
+    PreferenceTrainResult result;
+    std::vector<Example> examples;
+    for (const auto& p : pairs) {
+        if (kto) {
+            for (const auto* side : {&p.chosen, &p.rejected}) {
+                if (!*side) continue;
+                if (auto e = encodeSide(tok, p.prompt, **side, eos, c.maxLength))
+                    examples.push_back({std::move(*e), {}, side == &p.chosen});
+                else
+                    ++result.skipped;
+            }
+            continue;
+        }
+        if (!p.paired()) {
+            ++result.skipped;
+            continue;
+        }
+        auto a = encodeSide(tok, p.prompt, *p.chosen, eos, c.maxLength);
+        auto b = encodeSide(tok, p.prompt, *p.rejected, eos, c.maxLength);
+        if (a && b)
+            examples.push_back({std::move(*a), std::move(*b), true});
+        else
+            ++result.skipped;
+    }
+    const auto n = static_cast<int64_t>(examples.size());
+    if (n == 0)
+        throw std::invalid_argument(kto ? "no example to train on"
+                                        : "no pair with both sides fits in max_length");
+    if (kto && c.batchSize < 2)
+        throw std::invalid_argument("KTO needs per_device_train_batch_size >= 2 for its KL estimate");
+    const int64_t perStep = c.batchSize * c.gradientAccumulationSteps;
+    const int64_t maxSteps =
+        c.maxSteps > 0
+            ? c.maxSteps
+            : std::max<int64_t>(1, static_cast<int64_t>(std::ceil(static_cast<double>(n) * c.numTrainEpochs /
+                                                                  static_cast<double>(perStep))));
+    result.examples = n;
+    result.maxSteps = maxSteps;
+
+    // Reference log-probs of every example, computed once and kept with the run.
+    fs::create_directories(o.outDir);
+    const fs::path refFile = fs::path(o.outDir) / "reference_logps.safetensors";
+    at::Tensor refChosen, refRejected;
+    std::unique_ptr<model::Policy> reference;
+    if (needsReference) {
+        if (fs::exists(refFile)) {
+            const model::SafetensorsFile stored(refFile.string());
+            auto column = [&](const char* name) {
+                const model::TensorInfo* t = stored.find(name);
+                if (!t || t->dtype != model::DType::F64 || t->shape != std::vector<int64_t>{n})
+                    throw InputError(refFile.string(), 0,
+                                     std::string("reference log-probs (") + name +
+                                         ") do not match this run's data");
+                return at::from_blob(const_cast<uint8_t*>(stored.data(*t)), {n}, at::kDouble).clone();
+            };
+            refChosen = column("chosen");
+            refRejected = column("rejected");
+        } else {
+            if (!o.loadReference) throw std::invalid_argument("this algorithm needs a reference policy");
+            reference = o.loadReference();
+            c10::InferenceMode inference;
+            std::vector<double> chosenV, rejectedV;
+            for (int64_t start = 0; start < n; start += c.batchSize) {
+                std::vector<EncodedCompletion> a, b;
+                for (int64_t i = start; i < std::min(n, start + c.batchSize); ++i) {
+                    a.push_back(examples[static_cast<size_t>(i)].chosen);
+                    if (!kto) b.push_back(examples[static_cast<size_t>(i)].rejected);
+                }
+                const at::Tensor la =
+                    completionLogprobs(reference->model(), a).scores.logps.to(at::kCPU).to(at::kDouble);
+                for (int64_t i = 0; i < la.size(0); ++i)
+                    chosenV.push_back(la[i].item<double>());
+                if (!kto) {
+                    const at::Tensor lb =
+                        completionLogprobs(reference->model(), b).scores.logps.to(at::kCPU).to(at::kDouble);
+                    for (int64_t i = 0; i < lb.size(0); ++i)
+                        rejectedV.push_back(lb[i].item<double>());
+                } else {
+                    rejectedV.resize(chosenV.size(), 0.0);
+                }
+            }
+            refChosen = at::tensor(chosenV, at::kDouble);
+            refRejected = at::tensor(rejectedV, at::kDouble);
+            model::writeSafetensors(refFile.string(),
+                                    {{"chosen", model::DType::F64, {n}, refChosen.data_ptr()},
+                                     {"rejected", model::DType::F64, {n}, refRejected.data_ptr()}});
+        }
+        if (kto && !reference) reference = o.loadReference(); // the KL reference point's mismatched pairs
+    }
+
+    std::vector<at::Tensor> params = policy.model().parameters();
+    for (auto& p : params)
+        p.requires_grad_(true);
+    AdamW optimizer(params, {c.adamBeta1, c.adamBeta2, c.adamEpsilon, c.weightDecay});
+    const fs::path checkpoint = fs::path(o.outDir) / "checkpoint";
+    int64_t start = 0, numTokens = 0;
+    Interval interval;
+    if (o.resume) {
+        if (!fs::exists(checkpoint / "trainer_state.json"))
+            throw std::invalid_argument(o.outDir + ": no checkpoint to resume from");
+        const auto state = readJsonDocument((checkpoint / "trainer_state.json").string());
+        start = state.value("global_step", int64_t(0));
+        numTokens = state.value("num_tokens", int64_t(0));
+        interval = Interval::fromJson(state.value("interval", nlohmann::json()));
+        optimizer.load((checkpoint / "optimizer.safetensors").string());
+    }
+    auto save = [&](const fs::path& dir, int64_t step) {
+        writeCheckpoint(policy, dir.string(), [&](const std::string& staging) {
+            optimizer.save(staging + "/optimizer.safetensors");
+            std::ofstream(staging + "/trainer_state.json")
+                << nlohmann::json{{"global_step", step},
+                                  {"max_steps", maxSteps},
+                                  {"epoch", static_cast<double>(step * perStep) / static_cast<double>(n)},
+                                  {"num_tokens", numTokens},
+                                  {"interval", interval.toJson()},
+                                  {"config", c.toJson()}}
+                       .dump(2)
+                << "\n";
+        });
+    };
+
+    std::map<int64_t, std::vector<int64_t>> orders;
+    auto exampleAt = [&](int64_t position) -> int64_t {
+        const int64_t epoch = position / n;
+        auto it = orders.find(epoch);
+        if (it == orders.end()) {
+            orders.clear(); // one epoch at a time is all a step needs
+            it = orders.emplace(epoch, epochOrder(c.seed, epoch, n)).first;
+        }
+        return it->second[static_cast<size_t>(position % n)];
+    };
+
+    int64_t step = start;
+    for (; step < maxSteps; ++step) {
+        const auto stepStart = std::chrono::steady_clock::now();
+        optimizer.zeroGrad();
+        std::map<std::string, double> stepMetrics;
+        for (int64_t micro = 0; micro < c.gradientAccumulationSteps; ++micro) {
+            std::vector<int64_t> ids;
+            for (int64_t i = 0; i < c.batchSize; ++i)
+                ids.push_back(exampleAt((step * c.gradientAccumulationSteps + micro) * c.batchSize + i));
+            std::vector<EncodedCompletion> batch;
+            for (const int64_t id : ids)
+                batch.push_back(examples[static_cast<size_t>(id)].chosen);
+            if (!kto)
+                for (const int64_t id : ids)
+                    batch.push_back(examples[static_cast<size_t>(id)].rejected);
+            for (const auto& e : batch)
+                numTokens += static_cast<int64_t>(e.tokens.size());
+            interval.tokens += [&] {
+                int64_t t = 0;
+                for (const auto& e : batch)
+                    t += static_cast<int64_t>(e.tokens.size());
+                return t;
+            }();
+            // One forward over [chosen…, rejected…], as TRL concatenates them.
+            const CompletionLogprobs lp = completionLogprobs(policy.model(), batch);
+            const auto B = static_cast<int64_t>(ids.size());
+            auto slice = [&](const SequenceScores& s, int64_t from) {
+                return SequenceScores{s.logps.narrow(0, from, B).to(at::kDouble),
+                                      s.tokens.narrow(0, from, B).to(at::kDouble)};
+            };
+            const at::Tensor index = at::tensor(ids, at::kLong);
+            at::Tensor loss;
+            std::map<std::string, double> m;
+            if (c.algorithm == Algorithm::Dpo) {
+                DpoOptions d;
+                d.beta = c.beta;
+                d.type = dpoLossType(c.lossType);
+                d.labelSmoothing = c.labelSmoothing;
+                d.ipoNormalize = c.ipoNormalize;
+                const SequenceScores pc = slice(lp.scores, 0), pr = slice(lp.scores, B);
+                const PreferenceLoss r =
+                    dpoLoss(pc, pr, refChosen.index_select(0, index), refRejected.index_select(0, index), d);
+                loss = r.loss;
+                m = {{"rewards/chosen", meanOf(r.chosenRewards)},
+                     {"rewards/rejected", meanOf(r.rejectedRewards)},
+                     {"rewards/accuracies", meanOf((r.chosenRewards > r.rejectedRewards).to(at::kDouble))},
+                     {"rewards/margins", meanOf(r.chosenRewards - r.rejectedRewards)},
+                     {"logps/chosen", meanOf(pc.logps.detach())},
+                     {"logps/rejected", meanOf(pr.logps.detach())}};
+            } else if (kto) {
+                // The KL reference point from mismatched pairs: each prompt with the completion before it.
+                std::vector<EncodedCompletion> mismatched;
+                for (int64_t i = 0; i < B; ++i) {
+                    const auto& own = examples[static_cast<size_t>(ids[static_cast<size_t>(i)])].chosen;
+                    const auto& other =
+                        examples[static_cast<size_t>(ids[static_cast<size_t>((i + B - 1) % B)])].chosen;
+                    EncodedCompletion x;
+                    x.tokens.assign(own.tokens.begin(), own.tokens.begin() + own.promptTokens);
+                    x.promptTokens = own.promptTokens;
+                    x.tokens.insert(x.tokens.end(), other.tokens.begin() + other.promptTokens,
+                                    other.tokens.end());
+                    if (static_cast<int64_t>(x.tokens.size()) > c.maxLength)
+                        x.tokens.resize(static_cast<size_t>(c.maxLength));
+                    if (x.completionTokens() < 1) x.tokens.push_back(other.tokens.back());
+                    mismatched.push_back(std::move(x));
+                }
+                at::Tensor klPolicy, klReference;
+                {
+                    c10::InferenceMode inference;
+                    klPolicy =
+                        completionLogprobs(policy.model(), mismatched).scores.logps.to(at::kDouble).clone();
+                    klReference = completionLogprobs(reference->model(), mismatched)
+                                      .scores.logps.to(at::kDouble)
+                                      .clone();
+                }
+                std::vector<uint8_t> good;
+                for (const int64_t id : ids)
+                    good.push_back(examples[static_cast<size_t>(id)].desirable ? 1 : 0);
+                KtoOptions k;
+                k.beta = c.beta;
+                k.desirableWeight = c.desirableWeight;
+                k.undesirableWeight = c.undesirableWeight;
+                const at::Tensor desirable = at::tensor(good).to(at::kBool);
+                const SequenceScores pc = slice(lp.scores, 0);
+                const KtoLoss r =
+                    ktoLoss(pc.logps, refChosen.index_select(0, index), desirable, klPolicy, klReference, k);
+                loss = r.loss;
+                m = {{"kl", r.kl.item<double>()},
+                     {"rewards/chosen", meanOf(r.chosenRewards)},
+                     {"rewards/rejected", meanOf(r.rejectedRewards)},
+                     {"rewards/margins", meanOf(r.chosenRewards) - meanOf(r.rejectedRewards)},
+                     {"logps/chosen", meanOf(pc.logps.detach().masked_select(desirable))},
+                     {"logps/rejected", meanOf(pc.logps.detach().masked_select(desirable.logical_not()))}};
+            } else if (c.algorithm == Algorithm::Simpo) {
+                SimpoOptions s;
+                s.beta = c.beta;
+                s.gamma = c.simpoGamma;
+                s.labelSmoothing = c.labelSmoothing;
+                s.cpoAlpha = c.cpoAlpha;
+                const SequenceScores pc = slice(lp.scores, 0), pr = slice(lp.scores, B);
+                const PreferenceLoss r = simpoLoss(pc, pr, s);
+                loss = r.loss;
+                m = {{"rewards/chosen", meanOf(r.chosenRewards)},
+                     {"rewards/rejected", meanOf(r.rejectedRewards)},
+                     {"rewards/accuracies", meanOf((r.chosenRewards > r.rejectedRewards).to(at::kDouble))},
+                     {"rewards/margins", meanOf(r.chosenRewards - r.rejectedRewards)},
+                     {"logps/chosen", meanOf(pc.meanLogps().detach())},
+                     {"logps/rejected", meanOf(pr.meanLogps().detach())}};
+            } else {
+                const SequenceScores pc = slice(lp.scores, 0), pr = slice(lp.scores, B);
+                const SequenceScores whole = slice(lp.whole, 0);
+                const at::Tensor nll = -(whole.logps.sum() / whole.tokens.sum().clamp_min(1.0));
+                const OrpoLoss r = orpoLoss(pc, pr, nll, {c.beta});
+                loss = r.preference.loss;
+                m = {{"rewards/chosen", meanOf(r.preference.chosenRewards)},
+                     {"rewards/rejected", meanOf(r.preference.rejectedRewards)},
+                     {"rewards/accuracies",
+                      meanOf((r.preference.chosenRewards > r.preference.rejectedRewards).to(at::kDouble))},
+                     {"rewards/margins", meanOf(r.preference.chosenRewards - r.preference.rejectedRewards)},
+                     {"logps/chosen", meanOf(pc.meanLogps().detach())},
+                     {"logps/rejected", meanOf(pr.meanLogps().detach())},
+                     {"nll_loss", nll.item<double>()},
+                     {"log_odds_ratio", r.logOddsRatio.item<double>()},
+                     {"log_odds_chosen", r.logOddsChosen.item<double>()}};
+            }
+            (loss / static_cast<double>(c.gradientAccumulationSteps)).backward();
+            m["loss"] = loss.item<double>();
+            for (const auto& [key, v] : m)
+                stepMetrics[key] += v / static_cast<double>(c.gradientAccumulationSteps);
+        }
+        const double gradNorm = optimizer.clipGradNorm(c.maxGradNorm);
+        const double lr = scheduledLearningRate(c, step, maxSteps);
+        optimizer.step(lr);
+        for (const auto& [key, v] : stepMetrics)
+            interval.add(key, v);
+        interval.add("grad_norm", gradNorm);
+        interval.add("learning_rate", lr);
+        interval.seconds +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - stepStart).count();
+        const bool last = step + 1 == maxSteps;
+        if ((step + 1) % c.loggingSteps == 0 || last) {
+            nlohmann::json j{{"step", step + 1},
+                             {"max_steps", maxSteps},
+                             {"epoch", static_cast<double>((step + 1) * perStep) / static_cast<double>(n)},
+                             {"num_tokens", numTokens},
+                             {"tokens_per_s", interval.seconds > 0
+                                                  ? static_cast<double>(interval.tokens) / interval.seconds
+                                                  : 0.0}};
+            for (const auto& [key, s] : interval.sum)
+                j[key] = s / static_cast<double>(interval.count[key]);
+            result.last = j;
+            if (o.metrics) o.metrics(j);
+            interval = {};
+        }
+        const bool stop = !last && o.cancelled && o.cancelled();
+        if (stop || ((step + 1) % c.saveSteps == 0 && !last)) save(checkpoint, step + 1);
+        if (stop) {
+            result.cancelled = true;
+            ++step;
+            break;
+        }
+    }
+    if (!result.cancelled) {
+        save(checkpoint, maxSteps);
+        writeCheckpoint(policy, (fs::path(o.outDir) / "final").string(), {});
+    }
+    for (auto& p : params)
+        p.requires_grad_(false);
+    result.steps = step;
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return result;
+}
+
+} // namespace gpo::train

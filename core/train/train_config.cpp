@@ -1,0 +1,223 @@
+#include "train/train_config.h"
+
+#include "data/json_source.h"
+#include "train/dpo_loss.h"
+
+#include <functional>
+#include <map>
+#include <stdexcept>
+
+namespace gpo::train {
+namespace {
+
+Algorithm algorithmFrom(const std::string& name, const std::string& where) {
+    if (name == "dpo") return Algorithm::Dpo;
+    if (name == "kto") return Algorithm::Kto;
+    if (name == "simpo") return Algorithm::Simpo;
+    if (name == "orpo") return Algorithm::Orpo;
+    throw std::invalid_argument(where + ": \"algorithm\": unknown algorithm '" + name +
+                                "' (dpo, kto, simpo, orpo; grpo and ppo are not implemented yet)");
+}
+
+/// Reads each key of the object with the reader registered for it; an unknown key is an error.
+class KeyReader {
+public:
+    KeyReader(const nlohmann::json& j, std::string where) : j_(j), where_(std::move(where)) {
+        if (!j_.is_object()) throw std::invalid_argument(where_ + ": a run config is a JSON object");
+    }
+    [[noreturn]] void fail(const std::string& key, const std::string& why) const {
+        throw std::invalid_argument(where_ + ": \"" + key + "\": " + why);
+    }
+    template <class T> void number(const char* key, T& out, double min, double max) {
+        on(key, [this, key, &out, min, max](const nlohmann::json& v) {
+            if (!v.is_number()) fail(key, "must be a number");
+            if constexpr (std::is_integral_v<T>)
+                if (!v.is_number_integer()) fail(key, "must be a whole number");
+            const double d = v.get<double>();
+            if (d < min || d > max) fail(key, "must be between " + trim(min) + " and " + trim(max));
+            out = v.get<T>();
+        });
+    }
+    void text(const char* key, std::string& out) {
+        on(key, [this, key, &out](const nlohmann::json& v) {
+            if (!v.is_string()) fail(key, "must be a string");
+            out = v.get<std::string>();
+        });
+    }
+    void flag(const char* key, bool& out) {
+        on(key, [this, key, &out](const nlohmann::json& v) {
+            if (!v.is_boolean()) fail(key, "must be true or false");
+            out = v.get<bool>();
+        });
+    }
+    void on(const char* key, std::function<void(const nlohmann::json&)> read) {
+        readers_[key] = std::move(read);
+    }
+    void run() {
+        for (const auto& [key, value] : j_.items()) {
+            const auto it = readers_.find(key);
+            if (it == readers_.end()) {
+                std::string known;
+                for (const auto& [k, r] : readers_)
+                    known += (known.empty() ? "" : ", ") + k;
+                fail(key, "unknown key (known: " + known + ")");
+            }
+            it->second(value);
+        }
+    }
+
+private:
+    static std::string trim(double d) {
+        std::string s = std::to_string(d);
+        while (s.find('.') != std::string::npos && (s.back() == '0' || s.back() == '.')) {
+            const bool dot = s.back() == '.';
+            s.pop_back();
+            if (dot) break;
+        }
+        return s;
+    }
+    const nlohmann::json& j_;
+    std::string where_;
+    std::map<std::string, std::function<void(const nlohmann::json&)>> readers_;
+};
+
+} // namespace
+
+std::string algorithmName(Algorithm a) {
+    switch (a) {
+    case Algorithm::Dpo:
+        return "dpo";
+    case Algorithm::Kto:
+        return "kto";
+    case Algorithm::Simpo:
+        return "simpo";
+    case Algorithm::Orpo:
+        return "orpo";
+    }
+    return "dpo";
+}
+
+TrainConfig TrainConfig::fromJson(const nlohmann::json& j, const std::string& where) {
+    TrainConfig c;
+    KeyReader r(j, where);
+    std::string algorithm = "dpo";
+    r.text("algorithm", algorithm);
+    r.flag("gpo", c.gpo);
+    r.text("run_name", c.runName);
+    r.text("policy", c.policy);
+    r.text("reference", c.reference);
+    r.text("output_name", c.outputName);
+    r.on("pairs", [&](const nlohmann::json& v) {
+        if (v.is_string()) {
+            c.pairs.set = v.get<std::string>();
+        } else if (v.is_object() && v.contains("file")) {
+            if (!v["file"].is_string() || v.size() != 1) r.fail("pairs", "{\"file\": PATH} takes one string");
+            c.pairs.file = v["file"].get<std::string>();
+        } else if (v.is_object() && v.contains("from")) {
+            c.pairs.build = v;
+        } else {
+            r.fail("pairs", "a pair set's name, {\"file\": PATH}, or {\"from\": "
+                            "\"gpo\"|\"random-reset\"|\"whole\", ...}");
+        }
+    });
+    r.number("learning_rate", c.learningRate, 0.0, 1.0);
+    r.number("per_device_train_batch_size", c.batchSize, 1, 1 << 20);
+    r.number("gradient_accumulation_steps", c.gradientAccumulationSteps, 1, 1 << 20);
+    r.number("max_steps", c.maxSteps, -1, 1e12);
+    r.number("num_train_epochs", c.numTrainEpochs, 0.0, 1e6);
+    r.number("warmup_steps", c.warmupSteps, 0, 1e12);
+    r.number("warmup_ratio", c.warmupRatio, 0.0, 1.0);
+    r.text("lr_scheduler_type", c.lrSchedulerType);
+    r.number("max_grad_norm", c.maxGradNorm, 0.0, 1e12);
+    r.number("weight_decay", c.weightDecay, 0.0, 10.0);
+    r.number("adam_beta1", c.adamBeta1, 0.0, 1.0);
+    r.number("adam_beta2", c.adamBeta2, 0.0, 1.0);
+    r.number("adam_epsilon", c.adamEpsilon, 0.0, 1.0);
+    r.number("seed", c.seed, 0, 1.8e19);
+    r.number("max_length", c.maxLength, 2, 1 << 24);
+    r.number("save_steps", c.saveSteps, 1, 1e12);
+    r.number("logging_steps", c.loggingSteps, 1, 1e12);
+    r.text("device", c.device);
+    r.number("threads", c.threads, 0, 4096);
+    r.number("beta", c.beta, 1e-12, 1e6);
+    r.text("loss_type", c.lossType);
+    r.number("label_smoothing", c.labelSmoothing, 0.0, 0.5);
+    r.flag("ipo_normalize", c.ipoNormalize);
+    r.number("desirable_weight", c.desirableWeight, 0.0, 1e6);
+    r.number("undesirable_weight", c.undesirableWeight, 0.0, 1e6);
+    r.number("simpo_gamma", c.simpoGamma, -1e6, 1e6);
+    r.number("cpo_alpha", c.cpoAlpha, 0.0, 1e6);
+    r.run();
+    c.algorithm = algorithmFrom(algorithm, where);
+    if (c.lrSchedulerType != "linear" && c.lrSchedulerType != "cosine" && c.lrSchedulerType != "constant")
+        r.fail("lr_scheduler_type", "'" + c.lrSchedulerType + "' is not linear, cosine or constant");
+    if (c.pairs.set.empty() && c.pairs.file.empty() && c.pairs.build.is_null())
+        r.fail("pairs", "missing: name a pair set, a {\"file\": PATH}, or {\"from\": \"gpo\"} to build one");
+    if (c.algorithm == Algorithm::Dpo) {
+        const DpoLossType type = [&] {
+            try {
+                return dpoLossType(c.lossType);
+            } catch (const std::invalid_argument& e) {
+                r.fail("loss_type", e.what());
+            }
+        }();
+        if (type == DpoLossType::Sigmoid && c.labelSmoothing > 0)
+            r.fail("label_smoothing",
+                   "TRL 0.29+ ignores it for sigmoid DPO: use loss_type cdpo (TRL <= 0.28, "
+                   "OpenRLHF) or robust");
+        if (type == DpoLossType::Robust && c.labelSmoothing >= 0.5)
+            r.fail("label_smoothing", "must be below 0.5");
+    } else if (j.contains("loss_type")) {
+        r.fail("loss_type", "only DPO has loss types");
+    }
+    return c;
+}
+
+TrainConfig TrainConfig::load(const std::string& path) {
+    return fromJson(readJsonDocument(path), path);
+}
+
+nlohmann::json TrainConfig::toJson() const {
+    nlohmann::json pairsJson = !pairs.set.empty()    ? nlohmann::json(pairs.set)
+                               : !pairs.file.empty() ? nlohmann::json{{"file", pairs.file}}
+                                                     : pairs.build;
+    nlohmann::json j{{"algorithm", algorithmName(algorithm)},
+                     {"gpo", gpo},
+                     {"run_name", runName},
+                     {"policy", policy},
+                     {"reference", reference},
+                     {"output_name", outputName},
+                     {"pairs", pairsJson},
+                     {"learning_rate", learningRate},
+                     {"per_device_train_batch_size", batchSize},
+                     {"gradient_accumulation_steps", gradientAccumulationSteps},
+                     {"max_steps", maxSteps},
+                     {"num_train_epochs", numTrainEpochs},
+                     {"warmup_steps", warmupSteps},
+                     {"warmup_ratio", warmupRatio},
+                     {"lr_scheduler_type", lrSchedulerType},
+                     {"max_grad_norm", maxGradNorm},
+                     {"weight_decay", weightDecay},
+                     {"adam_beta1", adamBeta1},
+                     {"adam_beta2", adamBeta2},
+                     {"adam_epsilon", adamEpsilon},
+                     {"seed", seed},
+                     {"max_length", maxLength},
+                     {"save_steps", saveSteps},
+                     {"logging_steps", loggingSteps},
+                     {"device", device},
+                     {"threads", threads},
+                     {"beta", beta},
+                     {"label_smoothing", labelSmoothing},
+                     {"desirable_weight", desirableWeight},
+                     {"undesirable_weight", undesirableWeight},
+                     {"simpo_gamma", simpoGamma},
+                     {"cpo_alpha", cpoAlpha}};
+    if (algorithm == Algorithm::Dpo) {
+        j["loss_type"] = lossType;
+        j["ipo_normalize"] = ipoNormalize;
+    }
+    return j;
+}
+
+} // namespace gpo::train
