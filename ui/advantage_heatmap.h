@@ -17,7 +17,10 @@ namespace gpo::ui {
 
 struct HeatmapRow {
     int64_t trajectoryId = 0;
+    std::string dataset;
     std::vector<std::optional<double>> advantages; ///< one per step
+    std::vector<double> values;                    ///< V(p_h) before each step
+    std::vector<int64_t> rollouts;                 ///< k behind each of those values
     std::optional<int> pick;                       ///< the default selector's
     double worstDrop = 0;                          ///< the most negative advantage
 };
@@ -38,6 +41,14 @@ public:
     QCustomPlot* plot() const { return plot_; }
     /// The trajectory and step under a point of the plot, if any (for clicks and tests).
     std::optional<std::pair<int64_t, int>> cellAt(const QPoint& pixel) const;
+    /// What hovering over a cell shows: trajectory, step, A, V and k; "no such step" past its end.
+    QString cellText(int row, int step) const;
+    /// The label of row `row` on the vertical axis (for tests).
+    QString rowLabel(int row) const;
+    static constexpr const char* kPickSelector = "abs-advantage"; ///< whose pick "by pick position" sorts by
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 signals:
     void cellClicked(int64_t trajectoryId, int step);
@@ -48,6 +59,7 @@ private:
     Order order_ = Order::Trajectory;
     QComboBox* orderBox_;
     QLabel* summary_;
+    QLabel* empty_; ///< shown instead of the plot when no listed trajectory is analysed
     QCustomPlot* plot_;
     QCPColorMap* map_;
 };

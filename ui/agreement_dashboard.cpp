@@ -79,6 +79,8 @@ void AgreementDashboard::buildLayout() {
     study_ = new QComboBox(this);
     dataset_ = new QComboBox(this);
     annotator_ = new QComboBox(this);
+    for (QComboBox* box : {study_, dataset_, annotator_})
+        box->setSizeAdjustPolicy(QComboBox::AdjustToContents); // "All annotators" shown whole
     minSteps_ = new QSpinBox(this);
     maxSteps_ = new QSpinBox(this);
     for (auto* s : {minSteps_, maxSteps_}) {
@@ -87,6 +89,8 @@ void AgreementDashboard::buildLayout() {
     }
     selector_ = new QComboBox(this);
     selector_->setToolTip(tr("The selector whose offsets the histogram shows"));
+    selector_->setSizeAdjustPolicy(QComboBox::AdjustToContents); // "max-value-prefix" shown whole
+    selector_->setMinimumContentsLength(16);
     for (auto* c : {study_, dataset_, annotator_})
         connect(c, &QComboBox::activated, this, &AgreementDashboard::recompute);
     for (auto* s : {minSteps_, maxSteps_})
@@ -149,6 +153,13 @@ void AgreementDashboard::buildLayout() {
     bars_->setPen(Qt::NoPen);
     plot_->xAxis->setLabel(tr("human − model (steps)"));
     plot_->yAxis->setLabel(tr("annotations"));
+    // Offsets and counts are whole numbers: whole-number ticks on both axes.
+    for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis}) {
+        QSharedPointer<QCPAxisTickerFixed> whole(new QCPAxisTickerFixed);
+        whole->setTickStep(1.0);
+        whole->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+        axis->setTicker(whole);
+    }
     auto* histogramBox = new QWidget(this);
     auto* histogramLayout = new QVBoxLayout(histogramBox);
     histogramLayout->setContentsMargins(0, 0, 0, 0);

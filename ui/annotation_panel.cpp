@@ -35,6 +35,10 @@ QString minutes(double seconds) {
 
 AnnotationPanel::AnnotationPanel(QWidget* parent) : QWidget(parent) {
     setFocusPolicy(Qt::StrongFocus);
+    // A chosen rating, confidence or "no single step" must stand out at a glance, not be a pale shade.
+    setStyleSheet(
+        QStringLiteral("QToolButton:checked, QPushButton:checked { background: #1d4ed8; color: white;"
+                       " border: 1px solid #1e3a8a; border-radius: 3px; font-weight: bold; }"));
     buildLayout();
     showFinished();
 }
@@ -163,6 +167,7 @@ void AnnotationPanel::setProject(Project* project) {
     if (project_ && detail_) save(); // the time spent on the trajectory shown
     project_ = project;
     study_.reset();
+    undo_.clear();
     queue_.clear();
     detail_.reset();
     index_ = -1;
@@ -199,6 +204,7 @@ bool AnnotationPanel::start(const QString& study, const QString& annotator) {
         annotator_ = annotator.trimmed().toStdString();
         ensureAnnotator(*project_, annotator_);
         study_ = s;
+        undo_.clear(); // another annotator's or study's actions are not this one's to take back
         queue_ = annotatorQueue(s, studyItems(*project_, s.id), annotator_);
     } catch (const std::exception& e) {
         report(QString::fromStdString(e.what()));
@@ -395,7 +401,7 @@ void AnnotationPanel::render() {
                "its advantage; ★ = the selectors' picks.</span>")
                 .arg(analysis_->runId));
     keys_->setText(
-        tr("1–9 or j/k + Enter: pick · x: none%1%2 · → next · ← previous · s skip")
+        tr("1–9 or j/k + Enter: pick · x: none%1%2 · → next · ← previous · s skip · Ctrl+Z undo")
             .arg(study_->config.stepLabels ? tr(" · +/0/-: rate the step at the cursor") : QString(),
                  study_->config.confidence ? tr(" · Alt+1–5: confidence") : QString()));
     noSingle_->setChecked(annotation_.noSingleStep);
@@ -454,6 +460,7 @@ void AnnotationPanel::report(const QString& message) {
 
 void AnnotationPanel::pickStep(int step) {
     if (!detail_ || step < 0 || step >= static_cast<int>(rows_.size())) return;
+    remember();
     annotation_.criticalStep = step;
     annotation_.noSingleStep = false;
     cursor_ = step;
@@ -463,6 +470,7 @@ void AnnotationPanel::pickStep(int step) {
 
 void AnnotationPanel::pickNoSingleStep() {
     if (!detail_) return;
+    remember();
     annotation_.criticalStep.reset();
     annotation_.noSingleStep = true;
     save();
@@ -481,6 +489,7 @@ void AnnotationPanel::pickCursor() {
 
 void AnnotationPanel::rateStep(int step, StepRating rating) {
     if (!detail_ || !study_->config.stepLabels || step < 0 || step >= static_cast<int>(rows_.size())) return;
+    remember();
     auto& labels = annotation_.stepLabels;
     labels.resize(rows_.size());
     auto& l = labels[static_cast<size_t>(step)];
@@ -493,6 +502,7 @@ void AnnotationPanel::rateStep(int step, StepRating rating) {
 
 void AnnotationPanel::setConfidence(int confidence) {
     if (!detail_ || confidence < 1 || confidence > 5) return;
+    remember();
     annotation_.confidence =
         annotation_.confidence == confidence ? std::nullopt : std::optional<int>(confidence);
     save();
@@ -501,6 +511,7 @@ void AnnotationPanel::setConfidence(int confidence) {
 
 void AnnotationPanel::setNote(const QString& note) {
     if (!detail_ || note.toStdString() == annotation_.note) return;
+    remember();
     annotation_.note = note.toStdString();
     save();
 }
@@ -524,8 +535,27 @@ void AnnotationPanel::previous() {
 
 void AnnotationPanel::skip() {
     if (!detail_) return;
+    remember();
     annotation_.skipped = true;
     leaveFor(index_ + 1);
+}
+
+bool AnnotationPanel::undo() {
+    if (undo_.empty() || !study_) return false;
+    const UndoEntry entry = undo_.back();
+    undo_.pop_back();
+    if (entry.index != index_ || !detail_) {
+        if (detail_) save();
+        showItem(entry.index);
+        if (!detail_) return false;
+    }
+    const double seconds = annotation_.seconds; // the time spent stays spent
+    annotation_ = entry.before;
+    annotation_.seconds = seconds;
+    cursor_ = annotation_.criticalStep.value_or(cursor_);
+    save();
+    render();
+    return true;
 }
 
 std::optional<int64_t> AnnotationPanel::currentTrajectory() const {
@@ -558,7 +588,9 @@ bool AnnotationPanel::eventFilter(QObject* watched, QEvent* event) {
 void AnnotationPanel::keyPressEvent(QKeyEvent* event) {
     const int key = event->key();
     const bool alt = event->modifiers() & Qt::AltModifier;
-    if (alt && key >= Qt::Key_1 && key <= Qt::Key_5) {
+    if (event->matches(QKeySequence::Undo)) {
+        undo();
+    } else if (alt && key >= Qt::Key_1 && key <= Qt::Key_5) {
         setConfidence(key - Qt::Key_0);
     } else if (!alt && key >= Qt::Key_1 && key <= Qt::Key_9) {
         pickStep(key - Qt::Key_1);

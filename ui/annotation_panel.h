@@ -52,6 +52,10 @@ public:
     void next();
     void previous();
     void skip();
+    /// Takes back the last answer, rating, confidence, note or skip (Ctrl+Z), going back to its trajectory;
+    /// the previous state is committed like any edit. False when there is nothing to undo.
+    bool undo();
+    bool canUndo() const { return !undo_.empty(); }
 
     std::optional<int64_t> currentTrajectory() const;
     /// 0-based place in the annotator's queue; queueSize() when finished.
@@ -99,6 +103,13 @@ private:
     std::string annotator_;
     std::vector<int64_t> queue_;
     int index_ = -1;
+    /// The annotation as it was before each action of this session (newest last).
+    struct UndoEntry {
+        int index;
+        Annotation before;
+    };
+    std::vector<UndoEntry> undo_;
+    void remember() { undo_.push_back({index_, annotation_}); }
     std::optional<TrajectoryDetail> detail_;
     std::optional<TrajectoryAnalysis> analysis_;
     Annotation annotation_;

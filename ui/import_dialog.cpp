@@ -4,11 +4,13 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QSettings>
 #include <QVBoxLayout>
 
 namespace gpo::ui {
@@ -61,20 +63,55 @@ ImportDialog::ImportDialog(const Registry& registry, QWidget* parent) : QDialog(
     layout->addLayout(fileButtons);
     layout->addWidget(buttons);
     resize(640, 360);
+    // The settings of the last import, and the folder it read from.
+    const QSettings settings;
+    if (const int f = format_->findData(settings.value(QStringLiteral("import/format"))); f >= 0)
+        format_->setCurrentIndex(f);
+    if (const int g = segmenter_->findData(settings.value(QStringLiteral("import/segmenter"))); g >= 0)
+        segmenter_->setCurrentIndex(g);
+    skipBad_->setChecked(settings.value(QStringLiteral("import/skipBad"), false).toBool());
+    connect(format_, &QComboBox::currentIndexChanged, this, &ImportDialog::fitFolderButton);
+    addFolder_ = addFolderButton;
+    fitFolderButton();
+    connect(this, &QDialog::accepted, this, [this] {
+        QSettings s;
+        s.setValue(QStringLiteral("import/format"), format_->currentData());
+        s.setValue(QStringLiteral("import/segmenter"), segmenter_->currentData());
+        s.setValue(QStringLiteral("import/skipBad"), skipBad_->isChecked());
+    });
     updateOk();
 }
 
+void ImportDialog::fitFolderButton() {
+    // Only MATH is read from a folder (<split>/<subject>/<n>.json); the others take files.
+    const bool folders = format_->currentData().toString() == QLatin1String("math");
+    addFolder_->setVisible(folders);
+}
+
+QString ImportDialog::lastFolder() {
+    return QSettings().value(QStringLiteral("import/folder")).toString();
+}
+
 void ImportDialog::addFiles() {
-    const auto paths = QFileDialog::getOpenFileNames(
-        this, tr("Dataset Files"), QString(), tr("Datasets (*.jsonl *.json *.csv *.parquet);;All files (*)"));
+    const QString format = format_->currentData().toString();
+    const QString filter = format == QLatin1String("mmlu")      ? tr("MMLU CSV (*.csv)")
+                           : format == QLatin1String("mmlupro") ? tr("MMLU-Pro (*.parquet *.jsonl)")
+                                                                : tr("JSON and JSON Lines (*.jsonl *.json)");
+    const auto paths = QFileDialog::getOpenFileNames(this, tr("Dataset Files"), lastFolder(),
+                                                     filter + QStringLiteral(";;") + tr("All files (*)"));
     for (const auto& p : paths)
         files_->addItem(p);
+    if (!paths.isEmpty())
+        QSettings().setValue(QStringLiteral("import/folder"), QFileInfo(paths.first()).absolutePath());
     updateOk();
 }
 
 void ImportDialog::addFolder() {
-    const auto dir = QFileDialog::getExistingDirectory(this, tr("Dataset Folder (MATH)"));
-    if (!dir.isEmpty()) files_->addItem(dir);
+    const auto dir = QFileDialog::getExistingDirectory(this, tr("Dataset Folder (MATH)"), lastFolder());
+    if (!dir.isEmpty()) {
+        files_->addItem(dir);
+        QSettings().setValue(QStringLiteral("import/folder"), QFileInfo(dir).absolutePath());
+    }
     updateOk();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// Asks what to import: files or a folder, the format, the dataset name, how to split steps.
+// Asks what to import: files or a folder, the format, the dataset name, how to split steps. It opens
+// with the settings and the folder of the last import.
 #include "plugin/registry.h"
 #include "store/importer.h"
 
@@ -9,6 +10,7 @@ class QComboBox;
 class QLineEdit;
 class QListWidget;
 class QCheckBox;
+class QPushButton;
 
 namespace gpo::ui {
 
@@ -23,13 +25,17 @@ private:
     void addFiles();
     void addFolder();
     void updateOk();
+    /// Shows "Add Folder…" only for formats read from a folder.
+    void fitFolderButton();
+    static QString lastFolder();
 
     QComboBox* format_;
     QLineEdit* dataset_;
     QComboBox* segmenter_;
     QCheckBox* skipBad_;
     QListWidget* files_;
-    class QPushButton* ok_;
+    QPushButton* ok_;
+    QPushButton* addFolder_ = nullptr;
 };
 
 } // namespace gpo::ui

@@ -9,6 +9,7 @@
 #include "import_dialog.h"
 #include "rollouts_dialog.h"
 #include "store/analysis.h"
+#include "store/exporter.h"
 #include "store/importer.h"
 #include "store/policies.h"
 #include "store/queries.h"
@@ -30,6 +31,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
@@ -42,8 +44,18 @@
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <fstream>
 
 namespace gpo::ui {
+namespace {
+
+/// What an import of several files did: a line per file (its counts, or why it failed).
+struct ImportOutcome {
+    QStringList lines;
+    int failed = 0;
+};
+
+} // namespace
 
 MainWindow::MainWindow(Registry& registry, QWidget* parent) : QMainWindow(parent), registry_(registry) {
     initResources();
@@ -99,6 +111,26 @@ MainWindow::MainWindow(Registry& registry, QWidget* parent) : QMainWindow(parent
         if (busy) statusBar()->showMessage(tr("Loading…"));
     });
     resize(1280, 800);
+    restoreLayout();
+}
+
+void MainWindow::restoreLayout() {
+    const QSettings settings;
+    if (const QByteArray g = settings.value(QStringLiteral("window/geometry")).toByteArray(); !g.isEmpty())
+        restoreGeometry(g);
+    if (const QByteArray s = settings.value(QStringLiteral("window/splitter")).toByteArray(); !s.isEmpty())
+        splitter_->restoreState(s);
+    if (const QByteArray h = settings.value(QStringLiteral("window/columns-v2")).toByteArray(); !h.isEmpty())
+        table_->horizontalHeader()->restoreState(h);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    // The window opens next time as the user left it.
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/splitter"), splitter_->saveState());
+    settings.setValue(QStringLiteral("window/columns-v2"), table_->horizontalHeader()->saveState());
+    QMainWindow::closeEvent(event);
 }
 
 MainWindow::~MainWindow() {
@@ -155,11 +187,13 @@ void MainWindow::buildLayout() {
     table_->verticalHeader()->setDefaultSectionSize(22);
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    table_->setColumnWidth(TrajectoryTableModel::Id, 64);
-    table_->setColumnWidth(TrajectoryTableModel::Dataset, 110);
-    table_->setColumnWidth(TrajectoryTableModel::Source, 120);
-    table_->setColumnWidth(TrajectoryTableModel::Steps, 52);
-    table_->setColumnWidth(TrajectoryTableModel::Verdict, 64);
+    // Every column but the question fits at the default width, leaving the question room to be read.
+    table_->setColumnWidth(TrajectoryTableModel::Id, 50);
+    table_->setColumnWidth(TrajectoryTableModel::Dataset, 92);
+    table_->setColumnWidth(TrajectoryTableModel::Source, 96);
+    table_->setColumnWidth(TrajectoryTableModel::Steps, 44);
+    table_->setColumnWidth(TrajectoryTableModel::Verdict, 56);
+    table_->setColumnWidth(TrajectoryTableModel::Analysed, 34);
     connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::showCurrentTrajectory);
 
@@ -226,12 +260,13 @@ void MainWindow::buildLayout() {
         table_->setVisible(tabs_->widget(index) != annotate_ && tabs_->widget(index) != dashboard_);
         updateKeyOwnership();
     });
-    auto* splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(table_);
-    splitter->addWidget(tabs_);
-    splitter->setStretchFactor(0, 5);
-    splitter->setStretchFactor(1, 6);
-    setCentralWidget(splitter);
+    splitter_ = new QSplitter(Qt::Horizontal, this);
+    splitter_->addWidget(table_);
+    splitter_->addWidget(tabs_);
+    splitter_->setStretchFactor(0, 5);
+    splitter_->setStretchFactor(1, 6);
+    splitter_->setSizes({600, 680});
+    setCentralWidget(splitter_);
 }
 
 void MainWindow::buildActions() {
@@ -239,6 +274,10 @@ void MainWindow::buildActions() {
     file->addAction(tr("&New Project…"), QKeySequence::New, this, &MainWindow::newProject);
     file->addAction(tr("&Open Project…"), QKeySequence::Open, this, &MainWindow::chooseProject);
     file->addAction(tr("Open &Demo Project"), this, &MainWindow::openDemoProject);
+    recentMenu_ = file->addMenu(tr("&Recent Projects"));
+    connect(recentMenu_, &QMenu::aboutToShow, this, &MainWindow::fillRecentProjects);
+    file->addSeparator();
+    file->addAction(tr("E&xport Listed Trajectories…"), this, &MainWindow::chooseTrajectoryExport);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::closeAllWindows);
 
@@ -291,6 +330,12 @@ void MainWindow::buildActions() {
     study->addAction(tr("Import Dataset &Labels as Annotator"), this, &MainWindow::importDatasetLabels);
 
     auto* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard Shortcuts"), QKeySequence::HelpContents, this, [this] {
+        QMessageBox box(QMessageBox::NoIcon, tr("Keyboard Shortcuts"), shortcutsHtml(), QMessageBox::Close,
+                        this);
+        box.setTextFormat(Qt::RichText);
+        box.exec();
+    });
     help->addAction(tr("&About GPO Studio"), this, [this] {
         QMessageBox::about(
             this, tr("About GPO Studio"),
@@ -315,6 +360,7 @@ bool MainWindow::openProject(const QString& path, bool create) {
         return false;
     }
     QSettings().setValue(QStringLiteral("lastProject"), path);
+    rememberRecentProject(QFileInfo(path).absoluteFilePath());
     setWindowTitle(tr("%1 — GPO Studio").arg(QFileInfo(path).fileName()));
     projectLabel_->setText(QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath()));
     projectLabel_->setToolTip(tr("The open project file"));
@@ -508,7 +554,24 @@ void MainWindow::analyzeTrajectories() {
         showError(tr("Analyze"), tr("No trajectory in the list to analyze."));
         return;
     }
-    AnalyzeDialog dialog(registry_, tr("the %n trajectories in the list", nullptr, model_->rowCount()), this);
+    std::vector<int64_t> steps;
+    QStringList policies;
+    try {
+        auto st = project_->db().prepare("SELECT n_steps FROM trajectories WHERE id = ?");
+        for (const int64_t id : model_->ids()) {
+            st.bind(1, id);
+            if (st.step()) steps.push_back(st.columnInt(0));
+            st.reset();
+        }
+        for (const auto& p : listPolicies(*project_))
+            p.isDefault ? policies.prepend(QString::fromStdString(p.name))
+                        : policies.append(QString::fromStdString(p.name));
+    } catch (const std::exception& e) {
+        showError(tr("Analyze"), QString::fromStdString(e.what()));
+        return;
+    }
+    AnalyzeDialog dialog(registry_, tr("the %1 trajectories in the list").arg(model_->rowCount()), this,
+                         steps, policies);
     if (dialog.exec() != QDialog::Accepted) return;
     analyzeList(dialog.arguments());
 }
@@ -690,6 +753,78 @@ std::optional<int64_t> MainWindow::chooseAnalysisRun(int64_t trajectoryId) {
     return chosen;
 }
 
+QStringList MainWindow::recentProjects() const {
+    return QSettings().value(QStringLiteral("recentProjects")).toStringList();
+}
+
+void MainWindow::rememberRecentProject(const QString& path) {
+    QStringList recent = recentProjects();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > 8)
+        recent.removeLast();
+    QSettings().setValue(QStringLiteral("recentProjects"), recent);
+}
+
+void MainWindow::fillRecentProjects() {
+    recentMenu_->clear();
+    const QStringList recent = recentProjects();
+    for (const QString& path : recent) {
+        QAction* a =
+            recentMenu_->addAction(QDir::toNativeSeparators(path), this, [this, path] { openProject(path); });
+        a->setEnabled(QFileInfo::exists(path));
+    }
+    if (recent.isEmpty()) recentMenu_->addAction(tr("No recent projects"))->setEnabled(false);
+}
+
+QString MainWindow::shortcutsHtml() const {
+    QString rows;
+    for (const QAction* a : findChildren<QAction*>()) {
+        if (a->shortcut().isEmpty()) continue;
+        rows +=
+            QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>")
+                .arg(a->shortcut().toString(QKeySequence::NativeText).toHtmlEscaped(),
+                     QString(a->text()).remove(QLatin1Char('&')).remove(QStringLiteral("…")).toHtmlEscaped());
+    }
+    return tr("<table cellspacing=6>%1</table><p><b>In the Annotate tab</b>: 1–9 pick that step; j/k or ↑/↓ "
+              "move the "
+              "cursor and Enter picks it; x: no single critical step; + / 0 / − rate the step at the cursor; "
+              "Alt+1–5 confidence; → next, ← previous, s skip; Ctrl+Z undoes the last answer.</p>")
+        .arg(rows);
+}
+
+void MainWindow::chooseTrajectoryExport() {
+    if (!project_) return;
+    QString path = QFileDialog::getSaveFileName(this, tr("Export Listed Trajectories"), QString(),
+                                                tr("Re-importable JSONL (*.jsonl);;CSV (*.csv)"));
+    if (path.isEmpty()) return;
+    const QString error = exportListedTrajectories(path);
+    if (!error.isEmpty()) showError(tr("Export"), error);
+}
+
+QString MainWindow::exportListedTrajectories(const QString& path) {
+    if (!project_) return tr("no project is open");
+    TrajectoryFilter filter;
+    filter.ids = model_->ids();
+    if (filter.ids.empty()) return tr("the list is empty");
+    std::ofstream out(path.toStdString(), std::ios::binary | std::ios::trunc);
+    if (!out) return tr("%1: cannot write").arg(path);
+    try {
+        const int64_t n = path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive)
+                              ? exportCsv(*project_, filter, out)
+                              : exportJsonl(*project_, filter, out);
+        out.flush();
+        if (!out) return tr("%1: write failed").arg(path);
+        statusBar()->showMessage(tr("Exported %1 listed trajectories to %2 (as gpo export writes them).")
+                                     .arg(n)
+                                     .arg(QDir::toNativeSeparators(path)),
+                                 15000);
+        return {};
+    } catch (const std::exception& e) {
+        return QString::fromStdString(e.what());
+    }
+}
+
 void MainWindow::newProject() {
     QString path =
         QFileDialog::getSaveFileName(this, tr("New Project"), QString(), tr("GPO projects (*.gpo)"));
@@ -714,37 +849,51 @@ void MainWindow::importDataset() {
     const std::string projectPath = project_->path();
     Registry* registry = &registry_;
     statusBar()->showMessage(tr("Importing…"));
-    writeJob_.run<QString>(
+    writeJob_.run<ImportOutcome>(
         [projectPath, paths, options, registry](const JobTracker::CancelFlag& cancelled) {
             auto project = Project::open(projectPath, OpenMode::Existing);
             Importer importer(project, *registry);
-            QStringList lines;
+            // Each file is all-or-nothing on its own: a failing file is reported, and the others still go in.
+            ImportOutcome outcome;
             for (const QString& p : paths) {
                 if (cancelled->load()) break;
-                const auto r = importer.importPath(p.toStdString(), options);
-                auto counted = [](int64_t n, const char* noun, const char* plural = "") {
-                    return QString::fromStdString(text::counted(n, noun, plural));
-                };
-                lines << QObject::tr("%1: %2; %3 and %4 added; %5 already present; %6 skipped")
-                             .arg(QFileInfo(p).fileName(), counted(r.records, "record"),
-                                  counted(r.problemsAdded, "problem"),
-                                  counted(r.trajectoriesAdded, "trajectory", "trajectories"))
-                             .arg(r.duplicates)
-                             .arg(r.skipped.size());
-                for (size_t i = 0; i < r.skipped.size() && i < 10; ++i)
-                    lines << QStringLiteral("    ") + QString::fromStdString(r.skipped[i].what());
+                try {
+                    const auto r = importer.importPath(p.toStdString(), options);
+                    auto counted = [](int64_t n, const char* noun, const char* plural = "") {
+                        return QString::fromStdString(text::counted(n, noun, plural));
+                    };
+                    outcome.lines << QObject::tr("%1: %2; %3 and %4 added; %5 already present; %6 skipped")
+                                         .arg(QFileInfo(p).fileName(), counted(r.records, "record"),
+                                              counted(r.problemsAdded, "problem"),
+                                              counted(r.trajectoriesAdded, "trajectory", "trajectories"))
+                                         .arg(r.duplicates)
+                                         .arg(r.skipped.size());
+                    for (size_t i = 0; i < r.skipped.size() && i < 10; ++i)
+                        outcome.lines << QStringLiteral("    ") + QString::fromStdString(r.skipped[i].what());
+                } catch (const std::exception& e) {
+                    ++outcome.failed;
+                    outcome.lines << QObject::tr("%1: FAILED, nothing from it was stored: %2")
+                                         .arg(QFileInfo(p).fileName(), QString::fromStdString(e.what()));
+                }
             }
-            return lines.join(QLatin1Char('\n'));
+            return outcome;
         },
-        [this](QString summary) {
-            statusBar()->showMessage(tr("Import finished."), 10000);
+        [this](ImportOutcome outcome) {
+            statusBar()->showMessage(outcome.failed
+                                         ? tr("Import finished; %1 file(s) failed.").arg(outcome.failed)
+                                         : tr("Import finished."),
+                                     10000);
             refreshDatasets();
             reloadTrajectories();
-            QMessageBox::information(this, tr("Import finished"), summary);
+            const QString summary = outcome.lines.join(QLatin1Char('\n'));
+            if (outcome.failed)
+                showError(tr("Import finished with errors"), summary);
+            else if (!property("quiet").toBool())
+                QMessageBox::information(this, tr("Import finished"), summary);
         },
         [this](const QString& error) {
             statusBar()->clearMessage();
-            showError(tr("Import failed"), error + tr("\n\nNothing from the failing file was stored."));
+            showError(tr("Import failed"), error);
         });
 }
 

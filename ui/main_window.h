@@ -18,6 +18,8 @@ class QLineEdit;
 class QProgressBar;
 class QTabWidget;
 class QTableView;
+class QMenu;
+class QSplitter;
 class QTimer;
 
 namespace gpo::ui {
@@ -55,6 +57,13 @@ public:
     bool createStudyFromList(const QString& name, const StudyConfig& config, int sample);
     /// Writes a study pack of `study` (for `annotator`, or anyone) to `path`; an error text or empty.
     QString exportStudyPack(const QString& study, const QString& annotator, const QString& path);
+    /// Writes the listed trajectories as `gpo export` does (JSONL, or CSV for a .csv path); an error or
+    /// empty.
+    QString exportListedTrajectories(const QString& path);
+    /// Recently opened projects, newest first.
+    QStringList recentProjects() const;
+    /// The Help → Keyboard Shortcuts text (every action's shortcut, and the Annotate tab's keys).
+    QString shortcutsHtml() const;
     /// Merges returned packs; a summary or an error text.
     QString mergeStudyPacks(const QStringList& paths);
     /// Starts `gpo analyze` on the trajectories the filters show, with these extra options (as the
@@ -79,8 +88,13 @@ signals:
     /// The heatmap shows the analyses of the listed trajectories.
     void heatmapLoaded();
 
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
 private:
     void buildActions();
+    /// The window's size, the list/view split and the list's columns as the user left them.
+    void restoreLayout();
     void buildLayout();
     void refreshDatasets();
     void reloadTrajectories();
@@ -89,6 +103,9 @@ private:
     /// trajectory has it, else the newest finished run, else the newest.
     std::optional<int64_t> chooseAnalysisRun(int64_t trajectoryId);
     void newProject();
+    void rememberRecentProject(const QString& path);
+    void fillRecentProjects();
+    void chooseTrajectoryExport();
     void chooseProject();
     void importDataset();
     void verifyAnswers();
@@ -129,6 +146,8 @@ private:
     QAction* nextTrajectory_ = nullptr;
     QAction* previousTrajectory_ = nullptr;
     QTabWidget* tabs_;
+    QMenu* recentMenu_ = nullptr;
+    QSplitter* splitter_;
     QElapsedTimer heatmapRefreshed_;
     QTableView* table_;
     QComboBox* datasetFilter_;

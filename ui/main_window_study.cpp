@@ -5,6 +5,7 @@
 #include "annotation_panel.h"
 #include "main_window.h"
 #include "new_study_dialog.h"
+#include "store/analysis.h"
 #include "store/annotations.h"
 #include "store/label_import.h"
 #include "store/study_pack.h"
@@ -35,22 +36,36 @@ void MainWindow::newStudy() {
 
 bool MainWindow::createStudyFromList(const QString& name, const StudyConfig& config, int sample) {
     if (!project_) return false;
+    int unanalysed = 0, total = 0;
     try {
         std::vector<int64_t> ids = model_->ids();
         if (sample > 0) ids = seededSample(ids, static_cast<size_t>(sample), config.seed);
         createStudy(*project_, name.toStdString(), config, ids);
         for (const auto& a : config.annotators)
             ensureAnnotator(*project_, a);
+        // People's picks are compared with the model's: say how many trajectories have no model pick yet.
+        total = static_cast<int>(ids.size());
+        for (const int64_t id : ids)
+            unanalysed += latestAnalysisRunFor(*project_, id) ? 0 : 1;
     } catch (const std::exception& e) {
         showError(tr("New Study"), QString::fromStdString(e.what()));
         return false;
     }
     annotate_->reloadChoices();
     tabs_->setCurrentWidget(annotate_);
-    statusBar()->showMessage(tr("Study %1 created. Type your name and press Start to annotate, or export a "
-                                "pack per annotator (Study → Export Study Pack…).")
-                                 .arg(name),
-                             15000);
+    const QString analysed =
+        unanalysed == 0
+            ? tr("All %1 trajectories have a model analysis.").arg(total)
+            : tr("%1 of its %2 trajectories have no model analysis yet: their answers will not be "
+                 "compared with a selector until they are analysed (Analysis → Analyze Trajectories "
+                 "in List…).")
+                  .arg(unanalysed)
+                  .arg(total);
+    statusBar()->showMessage(
+        tr("Study %1 created. %2 Type your name and press Start to annotate, or export a "
+           "pack per annotator (Study → Export Study Pack…).")
+            .arg(name, analysed),
+        20000);
     return true;
 }
 

@@ -74,12 +74,22 @@ QVariant TrajectoryTableModel::data(const QModelIndex& index, int role) const {
             return QVariant::fromValue<qlonglong>(r->steps);
         case Verdict:
             return !r->correct ? QStringLiteral("–") : *r->correct ? tr("right") : tr("wrong");
+        case Analysed:
+            if (role == Qt::ToolTipRole)
+                return r->analyses ? tr("Analysed by %1 run(s): values, advantages and picks in the view")
+                                         .arg(r->analyses)
+                                   : tr("Not analysed yet");
+            return r->analyses == 0   ? QString()
+                   : r->analyses == 1 ? QStringLiteral("✓")
+                                      : QStringLiteral("✓%1").arg(r->analyses);
         case Question:
             return QString::fromStdString(r->questionStart).simplified();
         default:
             return {};
         }
     }
+    if (role == Qt::ForegroundRole && index.column() == Analysed) return QBrush(QColor(0x6d, 0x28, 0xd9));
+    if (role == Qt::TextAlignmentRole && index.column() == Analysed) return QVariant(Qt::AlignCenter);
     if (role == Qt::ForegroundRole && index.column() == Verdict && r->correct)
         return QBrush(*r->correct ? QColor(0x15, 0x80, 0x3d) : QColor(0xb9, 0x1c, 0x1c));
     if (role == Qt::TextAlignmentRole && (index.column() == Id || index.column() == Steps))
@@ -100,6 +110,8 @@ QVariant TrajectoryTableModel::headerData(int section, Qt::Orientation orientati
         return tr("Steps");
     case Verdict:
         return tr("Verdict");
+    case Analysed:
+        return tr("MC");
     case Question:
         return tr("Question");
     default:

@@ -12,7 +12,7 @@ namespace gpo::ui {
 class TrajectoryTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Id, Dataset, Source, Steps, Verdict, Question, ColumnCount };
+    enum Column { Id, Dataset, Source, Steps, Verdict, Analysed, Question, ColumnCount };
     static constexpr int kPageSize = 200;
 
     /// `rowSource` fetches rows for ids (on the GUI thread, from the project's connection).

@@ -1,5 +1,11 @@
 #include "value_plot.h"
 
+#include "util/text.h"
+
+#include <QMouseEvent>
+#include <QToolTip>
+#include <cmath>
+
 namespace gpo::ui {
 
 ValuePlot::ValuePlot(QWidget* parent) : QCustomPlot(parent) {
@@ -23,13 +29,28 @@ ValuePlot::ValuePlot(QWidget* parent) : QCustomPlot(parent) {
     };
     errorLine_ = line(QColor(220, 38, 38), Qt::DashLine);
     pickLine_ = line(QColor(124, 58, 237), Qt::DotLine);
+    auto key = [this](const QColor& c, Qt::PenStyle style, const QString& name) {
+        QCPGraph* g = addGraph();
+        g->setPen(QPen(c, 1.5, style));
+        g->setName(name);
+        g->removeFromLegend();
+        return g;
+    };
+    errorKey_ = key(QColor(220, 38, 38), Qt::DashLine, tr("labelled first error"));
+    pickKey_ = key(QColor(124, 58, 237), Qt::DotLine, tr("pick (abs-advantage)"));
     xAxis->setLabel(tr("steps done (prefix p_h)"));
     yAxis->setLabel(tr("value V(p_h)"));
     yAxis->setRange(-0.02, 1.02);
+    // The legend goes in a row of its own below the axes, so it never covers a value at 1.
     legend->setVisible(true);
     legend->setFont(QFont(font().family(), 8));
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-    setMinimumHeight(170);
+    legend->setFillOrder(QCPLegend::foColumnsFirst);
+    legend->setBorderPen(Qt::NoPen);
+    axisRect()->insetLayout()->take(legend);
+    plotLayout()->addElement(1, 0, legend);
+    plotLayout()->setRowStretchFactor(1, 0.001);
+    setMouseTracking(true);
+    setMinimumHeight(190);
     clearAnalysis();
 }
 
@@ -55,16 +76,22 @@ void ValuePlot::showAnalysis(const TrajectoryAnalysis& a, int steps, std::option
     };
     place(errorLine_, firstError);
     place(pickLine_, pick);
+    errorKey_->removeFromLegend();
+    pickKey_->removeFromLegend();
+    if (errorLine_->visible()) errorKey_->addToLegend();
+    if (pickLine_->visible()) pickKey_->addToLegend();
+    estimates_ = a.estimates;
     xAxis->setRange(-0.3, steps + 0.3);
     QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
     ticker->setTickStep(steps > 20 ? 5 : 1);
     xAxis->setTicker(ticker);
-    setToolTip(tr("Value after each number of steps; red dashes: labelled first error; purple dots: the "
-                  "default selector's pick"));
     replot();
 }
 
 void ValuePlot::clearAnalysis() {
+    estimates_.clear();
+    errorKey_->removeFromLegend();
+    pickKey_->removeFromLegend();
     value_->data()->clear();
     low_->data()->clear();
     high_->data()->clear();
@@ -76,6 +103,44 @@ void ValuePlot::clearAnalysis() {
 
 int ValuePlot::pointCount() const {
     return value_->dataCount();
+}
+
+QStringList ValuePlot::legendNames() const {
+    QStringList names;
+    for (int i = 0; i < legend->itemCount(); ++i)
+        if (auto* item = qobject_cast<QCPPlottableLegendItem*>(legend->item(i)))
+            names << item->plottable()->name();
+    return names;
+}
+
+QString ValuePlot::readout(int prefix) const {
+    for (const auto& e : estimates_) {
+        if (e.step != prefix) continue;
+        QString text = tr("after %1: V = %2 [%3, %4], k = %5")
+                           .arg(QString::fromStdString(text::counted(prefix, "step")))
+                           .arg(e.value, 0, 'f', 2)
+                           .arg(e.ciLow, 0, 'f', 2)
+                           .arg(e.ciHigh, 0, 'f', 2)
+                           .arg(e.k);
+        if (e.advantage)
+            text += tr("\nstep %1: A = %2").arg(prefix + 1).arg(QString::asprintf("%+.2f", *e.advantage));
+        return text;
+    }
+    return {};
+}
+
+void ValuePlot::mouseMoveEvent(QMouseEvent* event) {
+    QCustomPlot::mouseMoveEvent(event);
+    if (estimates_.empty() || !axisRect()->rect().contains(event->pos())) {
+        QToolTip::hideText();
+        return;
+    }
+    const int prefix = static_cast<int>(std::lround(xAxis->pixelToCoord(event->pos().x())));
+    const QString text = readout(prefix);
+    if (text.isEmpty())
+        QToolTip::hideText();
+    else
+        QToolTip::showText(event->globalPosition().toPoint(), text, this);
 }
 
 } // namespace gpo::ui

@@ -18,8 +18,21 @@ public:
     void clearAnalysis();
     /// Points on the value curve (for tests).
     int pointCount() const;
+    /// What hovering over prefix h shows (for tests); empty when there is no estimate there.
+    QString readoutAt(int prefix) const { return readout(prefix); }
+    /// The legend's entries, in order (for tests).
+    QStringList legendNames() const;
+
+protected:
+    void mouseMoveEvent(QMouseEvent* event) override;
 
 private:
+    /// The read-out for prefix h: V with its interval and k, and the advantage of the step after it.
+    QString readout(int prefix) const;
+
+    std::vector<StepEstimate> estimates_;
+    QCPGraph* errorKey_; ///< legend entries for the two marker lines (no data of their own)
+    QCPGraph* pickKey_;
     QCPGraph* low_;
     QCPGraph* high_;
     QCPGraph* value_;

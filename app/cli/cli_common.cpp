@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 
@@ -25,11 +26,39 @@ void printJson(const nlohmann::json& j) {
     std::cout << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
 }
 
+namespace {
+
+/// A value as a person reads it: numbers with at most 4 significant digits, strings bare.
+std::string humanValue(const nlohmann::json& v) {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_number_float()) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.4g", v.get<double>());
+        return text;
+    }
+    if (v.is_null()) return "-";
+    if (v.is_array()) return std::to_string(v.size()) + (v.size() == 1 ? " item" : " items");
+    if (v.is_object()) {
+        std::string parts;
+        for (const auto& [key, member] : v.items()) {
+            if (member.is_structured()) continue;
+            parts += (parts.empty() ? "" : ", ") + key + " " + humanValue(member);
+        }
+        return parts.empty() ? std::to_string(v.size()) + " fields" : parts;
+    }
+    return v.dump();
+}
+
+} // namespace
+
 void printResult(bool json, const nlohmann::json& j) {
-    if (json)
+    if (json) {
         printJson(j);
-    else
-        std::cout << j.dump(2) << '\n';
+        return;
+    }
+    // A short summary for people, a line a field; --json gives the whole result for scripts.
+    for (const auto& [key, value] : j.items())
+        if (key != "ok") std::cout << key << ": " << humanValue(value) << '\n';
 }
 
 int runCommand(bool json, const std::function<int()>& body) {

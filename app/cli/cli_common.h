@@ -48,6 +48,7 @@ void addFormats(CLI::App& app, Context& ctx, int& rc);
 void addBench(CLI::App& app, Context& ctx, int& rc);
 /// `gpo bench generate`, under the `bench` subcommand.
 void addBenchGenerate(CLI::App& bench, Context& ctx, int& rc);
+void addBenchTrain(CLI::App& bench, Context& ctx, int& rc);
 void addLogprobs(CLI::App& app, Context& ctx, int& rc);
 void addGenerate(CLI::App& app, Context& ctx, int& rc);
 void addDemoPolicy(CLI::App& app, Context& ctx, int& rc);

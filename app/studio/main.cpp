@@ -18,42 +18,79 @@
 #include <QTimer>
 #include <iostream>
 
-int main(int argc, char** argv) {
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("GPO Studio"));
-    QApplication::setApplicationName(QStringLiteral("GPO Studio"));
-    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+namespace {
 
+/// The studio's command line. Built before any window, so --help and --version work without a display.
+struct StudioOptions {
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Critical-step analysis and training of reasoning language models"));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("Project file to open"));
-    QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the demo project"));
-    QCommandLineOption screenshot(QStringLiteral("screenshot"),
+    QCommandLineOption demo{QStringLiteral("demo"),
+                            QStringLiteral("Open the demo project (building it on first use)")};
+    QCommandLineOption screenshot{QStringLiteral("screenshot"),
                                   QStringLiteral("Save a screenshot once loaded, then quit"),
-                                  QStringLiteral("file"));
-    QCommandLineOption select(QStringLiteral("select"),
+                                  QStringLiteral("file")};
+    QCommandLineOption select{QStringLiteral("select"),
                               QStringLiteral("Select this row of the trajectory list"),
-                              QStringLiteral("row"));
-    QCommandLineOption dataset(QStringLiteral("dataset"),
+                              QStringLiteral("row")};
+    QCommandLineOption dataset{QStringLiteral("dataset"),
                                QStringLiteral("Show only this dataset (with --screenshot)"),
-                               QStringLiteral("name"));
-    QCommandLineOption screenshotAfter(
+                               QStringLiteral("name")};
+    QCommandLineOption screenshotAfter{
         QStringLiteral("screenshot-after"),
-        QStringLiteral("With --screenshot: take it after this many ms, loaded or not"), QStringLiteral("ms"));
-    QCommandLineOption view(
+        QStringLiteral("With --screenshot: take it after this many ms, loaded or not"), QStringLiteral("ms")};
+    QCommandLineOption view{
         QStringLiteral("view"),
         QStringLiteral("With --screenshot: show this tab (trajectory, heatmap, annotate or agreement)"),
-        QStringLiteral("tab"));
-    QCommandLineOption study(QStringLiteral("study"),
+        QStringLiteral("tab")};
+    QCommandLineOption study{QStringLiteral("study"),
                              QStringLiteral("With --view annotate: annotate this study"),
-                             QStringLiteral("name"));
-    QCommandLineOption annotator(QStringLiteral("annotator"),
+                             QStringLiteral("name")};
+    QCommandLineOption annotator{QStringLiteral("annotator"),
                                  QStringLiteral("With --view annotate: as this annotator"),
-                                 QStringLiteral("name"));
-    parser.addOptions({demo, screenshot, select, dataset, screenshotAfter, view, study, annotator});
+                                 QStringLiteral("name")};
+    StudioOptions() {
+        parser.setApplicationDescription(QStringLiteral(
+            "GPO Studio: critical-step analysis and training of reasoning language models.\n"
+            "Opens PROJECT (a new path creates it), else the last project, else the demo project, which is\n"
+            "built on first use in the user's data folder (on Linux ~/.local/share/GPO Studio/GPO "
+            "Studio/demo.gpo)."));
+        parser.addHelpOption();
+        parser.addVersionOption();
+        parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("Project file to open"));
+        parser.addOptions({demo, screenshot, select, dataset, screenshotAfter, view, study, annotator});
+    }
+};
+
+void nameApplication() {
+    QCoreApplication::setOrganizationName(QStringLiteral("GPO Studio"));
+    QCoreApplication::setApplicationName(QStringLiteral("GPO Studio"));
+    QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "-v" || arg == "--version") {
+            QCoreApplication console(argc, argv); // no display needed to say how to start
+            nameApplication();
+            StudioOptions options;
+            options.parser.process(console); // prints and exits
+            return 0;
+        }
+    }
+    QApplication app(argc, argv);
+    nameApplication();
+    StudioOptions options;
+    QCommandLineParser& parser = options.parser;
+    const auto& demo = options.demo;
+    const auto& screenshot = options.screenshot;
+    const auto& select = options.select;
+    const auto& dataset = options.dataset;
+    const auto& screenshotAfter = options.screenshotAfter;
+    const auto& view = options.view;
+    const auto& study = options.study;
+    const auto& annotator = options.annotator;
     parser.process(app);
 
     std::vector<std::string> pluginErrors;

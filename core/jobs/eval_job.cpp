@@ -5,6 +5,7 @@
 #include "store/queries.h"
 #include "store/runs.h"
 #include "store/trajectory_writer.h"
+#include "util/hash.h"
 
 #include <chrono>
 
@@ -41,9 +42,15 @@ std::vector<EvalProblem> problemsOf(Project& project, const std::string& dataset
 }
 
 /// A seed per (problem, sample): the answers do not depend on how problems are batched.
-uint64_t sampleSeed(uint64_t seed, int64_t problemId, int64_t sample) {
+/// A sample's seed from the problem's content, not its row id: the same problem gets the same samples in
+/// every project (the studio's demo project, which holds other datasets too, and `gpo demo`'s agree).
+uint64_t sampleSeed(uint64_t seed, const EvalProblem& problem, int64_t sample) {
+    const Hash128 key = contentHash({problem.question, problem.answer});
+    uint64_t content = 0;
+    for (int i = 0; i < 8; ++i)
+        content = (content << 8) | key[static_cast<size_t>(i)];
     uint64_t h = seed ^ 0x9E3779B97F4A7C15ull;
-    h = (h ^ static_cast<uint64_t>(problemId)) * 0xBF58476D1CE4E5B9ull;
+    h = (h ^ content) * 0xBF58476D1CE4E5B9ull;
     h = (h ^ static_cast<uint64_t>(sample)) * 0x94D049BB133111EBull;
     return h ^ (h >> 31);
 }
@@ -116,7 +123,7 @@ EvalResult evaluatePolicy(Project& project, const Registry& registry, model::Pol
             std::vector<model::GenerationRow> rows;
             for (size_t i = start; i < end; ++i)
                 for (int64_t s = 0; s < o.samples; ++s)
-                    rows.push_back({0, problems[i].prompt, sampleSeed(o.seed, problems[i].id, s)});
+                    rows.push_back({0, problems[i].prompt, sampleSeed(o.seed, problems[i], s)});
             model::GenerationStats gs;
             const auto out = model::generate(policy, {}, rows, params, &gs);
             result.newTokens += gs.newTokens;

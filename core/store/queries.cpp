@@ -91,8 +91,9 @@ std::vector<TrajectoryRow> trajectoryRows(Project& project, const std::vector<in
     rows.reserve(ids.size());
     auto st = project.db().prepare(
         "SELECT t.id, t.problem_id, d.name, t.source, substr(p.question, 1, 160), t.n_steps, t.correct,"
-        " coalesce(t.final_answer, ''), t.first_error FROM trajectories t JOIN problems p ON p.id = "
-        "t.problem_id"
+        " coalesce(t.final_answer, ''), t.first_error,"
+        " (SELECT count(DISTINCT c.run_id) FROM critical_picks c WHERE c.trajectory_id = t.id)"
+        " FROM trajectories t JOIN problems p ON p.id = t.problem_id"
         " JOIN datasets d ON d.id = p.dataset_id WHERE t.id = ?");
     for (int64_t id : ids) {
         st.bind(1, id);
@@ -107,6 +108,7 @@ std::vector<TrajectoryRow> trajectoryRows(Project& project, const std::vector<in
             if (!st.columnIsNull(6)) r.correct = st.columnInt(6) != 0;
             r.finalAnswer = st.columnText(7);
             r.firstError = st.columnOptInt(8);
+            r.analyses = st.columnInt(9);
             rows.push_back(std::move(r));
         }
         st.reset();

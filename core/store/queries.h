@@ -45,6 +45,7 @@ struct TrajectoryRow {
     std::optional<bool> correct;
     std::string finalAnswer;
     std::optional<int64_t> firstError;
+    int64_t analyses = 0; ///< analysis runs with results for it
 };
 
 /// Ids matching the filter, in id order.

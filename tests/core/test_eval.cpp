@@ -1,11 +1,13 @@
 // Evaluating a policy inside a project, on the shipped demo policy: pass@k, prompt formats, the policy
 // registry, stored answers and verdicts, independence from batching, cancellation, and the demo project.
 #include "builtin.h"
+#include "data/demo_task.h"
 #include "jobs/demo_project.h"
 #include "jobs/eval_job.h"
 #include "model/prompt_format.h"
 #include "sql_scalar.h"
 #include "stats/pass_at_k.h"
+#include "store/importer.h"
 #include "store/policies.h"
 #include "store/verification.h"
 #include "thrown.h"
@@ -141,6 +143,39 @@ private Q_SLOTS:
         QCOMPARE(narrow.correct, wide.correct);
         QCOMPARE(narrow.trajectoriesAdded, int64_t(0)); // every answer identical, so nothing new
         QCOMPARE(wide.passAtK.size(), size_t(1));
+    }
+
+    // A problem's samples depend on the problem, not on its row in one project: the demo project the
+    // studio builds (other datasets imported first) and `gpo demo`'s give the same pass@1.
+    void samplesDoNotDependOnTheProject() {
+        auto sampled = [&](const char* name, bool otherDataFirst) {
+            Project p = Project::open(path(name), OpenMode::Create);
+            Importer importer(p, *registry_);
+            ImportOptions io;
+            io.format = "gsm8k";
+            if (otherDataFirst)
+                importer.importPath(
+                    QStringLiteral(GPO_FIXTURES "/data/gsm8k/train_first200.jsonl").toStdString(), io);
+            io.format = "jsonl";
+            io.dataset = "demo-test";
+            const std::string file = path("demo-test.jsonl");
+            writeDemoJsonl(file, "test", 8, 1, false);
+            importer.importPath(file, io);
+            jobs::EvalOptions o;
+            o.dataset = "demo-test";
+            o.policyName = "sampled";
+            o.samples = 3;
+            o.temperature = 1.0;
+            o.seed = 5;
+            const auto r = jobs::evaluatePolicy(p, *registry_, *policy_, o);
+            return std::make_pair(r.correct,
+                                  text(p, "SELECT group_concat(response, '|') FROM (SELECT response FROM "
+                                          "trajectories WHERE source = 'sampled' ORDER BY response)"));
+        };
+        const auto alone = sampled("alone.gpo", false);
+        const auto besideOthers = sampled("beside.gpo", true);
+        QCOMPARE(alone.first, besideOthers.first);
+        QCOMPARE(alone.second, besideOthers.second);
     }
 
     void cancelledRunKeepsWhatItFinished() {

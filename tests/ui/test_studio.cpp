@@ -270,6 +270,82 @@ private slots:
         QCOMPARE(w.viewTabs()->currentWidget(), w.heatmap());
     }
 
+    // Plots a researcher can read: legends for every line, read-outs on hover, labelled heatmap rows.
+    void plotsExplainThemselves() {
+        ui::MainWindow w(*registry_);
+        QVERIFY(openFiltered(w, "demo-test"));
+        w.verdictFilter()->setCurrentIndex(
+            w.verdictFilter()->findData(static_cast<int>(Correctness::Incorrect)));
+        QVERIFY(waitLoaded(w));
+        // The MC column marks analysed trajectories.
+        const QModelIndex mc = w.trajectoryModel()->index(0, ui::TrajectoryTableModel::Analysed);
+        QVERIFY(w.trajectoryModel()->data(mc, Qt::DisplayRole).toString().startsWith(QStringLiteral("✓")));
+        QCOMPARE(w.trajectoryModel()
+                     ->headerData(ui::TrajectoryTableModel::Analysed, Qt::Horizontal, Qt::DisplayRole)
+                     .toString(),
+                 QStringLiteral("MC"));
+        // A planted error: its first error and the pick are both in the legend.
+        for (int row = 0; row < w.trajectoryModel()->rowCount(); ++row) {
+            w.trajectoryTable()->selectRow(row);
+            if (w.valuePlot()->legendNames().contains("labelled first error")) break;
+        }
+        const QStringList legend = w.valuePlot()->legendNames();
+        QVERIFY2(legend.contains("V(p_h)") && legend.contains("95% interval") &&
+                     legend.contains("labelled first error"),
+                 qPrintable(legend.join(", ")));
+        const QString readout = w.valuePlot()->readoutAt(1);
+        QVERIFY2(readout.contains("after 1 step: V = ") && readout.contains("k = ") &&
+                     readout.contains("step 2: A = "),
+                 qPrintable(readout));
+        QVERIFY(w.valuePlot()->readoutAt(99).isEmpty());
+        // Heatmap: rows named by trajectory and dataset, cells explained, "no such step" told apart.
+        QSignalSpy heatmapLoaded(&w, &ui::MainWindow::heatmapLoaded);
+        w.viewTabs()->setCurrentWidget(w.heatmap());
+        QVERIFY(heatmapLoaded.wait(20000));
+        const auto& first = w.heatmap()->rows().front();
+        QCOMPARE(w.heatmap()->rowLabel(0), QStringLiteral("%1 · demo-test").arg(first.trajectoryId));
+        const QString cell = w.heatmap()->cellText(0, 0);
+        QVERIFY2(cell.contains("step 1") && cell.contains("A = ") && cell.contains("k = "), qPrintable(cell));
+        QVERIFY(w.heatmap()->cellText(0, 60).contains("no step 61"));
+        w.heatmap()->setRows({});
+        QVERIFY(!w.heatmap()->plot()->isVisibleTo(w.heatmap()));
+        // The analyze dialog says what a run will cost before it starts.
+        ui::AnalyzeDialog dialog(*registry_, "two trajectories", nullptr, {3, 5}, {"demo-policy"});
+        QCOMPARE(dialog.estimatedRollouts(), int64_t((3 + 5) * 4));
+        QVERIFY(dialog.estimateText().contains("at most 32 rollouts"));
+        keepPicture(&dialog, "analyze-dialog");
+    }
+
+    // File → Recent Projects and the export of the listed trajectories.
+    void recentProjectsAndExport() {
+        ui::MainWindow w(*registry_);
+        QVERIFY(openFiltered(w, "demo-test"));
+        QCOMPARE(w.recentProjects().value(0), QFileInfo(dir_.filePath("demo.gpo")).absoluteFilePath());
+        const QString out = dir_.filePath("listed.jsonl");
+        QCOMPARE(w.exportListedTrajectories(out), QString());
+        QFile f(out);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll().trimmed().split('\n').size(), w.trajectoryModel()->rowCount());
+        QVERIFY(w.shortcutsHtml().contains("Ctrl+Z"));
+    }
+
+    // gpo-studio --help and --version answer without a display.
+    void helpWithoutADisplay() {
+        for (const char* option : {"--help", "--version"}) {
+            QProcess studio;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.remove("DISPLAY");
+            env.remove("WAYLAND_DISPLAY");
+            env.insert("QT_QPA_PLATFORM", "xcb"); // a window would need a display that is not there
+            studio.setProcessEnvironment(env);
+            studio.start(QStringLiteral(GPO_STUDIO), {option});
+            QVERIFY(studio.waitForFinished(30000));
+            const QString out = QString::fromUtf8(studio.readAllStandardOutput());
+            QCOMPARE(studio.exitCode(), 0);
+            QVERIFY2(out.contains(option == std::string("--help") ? "--demo" : "0.1.0"), qPrintable(out));
+        }
+    }
+
     // Annotation mode on the analysed planted errors: keys, immediate commits, blind reveal, resuming.
     void annotationModeCommitsEveryAction() {
         ui::MainWindow w(*registry_);
@@ -306,8 +382,15 @@ private slots:
         QVERIFY(stored()->stepLabels.at(2) == StepRating::Bad &&
                 stored()->stepLabels.at(1) == StepRating::Good);
         QCOMPARE(stored()->confidence.value(), 3);
+        panel->resize(1100, 640);
+        keepPicture(panel, "annotate-answered");
         QTest::keyClick(panel, Qt::Key_X);
         QVERIFY(stored()->noSingleStep && !stored()->criticalStep);
+        // Ctrl+Z takes the last action back, in the project too; again, it redoes nothing twice.
+        QTest::keyClick(panel, Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(!stored()->noSingleStep);
+        QCOMPARE(stored()->criticalStep.value(), 2);
+        QTest::keyClick(panel, Qt::Key_X);
         panel->setNote("no single step: the error is spread out");
         QCOMPARE(stored()->note, std::string("no single step: the error is spread out"));
         QTest::keyClick(panel, Qt::Key_Right);
@@ -320,6 +403,12 @@ private slots:
         keepPicture(panel, "annotate");
         QTest::keyClick(panel, Qt::Key_Left);
         QCOMPARE(panel->position(), 1);
+        // Undo across trajectories: the pick of the third goes, and the panel goes back to it.
+        QVERIFY(panel->undo());
+        QCOMPARE(panel->position(), 2);
+        QVERIFY(!panel->annotation().answered());
+        QTest::keyClick(panel, Qt::Key_1);
+        QTest::keyClick(panel, Qt::Key_Left);
         // In a shown window the list's j/k shortcuts stand aside while annotating.
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
