@@ -60,6 +60,7 @@ void addBench(CLI::App& app, Context& ctx, int& rc) {
     auto* bench = app.add_subcommand("bench", "Benchmarks with JSON output");
     bench->require_subcommand(1);
     addBenchGenerate(*bench, ctx, rc);
+    addBenchTrain(*bench, ctx, rc);
     addBenchAnalyze(*bench, ctx, rc);
     addBenchAgreement(*bench, ctx, rc);
     addBenchStudy(*bench, ctx, rc);

@@ -560,6 +560,14 @@ private slots:
         for (const auto& run : runs)
             QVERIFY(run.toObject()["tokens_per_s"].toDouble() > 0 && run.toObject().contains("mfu"));
     }
+    void benchTrainSmall() {
+        auto r = gpo({"bench", "train", "--hidden", "64", "--layers", "2", "--vocab", "256", "--pairs", "2",
+                      "--prompt", "8", "--completion", "8", "--steps", "1", "--json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.json["sequence_tokens"].toInt(), 16);
+        QVERIFY(r.json["tokens_per_s"].toDouble() > 0);
+        QVERIFY(r.json["mfu"].toDouble() > 0 && r.json["mfu"].toDouble() < 1.5);
+    }
     void agreementOnARatingsTable() {
         auto r = gpo({"agreement", "--ratings", GPO_FIXTURES "/ratings/krippendorff2011.csv", "--bootstrap",
                       "200", "--json"});
