@@ -9,7 +9,7 @@
 
 namespace gpo::cli {
 
-void addTrain(CLI::App& app, Context&, int& rc) {
+void addTrain(CLI::App& app, Context& ctx, int& rc) {
     struct Args {
         std::string project, config, device;
         int64_t maxSteps = 0;
@@ -17,9 +17,9 @@ void addTrain(CLI::App& app, Context&, int& rc) {
         bool resume = false, json = false;
     };
     auto a = std::make_shared<Args>();
-    auto* cmd =
-        app.add_subcommand("train", "Train a policy on the project's pairs (DPO, IPO, KTO, SimPO, ORPO; "
-                                    "GPO when the pairs come from critical steps)");
+    auto* cmd = app.add_subcommand(
+        "train", "Train a policy: DPO, IPO, KTO, SimPO or ORPO on pairs (GPO when they come "
+                 "from critical steps), GRPO on a dataset's prompts");
     cmd->add_option("--project,-p", a->project, "Project file")->required()->check(CLI::ExistingFile);
     cmd->add_option("--config,-c", a->config, "The run's config (run.json; see resources/presets)")
         ->required()
@@ -31,7 +31,7 @@ void addTrain(CLI::App& app, Context&, int& rc) {
     cmd->add_option("--device", a->device, "auto, cpu, cuda, cuda:N (overrides the config)");
     cmd->add_option("--threads", a->threads, "CPU threads for LibTorch (0: the config's, else one per core)");
     cmd->add_flag("--json", a->json, "Progress and metrics as JSON lines on stdout; the result last");
-    cmd->callback([a, &rc] {
+    cmd->callback([a, &ctx, &rc] {
         rc = runCommand(a->json, [&] {
             const auto stop = stopOnSignals();
             const train::TrainConfig config = train::TrainConfig::load(a->config);
@@ -39,6 +39,7 @@ void addTrain(CLI::App& app, Context&, int& rc) {
             if (threads > 0) at::set_num_threads(threads);
             Project project = Project::open(a->project, OpenMode::Existing);
             jobs::TrainJobOptions o;
+            o.registry = ctx.registry;
             if (a->maxSteps > 0) o.maxSteps = a->maxSteps;
             o.resume = a->resume;
             o.device = a->device;
@@ -50,6 +51,13 @@ void addTrain(CLI::App& app, Context&, int& rc) {
                 }
                 if (e.value("event", "") == "stage") {
                     std::cerr << "gpo train: " << e.value("stage", "") << "\n";
+                } else if (e.value("event", "") == "train" && e.contains("reward")) {
+                    std::fprintf(stderr,
+                                 "step %lld/%lld  loss %.4f  reward %.3f  zero-std groups %.2f  lr %.2e\n",
+                                 static_cast<long long>(e.value("step", int64_t(0))),
+                                 static_cast<long long>(e.value("max_steps", int64_t(0))),
+                                 e.value("loss", 0.0), e.value("reward", 0.0),
+                                 e.value("frac_reward_zero_std", 0.0), e.value("learning_rate", 0.0));
                 } else if (e.value("event", "") == "train") {
                     std::fprintf(
                         stderr, "step %lld/%lld  loss %.4f  margin %.4f  acc %.2f  lr %.2e  %.0f tok/s\n",

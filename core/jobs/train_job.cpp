@@ -1,8 +1,11 @@
 #include "jobs/train_job.h"
 
 #include "model/policy.h"
+#include "model/prompt_format.h"
+#include "plugin/registry.h"
 #include "store/pairs.h"
 #include "store/policies.h"
+#include "store/queries.h"
 #include "store/runs.h"
 #include "train/gpo_pairs.h"
 
@@ -41,7 +44,38 @@ std::pair<std::vector<PreferencePair>, std::string> runPairs(Project& project, c
     return {loadPairs(project, set.id), set.name};
 }
 
+/// GRPO's prompts: the problems of the config's dataset, in the policy's prompt format.
+std::vector<train::OnlinePrompt> onlinePrompts(Project& project, const Registry& registry,
+                                               const train::TrainConfig& c, const model::Policy& policy,
+                                               const std::string& checkpoint) {
+    requireDataset(project, c.dataset);
+    const model::Tokenizer& tok = policy.requireTokenizer();
+    const model::PromptFormat format = model::PromptFormat::forCheckpoint(checkpoint, tok);
+    auto st = project.db().prepare(
+        "SELECT p.id, p.question, p.answer, CASE WHEN p.verifier <> '' THEN p.verifier ELSE d.verifier END"
+        " FROM problems p JOIN datasets d ON d.id = p.dataset_id WHERE d.name = ? AND p.answer <> '' ORDER "
+        "BY p.id");
+    st.bind(1, c.dataset);
+    std::vector<train::OnlinePrompt> out;
+    while (st.step() && (c.limit <= 0 || static_cast<int64_t>(out.size()) < c.limit)) {
+        train::OnlinePrompt p;
+        p.problemId = st.columnInt(0);
+        if (tok.addsBos() && tok.bosId() >= 0) p.tokens.push_back(tok.bosId());
+        const auto body = tok.encode(format.render(st.columnText(1), tok));
+        p.tokens.insert(p.tokens.end(), body.begin(), body.end());
+        p.answer = st.columnText(2);
+        p.verifier = registry.verifier(st.columnText(3));
+        if (!p.verifier) throw std::invalid_argument("no verifier named '" + st.columnText(3) + "'");
+        out.push_back(std::move(p));
+    }
+    if (out.empty())
+        throw std::invalid_argument("\"dataset\": '" + c.dataset +
+                                    "' has no problem with a reference answer");
+    return out;
+}
+
 std::string defaultRunName(const train::TrainConfig& c) {
+    if (c.algorithm == train::Algorithm::Grpo) return "grpo-" + c.dataset;
     std::string pairs = !c.pairs.set.empty()    ? c.pairs.set
                         : !c.pairs.file.empty() ? fs::path(c.pairs.file).stem().string()
                                                 : c.pairs.build.value("from", std::string("gpo"));
@@ -89,10 +123,19 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
     auto emit = [&](nlohmann::json e) {
         if (o.progress) o.progress(e);
     };
-    emit({{"event", "stage"}, {"stage", "preparing the pairs"}});
-    auto [pairs, setName] = runPairs(project, c, r.runName);
-    r.pairSet = setName;
-    stored["resolved"]["pairs"] = setName;
+    const bool online = c.algorithm == train::Algorithm::Grpo;
+    std::vector<PreferencePair> pairs;
+    if (!online) {
+        emit({{"event", "stage"}, {"stage", "preparing the pairs"}});
+        auto [found, setName] = runPairs(project, c, r.runName);
+        pairs = std::move(found);
+        r.pairSet = setName;
+        stored["resolved"]["pairs"] = setName;
+    } else {
+        if (!o.registry) throw std::invalid_argument("GRPO needs the verifiers of a registry");
+        requireDataset(project, c.dataset);
+        r.pairSet = c.dataset;
+    }
 
     r.runId = resumeId ? *resumeId : beginRun(project, "training", r.runName, stored);
     if (resumeId) resumeRun(project, r.runId);
@@ -123,7 +166,24 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
             emit(e);
         };
         emit({{"event", "stage"}, {"stage", "training"}});
-        r.train = train::trainOnPreferences(*policy, pairs, c, t);
+        if (online) {
+            const auto prompts = onlinePrompts(project, *o.registry, c, *policy, start.path);
+            train::OnlineTrainOptions g;
+            g.outDir = t.outDir;
+            g.resume = t.resume;
+            g.loadReference = t.loadReference;
+            g.metrics = t.metrics;
+            g.cancelled = t.cancelled;
+            const train::OnlineTrainResult grpo = train::trainGrpo(*policy, prompts, c, g);
+            r.train.steps = grpo.steps;
+            r.train.maxSteps = grpo.maxSteps;
+            r.train.examples = grpo.prompts;
+            r.train.cancelled = grpo.cancelled;
+            r.train.last = grpo.last;
+            r.train.seconds = grpo.seconds;
+        } else {
+            r.train = train::trainOnPreferences(*policy, pairs, c, t);
+        }
         if (r.train.cancelled) {
             finishRun(project, r.runId, "cancelled");
             return r;

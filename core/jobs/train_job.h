@@ -4,6 +4,7 @@
 // its process, metrics stored as they are logged (TRL's names, with step and wall time), checkpoints
 // beside the project (<project>.runs/run-<id>/), and the final policy registered under its name. A run
 // stopped by SIGTERM/Ctrl+C saves a checkpoint and is recorded as cancelled; --resume takes it up.
+#include "train/grpo_trainer.h"
 #include "train/preference_trainer.h"
 #include "train/train_config.h"
 
@@ -14,14 +15,16 @@
 
 namespace gpo {
 class Project;
-}
+class Registry;
+} // namespace gpo
 
 namespace gpo::jobs {
 
 struct TrainJobOptions {
-    std::optional<int64_t> maxSteps; ///< overrides the config's max_steps
-    bool resume = false;             ///< take up the newest unfinished run with this config's name
-    std::string device = "";         ///< overrides the config's device when set
+    const Registry* registry = nullptr; ///< the verifiers that grade GRPO's completions
+    std::optional<int64_t> maxSteps;    ///< overrides the config's max_steps
+    bool resume = false;                ///< take up the newest unfinished run with this config's name
+    std::string device = "";            ///< overrides the config's device when set
     std::function<bool()> cancelled;
     std::function<void(const nlohmann::json&)> progress; ///< stage and metric events
 };

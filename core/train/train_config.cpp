@@ -15,8 +15,9 @@ Algorithm algorithmFrom(const std::string& name, const std::string& where) {
     if (name == "kto") return Algorithm::Kto;
     if (name == "simpo") return Algorithm::Simpo;
     if (name == "orpo") return Algorithm::Orpo;
+    if (name == "grpo") return Algorithm::Grpo;
     throw std::invalid_argument(where + ": \"algorithm\": unknown algorithm '" + name +
-                                "' (dpo, kto, simpo, orpo; grpo and ppo are not implemented yet)");
+                                "' (dpo, kto, simpo, orpo, grpo; ppo is not implemented yet)");
 }
 
 /// Reads each key of the object with the reader registered for it; an unknown key is an error.
@@ -93,6 +94,8 @@ std::string algorithmName(Algorithm a) {
         return "simpo";
     case Algorithm::Orpo:
         return "orpo";
+    case Algorithm::Grpo:
+        return "grpo";
     }
     return "dpo";
 }
@@ -139,7 +142,7 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& j, const std::string& wh
     r.number("logging_steps", c.loggingSteps, 1, 1e12);
     r.text("device", c.device);
     r.number("threads", c.threads, 0, 4096);
-    r.number("beta", c.beta, 1e-12, 1e6);
+    r.number("beta", c.beta, 0.0, 1e6);
     r.text("loss_type", c.lossType);
     r.number("label_smoothing", c.labelSmoothing, 0.0, 0.5);
     r.flag("ipo_normalize", c.ipoNormalize);
@@ -147,10 +150,39 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& j, const std::string& wh
     r.number("undesirable_weight", c.undesirableWeight, 0.0, 1e6);
     r.number("simpo_gamma", c.simpoGamma, -1e6, 1e6);
     r.number("cpo_alpha", c.cpoAlpha, 0.0, 1e6);
+    r.text("dataset", c.dataset);
+    r.number("limit", c.limit, 0, 1e12);
+    r.number("num_generations", c.numGenerations, 2, 4096);
+    r.number("max_completion_length", c.maxCompletionLength, 1, 1 << 20);
+    r.number("temperature", c.temperature, 0.0, 10.0);
+    r.number("top_p", c.topP, 0.0, 1.0);
+    r.number("top_k", c.topK, 0, 1 << 20);
+    r.number("epsilon", c.epsilon, 0.0, 10.0);
+    r.number("epsilon_high", c.epsilonHigh, -1.0, 10.0);
+    r.text("scale_rewards", c.scaleRewards);
     r.run();
     c.algorithm = algorithmFrom(algorithm, where);
     if (c.lrSchedulerType != "linear" && c.lrSchedulerType != "cosine" && c.lrSchedulerType != "constant")
         r.fail("lr_scheduler_type", "'" + c.lrSchedulerType + "' is not linear, cosine or constant");
+    if (c.algorithm == Algorithm::Grpo) {
+        if (!j.contains("beta")) c.beta = 0.0; // TRL's GRPO: no KL term by default
+        if (!j.contains("loss_type")) c.lossType = "dapo";
+        if (c.lossType != "dapo" && c.lossType != "grpo" && c.lossType != "bnpo" && c.lossType != "dr_grpo")
+            r.fail("loss_type", "GRPO's are dapo, grpo, bnpo, dr_grpo; not '" + c.lossType + "'");
+        if (c.scaleRewards != "group" && c.scaleRewards != "batch" && c.scaleRewards != "none" &&
+            c.scaleRewards != "rloo")
+            r.fail("scale_rewards", "group, batch, none or rloo; not '" + c.scaleRewards + "'");
+        if (c.dataset.empty())
+            r.fail("dataset", "missing: GRPO samples its prompts from a dataset of the project");
+        if (c.batchSize % c.numGenerations != 0)
+            r.fail("per_device_train_batch_size", "must be a multiple of num_generations (" +
+                                                      std::to_string(c.numGenerations) +
+                                                      "): whole groups a batch");
+        if (j.contains("pairs"))
+            r.fail("pairs", "GRPO samples its own completions; it takes a dataset, not pairs");
+        return c;
+    }
+    if (c.beta <= 0) r.fail("beta", "must be above 0 for " + algorithmName(c.algorithm));
     if (c.pairs.set.empty() && c.pairs.file.empty() && c.pairs.build.is_null())
         r.fail("pairs", "missing: name a pair set, a {\"file\": PATH}, or {\"from\": \"gpo\"} to build one");
     if (c.algorithm == Algorithm::Dpo) {
@@ -168,7 +200,7 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& j, const std::string& wh
         if (type == DpoLossType::Robust && c.labelSmoothing >= 0.5)
             r.fail("label_smoothing", "must be below 0.5");
     } else if (j.contains("loss_type")) {
-        r.fail("loss_type", "only DPO has loss types");
+        r.fail("loss_type", "only DPO and GRPO have loss types");
     }
     return c;
 }
@@ -216,6 +248,20 @@ nlohmann::json TrainConfig::toJson() const {
     if (algorithm == Algorithm::Dpo) {
         j["loss_type"] = lossType;
         j["ipo_normalize"] = ipoNormalize;
+    }
+    if (algorithm == Algorithm::Grpo) {
+        j.erase("pairs");
+        j.update({{"loss_type", lossType},
+                  {"dataset", dataset},
+                  {"limit", limit},
+                  {"num_generations", numGenerations},
+                  {"max_completion_length", maxCompletionLength},
+                  {"temperature", temperature},
+                  {"top_p", topP},
+                  {"top_k", topK},
+                  {"epsilon", epsilon},
+                  {"epsilon_high", epsilonHigh},
+                  {"scale_rewards", scaleRewards}});
     }
     return j;
 }

@@ -8,7 +8,7 @@
 
 namespace gpo::train {
 
-enum class Algorithm { Dpo, Kto, Simpo, Orpo };
+enum class Algorithm { Dpo, Kto, Simpo, Orpo, Grpo };
 
 /// Where the pairs come from: an existing pair set, a TRL JSONL file, or a set built for the run.
 struct PairSource {
@@ -45,9 +45,19 @@ struct TrainConfig {
     std::string device = "auto";
     int threads = 0;
 
+    // Online (GRPO): prompts from a dataset of the project, G sampled completions each.
+    std::string dataset;        ///< the prompts' dataset
+    int64_t limit = 0;          ///< its first N problems (0: all)
+    int64_t numGenerations = 8; ///< G, TRL's num_generations
+    int64_t maxCompletionLength = 256;
+    double temperature = 1.0, topP = 1.0;
+    int64_t topK = 0;
+    double epsilon = 0.2, epsilonHigh = -1; ///< the clip range; epsilon_high < 0: epsilon
+    std::string scaleRewards = "group";     ///< group, batch, none, rloo
+
     // The losses' own settings.
-    double beta = 0.1;
-    std::string lossType = "sigmoid"; ///< DPO: sigmoid, cdpo, robust, hinge, ipo, sigmoid_norm
+    double beta = 0.1;                ///< GRPO's default is 0 (no KL term, no reference), as TRL's
+    std::string lossType = "sigmoid"; ///< DPO: sigmoid, cdpo, … ; GRPO: dapo (default), grpo, bnpo, dr_grpo
     double labelSmoothing = 0.0;
     bool ipoNormalize = true;
     double desirableWeight = 1.0, undesirableWeight = 1.0; ///< KTO

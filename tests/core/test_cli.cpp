@@ -447,7 +447,7 @@ private slots:
         QCOMPARE(r.code, 0);
         const QDir presets(QStringLiteral(GPO_PRESETS));
         const QStringList files = presets.entryList({"*.json"}, QDir::Files, QDir::Name);
-        QCOMPARE(files.size(), 10); // dpo, ipo, kto, simpo, orpo, with and without GPO
+        QCOMPARE(files.size(), 11); // dpo, ipo, kto, simpo, orpo, with and without GPO; grpo
         for (const QString& file : files) {
             r = gpo({"train", "-p", demo, "-c", presets.filePath(file), "--max-steps", "1", "--json"});
             QVERIFY2(r.code == 0, qPrintable(file + ": " + r.json["error"].toString() + r.err));

@@ -8,6 +8,7 @@
 #include "model/safetensors.h"
 #include "model/tokenizer.h"
 #include "model/weights.h"
+#include "train/grpo_trainer.h"
 #include "train/preference_trainer.h"
 #include "train/sft.h"
 
@@ -29,6 +30,7 @@ private Q_SLOTS:
     void sftLowersLossAndResumesExactly();
     void preferenceTrainingResumesExactly();
     void everyPreferenceAlgorithmTrains();
+    void grpoLearnsOnlineAndResumesExactly();
 };
 
 namespace {
@@ -267,13 +269,110 @@ void TestTrain::everyPreferenceAlgorithmTrains() {
     QVERIFY(refused({{"pairs", "x"}, {"beta", "high"}}).find("\"beta\": must be a number") !=
             std::string::npos);
     QVERIFY(refused({{"pairs", "x"}, {"label_smoothing", 0.1}}).find("cdpo") != std::string::npos);
-    QVERIFY(refused({{"algorithm", "grpo"}, {"pairs", "x"}}).find("not implemented yet") !=
-            std::string::npos);
+    QVERIFY(refused({{"algorithm", "ppo"}, {"pairs", "x"}}).find("not implemented yet") != std::string::npos);
+    QVERIFY(refused({{"algorithm", "grpo"}}).find("\"dataset\": missing") != std::string::npos);
+    QVERIFY(refused({{"algorithm", "grpo"}, {"dataset", "d"}, {"per_device_train_batch_size", 6}})
+                .find("multiple of num_generations") != std::string::npos);
+    const auto grpo = train::TrainConfig::fromJson({{"algorithm", "grpo"}, {"dataset", "d"}}, "run.json");
+    QCOMPARE(grpo.beta, 0.0); // TRL's GRPO default, not DPO's 0.1
+    QCOMPARE(grpo.lossType, std::string("dapo"));
     QVERIFY(refused({{"algorithm", "dpo"}}).find("\"pairs\": missing") != std::string::npos);
     QVERIFY(refused({{"pairs", "x"}, {"per_device_train_batch_size", 0}}).find("between 1") !=
             std::string::npos);
     const auto ok = train::TrainConfig::fromJson({{"pairs", "x"}, {"loss_type", "ipo"}}, "run.json");
     QCOMPARE(train::TrainConfig::fromJson(ok.toJson(), "again").toJson(), ok.toJson());
+}
+
+// GRPO on demo-task prompts: groups sampled, graded and learned from; a run stopped after step 2 and
+// resumed samples and learns exactly what the uninterrupted run does.
+void TestTrain::grpoLearnsOnlineAndResumesExactly() {
+    QTemporaryDir dir;
+    auto probe = demoPolicy();
+    const Gsm8kVerifier verifier;
+    std::vector<train::OnlinePrompt> prompts;
+    for (int64_t i = 0; i < 6; ++i) {
+        const DemoProblem p = demoProblem("train", i, 1);
+        train::OnlinePrompt o;
+        o.problemId = i;
+        o.tokens = probe->requireTokenizer().encode(demoPrompt(p.question));
+        o.answer = std::to_string(p.answer);
+        o.verifier = &verifier;
+        prompts.push_back(o);
+    }
+    train::TrainConfig c;
+    c.algorithm = train::Algorithm::Grpo;
+    c.dataset = "demo-train";
+    c.numGenerations = 4;
+    c.batchSize = 8; // two prompts a step
+    c.maxCompletionLength = 48;
+    c.maxSteps = 4;
+    c.loggingSteps = 1;
+    c.saveSteps = 100;
+    c.learningRate = 1e-4;
+    c.beta = 0.0;
+    c.lossType = "dapo";
+    std::vector<nlohmann::json> full, resumed;
+    train::OnlineTrainOptions o;
+    o.outDir = dir.filePath("full").toStdString();
+    o.metrics = [&](const nlohmann::json& m) { full.push_back(m); };
+    auto a = demoPolicy();
+    train::OnlineTrainResult r;
+    try {
+        r = train::trainGrpo(*a, prompts, c, o);
+    } catch (const std::exception& e) {
+        QFAIL(e.what());
+    }
+    QCOMPARE(r.steps, int64_t(4));
+    QCOMPARE(full.size(), size_t(4));
+    for (const char* key : {"loss", "reward", "reward_std", "frac_reward_zero_std", "completions/mean_length",
+                            "completions/clipped_ratio", "clip_ratio/region_mean", "grad_norm",
+                            "learning_rate", "generation_s", "learning_s"})
+        QVERIFY2(full[0].contains(key), key);
+    QVERIFY(full[0]["reward"].get<double>() >= 0 && full[0]["reward"].get<double>() <= 1);
+    QCOMPARE(full[0]["clip_ratio/region_mean"].get<double>(), 0.0); // one iteration: the ratio is 1
+    auto lines = [](const std::string& file) {
+        std::ifstream in(file);
+        std::vector<std::string> out;
+        for (std::string line; std::getline(in, line);)
+            out.push_back(line);
+        return out;
+    };
+    const auto samples = lines(o.outDir + "/samples.jsonl");
+    QCOMPARE(samples.size(), size_t(4 * 8)); // every completion of every step, with reward and advantage
+    QVERIFY(nlohmann::json::parse(samples.front()).contains("advantage"));
+
+    o.outDir = dir.filePath("stopped").toStdString();
+    o.metrics = [&](const nlohmann::json& m) { resumed.push_back(m); };
+    int steps = 0;
+    o.cancelled = [&] { return ++steps == 2; };
+    auto b = demoPolicy();
+    QVERIFY(train::trainGrpo(*b, prompts, c, o).cancelled);
+    o.cancelled = {};
+    o.resume = true;
+    auto fromCheckpoint = model::Policy::load(o.outDir + "/checkpoint", {"cpu", "float32"});
+    QCOMPARE(train::trainGrpo(*fromCheckpoint, prompts, c, o).steps, int64_t(4));
+    QCOMPARE(resumed.size(), full.size());
+    for (size_t i = 0; i < full.size(); ++i)
+        for (const char* key : {"loss", "reward", "grad_norm", "completions/mean_length"})
+            QVERIFY2(resumed[i][key] == full[i][key],
+                     (std::string(key) + " at step " + std::to_string(i + 1)).c_str());
+    QVERIFY(lines(o.outDir + "/samples.jsonl") == samples);
+    const auto wa = model::loadWeights(dir.filePath("full/final").toStdString(), at::kFloat, at::kCPU);
+    const auto wb = model::loadWeights(o.outDir + "/final", at::kFloat, at::kCPU);
+    for (const auto& [name, t] : wa)
+        QVERIFY2(at::equal(t, wb.at(name)), name.c_str());
+
+    // With beta, the k3 KL to the reference is logged (0 at the first step: policy = reference).
+    c.beta = 0.04;
+    c.maxSteps = 1;
+    std::vector<nlohmann::json> kl;
+    o = {};
+    o.outDir = dir.filePath("kl").toStdString();
+    o.loadReference = demoPolicy;
+    o.metrics = [&](const nlohmann::json& m) { kl.push_back(m); };
+    auto k = demoPolicy();
+    train::trainGrpo(*k, prompts, c, o);
+    QVERIFY(kl[0].contains("kl") && std::abs(kl[0]["kl"].get<double>()) < 1e-6);
 }
 
 QTEST_GUILESS_MAIN(TestTrain)
