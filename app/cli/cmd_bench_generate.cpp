@@ -168,22 +168,23 @@ void addBenchGenerate(CLI::App& bench, Context&, int& rc) {
                       << " MB) vs separate " << nestedSeparate.seconds << " s (KV "
                       << nestedSeparate.stats.cacheBytes / 1e6 << " MB): " << nestedSpeedup << "x\n";
 
-            printJson(
-                {{"ok", true},
-                 {"device", policy->device().str()},
-                 {"dtype", model::scalarTypeName(policy->dtype())},
-                 {"parameters", config.parameterCount()},
-                 {"peak_gflops", peak},
-                 {"runs", runs},
-                 {"fork_speedup", forkSpeedup},
-                 {"fork_kv_cache_bytes",
-                  {{"shared", forkShared.stats.cacheBytes}, {"reencoded", forkCopied.stats.cacheBytes}}},
-                 {"fork_seconds", {{"shared", forkShared.seconds}, {"reencoded", forkCopied.seconds}}},
-                 {"nested_speedup", nestedSpeedup},
-                 {"nested_rollouts", nested.size()},
-                 {"nested_kv_cache_bytes",
-                  {{"shared", nestedShared.stats.cacheBytes},
-                   {"separate", nestedSeparate.stats.cacheBytes}}}});
+            if (a->json) // the summary above, on stderr, is what people read
+                printJson(
+                    {{"ok", true},
+                     {"device", policy->device().str()},
+                     {"dtype", model::scalarTypeName(policy->dtype())},
+                     {"parameters", config.parameterCount()},
+                     {"peak_gflops", peak},
+                     {"runs", runs},
+                     {"fork_speedup", forkSpeedup},
+                     {"fork_kv_cache_bytes",
+                      {{"shared", forkShared.stats.cacheBytes}, {"reencoded", forkCopied.stats.cacheBytes}}},
+                     {"fork_seconds", {{"shared", forkShared.seconds}, {"reencoded", forkCopied.seconds}}},
+                     {"nested_speedup", nestedSpeedup},
+                     {"nested_rollouts", nested.size()},
+                     {"nested_kv_cache_bytes",
+                      {{"shared", nestedShared.stats.cacheBytes},
+                       {"separate", nestedSeparate.stats.cacheBytes}}}});
             return 0;
         });
     });

@@ -113,10 +113,11 @@ void addBench(CLI::App& app, Context& ctx, int& rc) {
                              {"trajectories", r.trajectoriesAdded},
                              {"seconds", seconds},
                              {"trajectories_per_s", static_cast<double>(r.trajectoriesAdded) / seconds}};
-            if (!a->json)
+            if (a->json)
+                printJson(j);
+            else
                 std::cout << r.trajectoriesAdded << " trajectories (" << r.stepsAdded << " steps, "
                           << bytes / 1e6 << " MB) imported in " << seconds << " s\n";
-            printJson(j);
             return 0;
         });
     });

@@ -106,19 +106,20 @@ void addBenchTrain(CLI::App& bench, Context&, int& rc) {
                       << 2 * a->pairs << " sequences of " << a->prompt + a->completion
                       << " tokens: " << seconds / static_cast<double>(a->steps) << " s a step, " << tps
                       << " tokens/s, MFU " << mfu << " (matmul peak " << peak << " GFLOP/s)\n";
-            printJson(
-                {{"ok", true},
-                 {"device", device.str()},
-                 {"parameters", config.parameterCount()},
-                 {"threads", at::get_num_threads()},
-                 {"peak_gflops", peak},
-                 {"pairs", a->pairs},
-                 {"sequence_tokens", a->prompt + a->completion},
-                 {"steps", a->steps},
-                 {"step_seconds", seconds / static_cast<double>(a->steps)},
-                 {"tokens_per_s", tps},
-                 {"mfu", mfu},
-                 {"grpo", "not built yet: GRPO's generation/learning split comes with online training"}});
+            if (a->json) // the summary above, on stderr, is what people read
+                printJson(
+                    {{"ok", true},
+                     {"device", device.str()},
+                     {"parameters", config.parameterCount()},
+                     {"threads", at::get_num_threads()},
+                     {"peak_gflops", peak},
+                     {"pairs", a->pairs},
+                     {"sequence_tokens", a->prompt + a->completion},
+                     {"steps", a->steps},
+                     {"step_seconds", seconds / static_cast<double>(a->steps)},
+                     {"tokens_per_s", tps},
+                     {"mfu", mfu},
+                     {"grpo", "not built yet: GRPO's generation/learning split comes with online training"}});
             return 0;
         });
     });
