@@ -19,7 +19,7 @@ AnalyzeDialog::AnalyzeDialog(const Registry& registry, const QString& what, QWid
     : QDialog(parent), steps_(std::move(steps)) {
     setWindowTitle(tr("Analyze Critical Steps"));
     setMinimumWidth(380);
-    auto* intro = new QLabel(tr("Estimate the value of every step prefix of %1 from the default policy's "
+    auto* intro = new QLabel(tr("Estimate the value of every step prefix of %1 from the policy's "
                                 "rollouts, and pick each one's critical step.")
                                  .arg(what),
                              this);
@@ -47,12 +47,16 @@ AnalyzeDialog::AnalyzeDialog(const Registry& registry, const QString& what, QWid
     maxTokens_->setToolTip(tr("Most tokens a rollout may write (0: generation_config.json's, else 512)"));
     seed_ = new QSpinBox(this);
     seed_->setRange(0, 1 << 30);
+    seed_->setValue(0); // sets the text at once (an unshown spin box would draw it empty)
     seed_->setToolTip(tr("Rollout seeds derive from it, the trajectory, the prefix and the index"));
     estimate_ = new QLabel(this);
     estimate_->setWordWrap(true);
     estimate_->setStyleSheet(QStringLiteral("color:#374151; background:#eef2ff; padding:6px"));
     auto* form = new QFormLayout;
-    if (!policies.isEmpty()) form->addRow(tr("Policy"), policy_);
+    if (policies.isEmpty())
+        policy_->hide(); // the project's default policy: nothing to choose
+    else
+        form->addRow(tr("Policy"), policy_);
     form->addRow(tr("Rollouts per prefix (K)"), rollouts_);
     form->addRow(tr("Max new tokens"), maxTokens_);
     form->addRow(tr("Seed"), seed_);

@@ -313,7 +313,7 @@ private slots:
         ui::AnalyzeDialog dialog(*registry_, "two trajectories", nullptr, {3, 5}, {"demo-policy"});
         QCOMPARE(dialog.estimatedRollouts(), int64_t((3 + 5) * 4));
         QVERIFY(dialog.estimateText().contains("at most 32 rollouts"));
-        keepPicture(&dialog, "analyze-dialog");
+        keepPicture(&dialog, "analyze-dialog-cost");
     }
 
     // File → Recent Projects and the export of the listed trajectories.
