@@ -20,28 +20,6 @@ struct EvalProblem {
     int64_t right = 0; ///< right answers among its samples
 };
 
-std::vector<EvalProblem> problemsOf(Project& project, const std::string& dataset, int64_t limit,
-                                    int64_t& skipped) {
-    requireDataset(project, dataset);
-    auto st = project.db().prepare(
-        "SELECT p.id, p.question, p.answer,"
-        " CASE WHEN p.verifier <> '' THEN p.verifier ELSE d.verifier END"
-        " FROM problems p JOIN datasets d ON d.id = p.dataset_id WHERE d.name = ? ORDER BY p.id");
-    st.bind(1, dataset);
-    std::vector<EvalProblem> out;
-    while (st.step() && (limit <= 0 || static_cast<int64_t>(out.size()) < limit)) {
-        EvalProblem p{st.columnInt(0), st.columnText(1), st.columnText(2), st.columnText(3), nullptr, {}, 0};
-        if (p.answer.empty())
-            ++skipped; // nothing to grade against
-        else
-            out.push_back(std::move(p));
-    }
-    if (out.empty())
-        throw std::invalid_argument("dataset '" + dataset + "' has no problem with a reference answer");
-    return out;
-}
-
-/// A seed per (problem, sample): the answers do not depend on how problems are batched.
 /// A sample's seed from the problem's content, not its row id: the same problem gets the same samples in
 /// every project (the studio's demo project, which holds other datasets too, and `gpo demo`'s agree).
 uint64_t sampleSeed(uint64_t seed, const EvalProblem& problem, int64_t sample) {
@@ -85,7 +63,10 @@ EvalResult evaluatePolicy(Project& project, const Registry& registry, model::Pol
     if (!segmenter) throw std::invalid_argument("unknown segmenter '" + o.segmenter + "'");
 
     EvalResult result;
-    std::vector<EvalProblem> problems = problemsOf(project, o.dataset, o.limit, result.skippedNoReference);
+    std::vector<EvalProblem> problems;
+    for (auto& g : gradableProblems(project, o.dataset, o.limit, &result.skippedNoReference))
+        problems.push_back(
+            {g.id, std::move(g.question), std::move(g.answer), std::move(g.verifier), nullptr, {}, 0});
     for (auto& p : problems) {
         p.grader = &registry.requireVerifier(p.verifier);
         p.prompt = tok.encode(prompt.render(p.question, tok));

@@ -48,29 +48,19 @@ std::pair<std::vector<PreferencePair>, std::string> runPairs(Project& project, c
 std::vector<train::OnlinePrompt> onlinePrompts(Project& project, const Registry& registry,
                                                const train::TrainConfig& c, const model::Policy& policy,
                                                const std::string& checkpoint) {
-    requireDataset(project, c.dataset);
     const model::Tokenizer& tok = policy.requireTokenizer();
     const model::PromptFormat format = model::PromptFormat::forCheckpoint(checkpoint, tok);
-    auto st = project.db().prepare(
-        "SELECT p.id, p.question, p.answer, CASE WHEN p.verifier <> '' THEN p.verifier ELSE d.verifier END"
-        " FROM problems p JOIN datasets d ON d.id = p.dataset_id WHERE d.name = ? AND p.answer <> '' ORDER "
-        "BY p.id");
-    st.bind(1, c.dataset);
     std::vector<train::OnlinePrompt> out;
-    while (st.step() && (c.limit <= 0 || static_cast<int64_t>(out.size()) < c.limit)) {
+    for (const GradableProblem& g : gradableProblems(project, c.dataset, c.limit)) {
         train::OnlinePrompt p;
-        p.problemId = st.columnInt(0);
+        p.problemId = g.id;
         if (tok.addsBos() && tok.bosId() >= 0) p.tokens.push_back(tok.bosId());
-        const auto body = tok.encode(format.render(st.columnText(1), tok));
+        const auto body = tok.encode(format.render(g.question, tok));
         p.tokens.insert(p.tokens.end(), body.begin(), body.end());
-        p.answer = st.columnText(2);
-        p.verifier = registry.verifier(st.columnText(3));
-        if (!p.verifier) throw std::invalid_argument("no verifier named '" + st.columnText(3) + "'");
+        p.answer = g.answer;
+        p.verifier = &registry.requireVerifier(g.verifier);
         out.push_back(std::move(p));
     }
-    if (out.empty())
-        throw std::invalid_argument("\"dataset\": '" + c.dataset +
-                                    "' has no problem with a reference answer");
     return out;
 }
 

@@ -169,4 +169,26 @@ void requireDataset(Project& project, const std::string& dataset) {
     if (!exists.step()) throw std::invalid_argument("no dataset named '" + dataset + "' in the project");
 }
 
+std::vector<GradableProblem> gradableProblems(Project& project, const std::string& dataset, int64_t limit,
+                                              int64_t* withoutAnswer) {
+    requireDataset(project, dataset);
+    auto st = project.db().prepare(
+        "SELECT p.id, p.question, p.answer,"
+        " CASE WHEN p.verifier <> '' THEN p.verifier ELSE d.verifier END"
+        " FROM problems p JOIN datasets d ON d.id = p.dataset_id WHERE d.name = ? ORDER BY p.id");
+    st.bind(1, dataset);
+    std::vector<GradableProblem> out;
+    while (st.step() && (limit <= 0 || static_cast<int64_t>(out.size()) < limit)) {
+        GradableProblem p{st.columnInt(0), st.columnText(1), st.columnText(2), st.columnText(3)};
+        if (p.answer.empty()) {
+            if (withoutAnswer) ++*withoutAnswer; // nothing to grade against
+        } else {
+            out.push_back(std::move(p));
+        }
+    }
+    if (out.empty())
+        throw std::invalid_argument("dataset '" + dataset + "' has no problem with a reference answer");
+    return out;
+}
+
 } // namespace gpo

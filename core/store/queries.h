@@ -68,6 +68,18 @@ struct TrajectoryDetail {
 std::optional<TrajectoryDetail> loadTrajectory(Project& project, int64_t id);
 
 std::vector<std::string> datasetNames(Project& project);
+
+/// A problem a policy can be graded on: it has a reference answer, and the verifier that applies.
+struct GradableProblem {
+    int64_t id = 0;
+    std::string question, answer;
+    std::string verifier; ///< the problem's, else its dataset's
+};
+/// The first `limit` (0: all) problems of `dataset` with a reference answer, in id order; those without
+/// one that were passed over are counted in `withoutAnswer`. Throws std::invalid_argument naming the
+/// dataset when it is unknown or has no such problem.
+std::vector<GradableProblem> gradableProblems(Project& project, const std::string& dataset, int64_t limit,
+                                              int64_t* withoutAnswer = nullptr);
 /// Throws std::invalid_argument naming `dataset` when the project has no dataset of that name.
 void requireDataset(Project& project, const std::string& dataset);
 

@@ -6,9 +6,10 @@
 #include "model/policy.h"
 #include "train/adamw.h"
 #include "train/completion_scores.h"
+#include "train/example_stream.h"
 #include "train/group_advantages.h"
 #include "train/policy_loss.h"
-#include "train/preference_trainer.h"
+#include "train/preference_trainer.h" // scheduledLearningRate
 #include "train/sft.h"
 
 #include <c10/core/InferenceMode.h>
@@ -70,7 +71,6 @@ OnlineTrainResult trainGrpo(model::Policy& policy, const std::vector<OnlinePromp
     OnlineTrainResult result;
     result.maxSteps = maxSteps;
     result.prompts = n;
-    const model::Tokenizer* tok = policy.tokenizer();
 
     std::unique_ptr<model::Policy> reference;
     if (c.beta > 0) {
@@ -117,16 +117,7 @@ OnlineTrainResult trainGrpo(model::Policy& policy, const std::vector<OnlinePromp
         interval["count"][key] = interval["count"].value(key, int64_t(0)) + 1;
     };
 
-    std::map<int64_t, std::vector<int64_t>> orders;
-    auto promptAt = [&](int64_t position) -> int64_t {
-        const int64_t epoch = position / n;
-        auto it = orders.find(epoch);
-        if (it == orders.end()) {
-            orders.clear();
-            it = orders.emplace(epoch, epochOrder(c.seed, epoch, n)).first;
-        }
-        return it->second[static_cast<size_t>(position % n)];
-    };
+    ExampleStream stream(c.seed, n);
     model::SamplingParams sampling;
     sampling.temperature = c.temperature;
     sampling.topP = c.topP;
@@ -151,7 +142,7 @@ OnlineTrainResult trainGrpo(model::Policy& policy, const std::vector<OnlinePromp
             std::vector<model::GenerationRow> rows;
             for (int64_t i = 0; i < promptsPerMicro; ++i) {
                 const int64_t position = (step * c.gradientAccumulationSteps + micro) * promptsPerMicro + i;
-                const int64_t id = promptAt(position);
+                const int64_t id = stream.at(position);
                 ids.push_back(id);
                 for (int64_t g = 0; g < G; ++g)
                     rows.push_back({0, prompts[static_cast<size_t>(id)].tokens,
@@ -259,7 +250,6 @@ OnlineTrainResult trainGrpo(model::Policy& policy, const std::vector<OnlinePromp
             ++step;
             break;
         }
-        (void)tok;
     }
     if (!result.cancelled) {
         save(checkpoint, maxSteps);

@@ -6,6 +6,7 @@
 #include "train/adamw.h"
 #include "train/completion_scores.h"
 #include "train/dpo_loss.h"
+#include "train/example_stream.h"
 #include "train/kto_loss.h"
 #include "train/orpo_loss.h"
 #include "train/sft.h"
@@ -22,13 +23,6 @@
 namespace gpo::train {
 namespace fs = std::filesystem;
 namespace {
-
-uint64_t splitMix64(uint64_t& state) {
-    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
 
 /// One training example: a pair (DPO, SimPO, ORPO), or one side of one (KTO).
 struct Example {
@@ -76,18 +70,6 @@ double meanOf(const at::Tensor& t) {
 }
 
 } // namespace
-
-std::vector<int64_t> epochOrder(uint64_t seed, int64_t epoch, int64_t n) {
-    std::vector<int64_t> order(static_cast<size_t>(n));
-    for (int64_t i = 0; i < n; ++i)
-        order[static_cast<size_t>(i)] = i;
-    uint64_t state = seed * 0x100000001B3ull + static_cast<uint64_t>(epoch) + 1;
-    for (int64_t i = n - 1; i > 0; --i) {
-        const auto j = static_cast<int64_t>(splitMix64(state) % static_cast<uint64_t>(i + 1));
-        std::swap(order[static_cast<size_t>(i)], order[static_cast<size_t>(j)]);
-    }
-    return order;
-}
 
 double scheduledLearningRate(const TrainConfig& c, int64_t step, int64_t total) {
     const int64_t warmup = c.warmupSteps > 0
@@ -232,16 +214,7 @@ PreferenceTrainResult trainOnPreferences(model::Policy& policy, const std::vecto
         });
     };
 
-    std::map<int64_t, std::vector<int64_t>> orders;
-    auto exampleAt = [&](int64_t position) -> int64_t {
-        const int64_t epoch = position / n;
-        auto it = orders.find(epoch);
-        if (it == orders.end()) {
-            orders.clear(); // one epoch at a time is all a step needs
-            it = orders.emplace(epoch, epochOrder(c.seed, epoch, n)).first;
-        }
-        return it->second[static_cast<size_t>(position % n)];
-    };
+    ExampleStream stream(c.seed, n);
 
     int64_t step = start;
     for (; step < maxSteps; ++step) {
@@ -251,21 +224,18 @@ PreferenceTrainResult trainOnPreferences(model::Policy& policy, const std::vecto
         for (int64_t micro = 0; micro < c.gradientAccumulationSteps; ++micro) {
             std::vector<int64_t> ids;
             for (int64_t i = 0; i < c.batchSize; ++i)
-                ids.push_back(exampleAt((step * c.gradientAccumulationSteps + micro) * c.batchSize + i));
+                ids.push_back(stream.at((step * c.gradientAccumulationSteps + micro) * c.batchSize + i));
             std::vector<EncodedCompletion> batch;
             for (const int64_t id : ids)
                 batch.push_back(examples[static_cast<size_t>(id)].chosen);
             if (!kto)
                 for (const int64_t id : ids)
                     batch.push_back(examples[static_cast<size_t>(id)].rejected);
+            int64_t batchTokens = 0;
             for (const auto& e : batch)
-                numTokens += static_cast<int64_t>(e.tokens.size());
-            interval.tokens += [&] {
-                int64_t t = 0;
-                for (const auto& e : batch)
-                    t += static_cast<int64_t>(e.tokens.size());
-                return t;
-            }();
+                batchTokens += static_cast<int64_t>(e.tokens.size());
+            numTokens += batchTokens;
+            interval.tokens += batchTokens;
             // One forward over [chosen…, rejected…], as TRL concatenates them.
             const CompletionLogprobs lp = completionLogprobs(policy.model(), batch);
             const auto B = static_cast<int64_t>(ids.size());

@@ -45,8 +45,4 @@ PreferenceTrainResult trainOnPreferences(model::Policy& policy, const std::vecto
 /// The learning rate at optimizer step `step` (0-based) of `total`, as transformers' schedulers give it.
 double scheduledLearningRate(const TrainConfig& config, int64_t step, int64_t total);
 
-/// The order of `n` examples in epoch `epoch`: a Fisher-Yates shuffle driven by SplitMix64 from (seed,
-/// epoch), the same on every platform and library.
-std::vector<int64_t> epochOrder(uint64_t seed, int64_t epoch, int64_t n);
-
 } // namespace gpo::train
