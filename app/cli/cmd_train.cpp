@@ -6,8 +6,16 @@
 #include <ATen/Parallel.h>
 #include <cstdio>
 #include <iostream>
+#include <string>
 
 namespace gpo::cli {
+namespace {
+std::string fixed(double v, int digits) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+    return buf;
+}
+} // namespace
 
 void addTrain(CLI::App& app, Context& ctx, int& rc) {
     struct Args {
@@ -19,7 +27,7 @@ void addTrain(CLI::App& app, Context& ctx, int& rc) {
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand(
         "train", "Train a policy: DPO, IPO, KTO, SimPO or ORPO on pairs (GPO when they come "
-                 "from critical steps), GRPO on a dataset's prompts");
+                 "from critical steps), GRPO or PPO on a dataset's prompts (GPO: resets at critical steps)");
     cmd->add_option("--project,-p", a->project, "Project file")->required()->check(CLI::ExistingFile);
     cmd->add_option("--config,-c", a->config, "The run's config (run.json; see resources/presets)")
         ->required()
@@ -51,13 +59,24 @@ void addTrain(CLI::App& app, Context& ctx, int& rc) {
                 }
                 if (e.value("event", "") == "stage") {
                     std::cerr << "gpo train: " << e.value("stage", "") << "\n";
-                } else if (e.value("event", "") == "train" && e.contains("reward")) {
-                    std::fprintf(stderr,
-                                 "step %lld/%lld  loss %.4f  reward %.3f  zero-std groups %.2f  lr %.2e\n",
+                } else if (e.value("event", "") == "train" && e.contains("eval/pass@1")) {
+                    std::fprintf(stderr, "step %lld/%lld  eval pass@1 %.3f on %.0f problems\n",
                                  static_cast<long long>(e.value("step", int64_t(0))),
                                  static_cast<long long>(e.value("max_steps", int64_t(0))),
-                                 e.value("loss", 0.0), e.value("reward", 0.0),
-                                 e.value("frac_reward_zero_std", 0.0), e.value("learning_rate", 0.0));
+                                 e.value("eval/pass@1", 0.0), e.value("eval/problems", 0.0));
+                } else if (e.value("event", "") == "train" && e.contains("reward")) {
+                    std::string extra;
+                    if (e.contains("frac_reward_zero_std"))
+                        extra += "  zero-std groups " + fixed(e.value("frac_reward_zero_std", 0.0), 2);
+                    if (e.contains("objective/kl")) extra += "  kl " + fixed(e.value("objective/kl", 0.0), 4);
+                    if (e.contains("gpo/resets"))
+                        extra += "  resets " + fixed(e.value("gpo/resets", 0.0), 1) + " (" +
+                                 fixed(e.value("gpo/reset_success", 0.0), 2) + " right)";
+                    std::fprintf(stderr, "step %lld/%lld  loss %.4f  reward %.3f%s  lr %.2e\n",
+                                 static_cast<long long>(e.value("step", int64_t(0))),
+                                 static_cast<long long>(e.value("max_steps", int64_t(0))),
+                                 e.value("loss", 0.0), e.value("reward", 0.0), extra.c_str(),
+                                 e.value("learning_rate", 0.0));
                 } else if (e.value("event", "") == "train") {
                     std::fprintf(
                         stderr, "step %lld/%lld  loss %.4f  margin %.4f  acc %.2f  lr %.2e  %.0f tok/s\n",
@@ -83,6 +102,12 @@ void addTrain(CLI::App& app, Context& ctx, int& rc) {
                     static_cast<long long>(r.runId), r.runName.c_str(), static_cast<long long>(r.train.steps),
                     static_cast<long long>(r.train.examples), r.pairSet.c_str(), r.train.seconds,
                     r.policyName.c_str(), r.policyPath.c_str());
+                if (!r.bestPolicyName.empty())
+                    std::printf("best %s %.4f at step %lld: policy '%s'\n",
+                                r.train.best.value("metric", std::string()).c_str(),
+                                r.train.best.value("value", 0.0),
+                                static_cast<long long>(r.train.best.value("step", int64_t(0))),
+                                r.bestPolicyName.c_str());
             }
             return 0;
         });

@@ -8,6 +8,10 @@
 #include "store/queries.h"
 #include "store/runs.h"
 #include "train/gpo_pairs.h"
+#include "train/greedy_eval.h"
+#include "train/grpo_trainer.h"
+#include "train/ppo_trainer.h"
+#include "train/preference_trainer.h"
 
 #include <filesystem>
 
@@ -64,8 +68,21 @@ std::vector<train::OnlinePrompt> onlinePrompts(Project& project, const Registry&
     return out;
 }
 
+/// Refuses a reference whose tokenizer differs from the policy's: their log-probs would not compare.
+void requireSameTokenizer(const std::string& policyDir, const std::string& referenceDir) {
+    if (fs::exists(policyDir) && fs::exists(referenceDir) && fs::equivalent(policyDir, referenceDir)) return;
+    const auto a = model::Tokenizer::fromDirectory(policyDir);
+    const auto b = model::Tokenizer::fromDirectory(referenceDir);
+    const std::string probe = "Question: 12 + 7 = ?\nAnswer: The answer is 19. \u00e9\u4e2d <|endoftext|>";
+    if (a.vocabSize() != b.vocabSize() || a.encode(probe) != b.encode(probe) || a.eosId() != b.eosId())
+        throw std::invalid_argument("\"reference\": its tokenizer (" + referenceDir +
+                                    ") differs from the policy's (" + policyDir +
+                                    "): their log-probabilities cannot be compared");
+}
+
 std::string defaultRunName(const train::TrainConfig& c) {
-    if (c.algorithm == train::Algorithm::Grpo) return "grpo-" + c.dataset;
+    if (train::isOnline(c.algorithm))
+        return (c.gpo ? "gpo-" : "") + train::algorithmName(c.algorithm) + "-" + c.dataset;
     std::string pairs = !c.pairs.set.empty()    ? c.pairs.set
                         : !c.pairs.file.empty() ? fs::path(c.pairs.file).stem().string()
                                                 : c.pairs.build.value("from", std::string("gpo"));
@@ -79,10 +96,21 @@ std::string runFolder(const std::string& projectPath, int64_t runId) {
 }
 
 nlohmann::json TrainJobResult::toJson() const {
-    return {{"run_id", runId},          {"run_name", runName},          {"output_dir", outDir},
-            {"policy", policyName},     {"policy_path", policyPath},    {"pairs", pairSet},
-            {"steps", train.steps},     {"max_steps", train.maxSteps},  {"examples", train.examples},
-            {"skipped", train.skipped}, {"cancelled", train.cancelled}, {"metrics", train.last},
+    return {{"run_id", runId},
+            {"run_name", runName},
+            {"output_dir", outDir},
+            {"policy", policyName},
+            {"policy_path", policyPath},
+            {"pairs", pairSet},
+            {"steps", train.steps},
+            {"max_steps", train.maxSteps},
+            {"examples", train.examples},
+            {"skipped", train.skipped},
+            {"cancelled", train.cancelled},
+            {"metrics", train.last},
+            {"sampled_tokens", train.sampledTokens},
+            {"best", train.best},
+            {"best_policy", bestPolicyName},
             {"seconds", train.seconds}};
 }
 
@@ -113,7 +141,24 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
     auto emit = [&](nlohmann::json e) {
         if (o.progress) o.progress(e);
     };
-    const bool online = c.algorithm == train::Algorithm::Grpo;
+    const bool online = train::isOnline(c.algorithm);
+    const bool needsReference = c.algorithm == train::Algorithm::Dpo ||
+                                c.algorithm == train::Algorithm::Kto ||
+                                (c.algorithm == train::Algorithm::Grpo && c.beta > 0) ||
+                                (c.algorithm == train::Algorithm::Ppo && c.klCoef > 0);
+    if (needsReference) requireSameTokenizer(start.path, referencePath);
+    const mc::Selector* gpoSelector = nullptr;
+    if (online && c.gpo) {
+        if (!o.registry) throw std::invalid_argument("online GPO needs the selectors of a registry");
+        gpoSelector = o.registry->selector(c.gpoOnline.selector);
+        if (!gpoSelector)
+            throw std::invalid_argument("\"gpo_selector\": no selector named '" + c.gpoOnline.selector +
+                                        "' (gpo formats lists them)");
+    }
+    if (!c.evalDataset.empty()) {
+        if (!o.registry) throw std::invalid_argument("evaluation needs the verifiers of a registry");
+        requireDataset(project, c.evalDataset);
+    }
     std::vector<PreferencePair> pairs;
     if (!online) {
         emit({{"event", "stage"}, {"stage", "preparing the pairs"}});
@@ -122,7 +167,7 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
         r.pairSet = setName;
         stored["resolved"]["pairs"] = setName;
     } else {
-        if (!o.registry) throw std::invalid_argument("GRPO needs the verifiers of a registry");
+        if (!o.registry) throw std::invalid_argument("online training needs the verifiers of a registry");
         requireDataset(project, c.dataset);
         r.pairSet = c.dataset;
     }
@@ -138,7 +183,8 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
         emit({{"event", "stage"}, {"stage", "loading the policy"}});
         auto policy = model::Policy::load(
             fromCheckpoint ? (fs::path(r.outDir) / "checkpoint").string() : start.path, po);
-        train::PreferenceTrainOptions t;
+        train::OnlineTrainOptions t;
+        t.gpoSelector = gpoSelector;
         t.outDir = r.outDir;
         t.resume = fromCheckpoint;
         t.loadReference = [referencePath, po] { return model::Policy::load(referencePath, po); };
@@ -155,22 +201,25 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
             e["run_id"] = r.runId;
             emit(e);
         };
+        std::vector<train::OnlinePrompt> evalPrompts;
+        if (!c.evalDataset.empty()) {
+            train::TrainConfig e = c;
+            e.dataset = c.evalDataset;
+            e.limit = c.evalLimit;
+            evalPrompts = onlinePrompts(project, *o.registry, e, *policy, start.path);
+            const int64_t maxNew = policy->maxNewTokens().value_or(512);
+            t.evaluate = [&policy, &evalPrompts, maxNew] {
+                const train::GreedyEval g = train::greedyPassAt1(*policy, evalPrompts, maxNew);
+                return std::map<std::string, double>{{"eval/pass@1", g.passAt1()},
+                                                     {"eval/problems", static_cast<double>(g.problems)},
+                                                     {"eval/seconds", g.seconds}};
+            };
+        }
         emit({{"event", "stage"}, {"stage", "training"}});
         if (online) {
             const auto prompts = onlinePrompts(project, *o.registry, c, *policy, start.path);
-            train::OnlineTrainOptions g;
-            g.outDir = t.outDir;
-            g.resume = t.resume;
-            g.loadReference = t.loadReference;
-            g.metrics = t.metrics;
-            g.cancelled = t.cancelled;
-            const train::OnlineTrainResult grpo = train::trainGrpo(*policy, prompts, c, g);
-            r.train.steps = grpo.steps;
-            r.train.maxSteps = grpo.maxSteps;
-            r.train.examples = grpo.prompts;
-            r.train.cancelled = grpo.cancelled;
-            r.train.last = grpo.last;
-            r.train.seconds = grpo.seconds;
+            r.train = c.algorithm == train::Algorithm::Ppo ? train::trainPpo(*policy, prompts, c, t)
+                                                           : train::trainGrpo(*policy, prompts, c, t);
         } else {
             r.train = train::trainOnPreferences(*policy, pairs, c, t);
         }
@@ -181,6 +230,11 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
         r.policyName = c.outputName.empty() ? r.runName : c.outputName;
         r.policyPath = fs::absolute(fs::path(r.outDir) / "final").string();
         registerPolicy(project, r.policyName, r.policyPath, false);
+        if (r.train.best.is_object() && fs::exists(fs::path(r.outDir) / "best")) {
+            r.bestPolicyName = r.policyName + "-best";
+            registerPolicy(project, r.bestPolicyName, fs::absolute(fs::path(r.outDir) / "best").string(),
+                           false);
+        }
         finishRun(project, r.runId, "done");
         return r;
     } catch (const std::exception& e) {

@@ -4,9 +4,7 @@
 // its process, metrics stored as they are logged (TRL's names, with step and wall time), checkpoints
 // beside the project (<project>.runs/run-<id>/), and the final policy registered under its name. A run
 // stopped by SIGTERM/Ctrl+C saves a checkpoint and is recorded as cancelled; --resume takes it up.
-#include "train/grpo_trainer.h"
-#include "train/preference_trainer.h"
-#include "train/train_config.h"
+#include "train/train_loop.h"
 
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -33,8 +31,9 @@ struct TrainJobResult {
     int64_t runId = 0;
     std::string runName, outDir;
     std::string policyName, policyPath; ///< the registered final policy (empty when cancelled)
+    std::string bestPolicyName;         ///< the best evaluated checkpoint, registered too (eval runs)
     std::string pairSet;
-    train::PreferenceTrainResult train;
+    train::TrainResult train;
     nlohmann::json toJson() const;
 };
 

@@ -8,7 +8,8 @@
 
 namespace gpo::model {
 
-TokenLogprobs tokenLogprobs(Transformer& model, const std::vector<std::vector<int32_t>>& sequences) {
+TokenLogprobs tokenLogprobs(Transformer& model, const std::vector<std::vector<int32_t>>& sequences,
+                            double temperature, at::Tensor* hidden) {
     const auto batch = static_cast<int64_t>(sequences.size());
     int64_t width = 0;
     for (const auto& s : sequences)
@@ -36,9 +37,12 @@ TokenLogprobs tokenLogprobs(Transformer& model, const std::vector<std::vector<in
                                   .view({batch, width})
                                   .to(device)
                                   .to(at::kBool);
-    const at::Tensor logits = model.forward(
-        {idT, at::tensor(pos, at::kLong).view({batch, width}).to(device), validT}, nullptr, LogitsFor::All);
-    const at::Tensor logp = at::log_softmax(logits.narrow(1, 0, width - 1).to(at::kFloat), -1);
+    const at::Tensor states = model.forward(
+        {idT, at::tensor(pos, at::kLong).view({batch, width}).to(device), validT}, nullptr, LogitsFor::None);
+    if (hidden) *hidden = states;
+    at::Tensor logits = model.logits(states.narrow(1, 0, width - 1)).to(at::kFloat);
+    if (temperature > 0 && temperature != 1.0) logits = logits / temperature;
+    const at::Tensor logp = at::log_softmax(logits, -1);
     const at::Tensor next = idT.narrow(1, 1, width - 1);
     return {logp.gather(-1, next.unsqueeze(-1)).squeeze(-1), validT.narrow(1, 1, width - 1)};
 }

@@ -45,6 +45,10 @@ std::vector<at::Tensor> Transformer::parameters() const {
     return out;
 }
 
+std::vector<at::Tensor> Transformer::trainableParameters() const {
+    return parameters();
+}
+
 at::Tensor Transformer::forward(const ForwardInput& input, KvCache* cache, LogitsFor which) {
     ForwardContext ctx{
         input, AttentionMasks::build(input.valid, cache, options().dtype().toScalarType()), cache, {}, {}};
@@ -56,7 +60,11 @@ at::Tensor Transformer::forward(const ForwardInput& input, KvCache* cache, Logit
     if (which == LogitsFor::Last) x = x.select(1, x.size(1) - 1);
     x = finalNorm(x);
     if (which == LogitsFor::None) return x;
-    return at::matmul(x, outputEmbedding().t());
+    return logits(x);
+}
+
+at::Tensor Transformer::logits(const at::Tensor& hidden) const {
+    return at::matmul(hidden, outputEmbedding().t());
 }
 
 } // namespace gpo::model

@@ -43,11 +43,15 @@ public:
     const WeightMap& weights() const { return weights_; }
     /// Trainable tensors, each once (tied embeddings are one tensor).
     std::vector<at::Tensor> parameters() const;
+    /// What training updates: the LoRA adapter's tensors when one is attached, else parameters().
+    std::vector<at::Tensor> trainableParameters() const;
     at::TensorOptions options() const { return weights_.begin()->second.options(); }
 
     /// Runs `input` through the model, reading and extending `cache` when given. Returns logits
     /// [B, T, V] (All), [B, V] for the last position (Last), or the final hidden states (None).
     at::Tensor forward(const ForwardInput& input, KvCache* cache, LogitsFor which);
+    /// The LM head over final hidden states: [..., hidden] -> [..., V].
+    at::Tensor logits(const at::Tensor& hidden) const;
 
 protected:
     Transformer(const ModelConfig& config, WeightMap weights, std::string source)

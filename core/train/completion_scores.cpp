@@ -4,8 +4,8 @@
 
 namespace gpo::train {
 
-CompletionLogprobs completionLogprobs(model::Transformer& model,
-                                      const std::vector<EncodedCompletion>& batch) {
+CompletionLogprobs completionLogprobs(model::Transformer& model, const std::vector<EncodedCompletion>& batch,
+                                      double temperature, at::Tensor* hidden) {
     std::vector<std::vector<int32_t>> sequences;
     sequences.reserve(batch.size());
     std::vector<int64_t> begin;
@@ -13,7 +13,7 @@ CompletionLogprobs completionLogprobs(model::Transformer& model,
         sequences.push_back(e.tokens);
         begin.push_back(e.promptTokens - 1); // entry i scores token i + 1: the first completion token
     }
-    const model::TokenLogprobs lp = model::tokenLogprobs(model, sequences);
+    const model::TokenLogprobs lp = model::tokenLogprobs(model, sequences, temperature, hidden);
     const int64_t width = lp.values.size(1);
     const at::Tensor positions = at::arange(width, at::TensorOptions().dtype(at::kLong)).unsqueeze(0);
     const at::Tensor starts = at::tensor(begin, at::kLong).unsqueeze(1);

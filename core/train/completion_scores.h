@@ -18,6 +18,9 @@ struct CompletionLogprobs {
     SequenceScores whole;  ///< summed over every scored token, prompt included (ORPO's NLL)
 };
 
-CompletionLogprobs completionLogprobs(model::Transformer& model, const std::vector<EncodedCompletion>& batch);
+/// `temperature` divides the logits (online trainers score their samples at the sampling temperature);
+/// `hidden` receives the final hidden states [N, Tmax, hidden] when given.
+CompletionLogprobs completionLogprobs(model::Transformer& model, const std::vector<EncodedCompletion>& batch,
+                                      double temperature = 1.0, at::Tensor* hidden = nullptr);
 
 } // namespace gpo::train

@@ -37,14 +37,29 @@ GroupAdvantages groupAdvantages(const std::vector<double>& rewards, int groupSiz
                                 double epsilon) {
     if (groupSize < 1 || rewards.size() % static_cast<size_t>(groupSize) != 0)
         throw std::invalid_argument("rewards do not split into groups of " + std::to_string(groupSize));
+    return groupAdvantages(
+        rewards,
+        std::vector<size_t>(rewards.size() / static_cast<size_t>(groupSize), static_cast<size_t>(groupSize)),
+        scale, epsilon);
+}
+
+GroupAdvantages groupAdvantages(const std::vector<double>& rewards, const std::vector<size_t>& groupSizes,
+                                AdvantageScale scale, double epsilon) {
+    size_t total = 0;
+    for (const size_t g : groupSizes) {
+        if (g < 1) throw std::invalid_argument("a group of rewards is empty");
+        total += g;
+    }
+    if (total != rewards.size())
+        throw std::invalid_argument("the groups hold " + std::to_string(total) + " rewards, not " +
+                                    std::to_string(rewards.size()));
     GroupAdvantages out;
     out.advantages.resize(rewards.size());
     out.rewardMean = mean(rewards.data(), rewards.size());
     const double batchStd = sampleStd(rewards.data(), rewards.size());
     out.rewardStd = std::isnan(batchStd) ? 0.0 : batchStd;
-    const size_t g = static_cast<size_t>(groupSize);
-    size_t zeroStd = 0;
-    for (size_t start = 0; start < rewards.size(); start += g) {
+    size_t zeroStd = 0, start = 0;
+    for (const size_t g : groupSizes) {
         const double* r = rewards.data() + start;
         const double m = mean(r, g);
         const double s = sampleStd(r, g);
@@ -69,6 +84,7 @@ GroupAdvantages groupAdvantages(const std::vector<double>& rewards, int groupSiz
             }
             out.advantages[start + i] = a;
         }
+        start += g;
     }
     out.fracZeroStd =
         rewards.empty() ? 0.0 : static_cast<double>(zeroStd) / static_cast<double>(rewards.size());

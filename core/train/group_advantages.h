@@ -22,4 +22,9 @@ struct GroupAdvantages {
 GroupAdvantages groupAdvantages(const std::vector<double>& rewards, int groupSize,
                                 AdvantageScale scale = AdvantageScale::Group, double epsilon = 1e-4);
 
+/// The same for consecutive groups of the given sizes (online GPO adds its reset samples to the group of
+/// their prompt, so groups differ in size).
+GroupAdvantages groupAdvantages(const std::vector<double>& rewards, const std::vector<size_t>& groupSizes,
+                                AdvantageScale scale = AdvantageScale::Group, double epsilon = 1e-4);
+
 } // namespace gpo::train

@@ -1,16 +1,14 @@
 #include "train/preference_trainer.h"
 
-#include "data/json_source.h"
 #include "model/policy.h"
 #include "model/safetensors.h"
-#include "train/adamw.h"
 #include "train/completion_scores.h"
 #include "train/dpo_loss.h"
 #include "train/example_stream.h"
 #include "train/kto_loss.h"
 #include "train/orpo_loss.h"
-#include "train/sft.h"
 #include "train/simpo_loss.h"
+#include "train/train_loop.h"
 #include "util/input_error.h"
 
 #include <c10/core/InferenceMode.h>
@@ -40,52 +38,14 @@ std::optional<EncodedCompletion> encodeSide(const model::Tokenizer& tok, const s
     return e;
 }
 
-/// Metrics summed over the optimizer steps of a logging interval, averaged when logged (as TRL does).
-struct Interval {
-    std::map<std::string, double> sum;
-    std::map<std::string, int64_t> count;
-    int64_t tokens = 0;
-    double seconds = 0;
-    void add(const std::string& key, double v) {
-        if (!std::isfinite(v)) return;
-        sum[key] += v;
-        ++count[key];
-    }
-    nlohmann::json toJson() const {
-        return {{"sum", sum}, {"count", count}, {"tokens", tokens}, {"seconds", seconds}};
-    }
-    static Interval fromJson(const nlohmann::json& j) {
-        Interval i;
-        if (!j.is_object()) return i;
-        i.sum = j.value("sum", std::map<std::string, double>{});
-        i.count = j.value("count", std::map<std::string, int64_t>{});
-        i.tokens = j.value("tokens", int64_t(0));
-        i.seconds = j.value("seconds", 0.0);
-        return i;
-    }
-};
-
 double meanOf(const at::Tensor& t) {
     return t.numel() ? t.to(at::kDouble).mean().item<double>() : std::nan("");
 }
 
 } // namespace
 
-double scheduledLearningRate(const TrainConfig& c, int64_t step, int64_t total) {
-    const int64_t warmup = c.warmupSteps > 0
-                               ? c.warmupSteps
-                               : static_cast<int64_t>(std::ceil(c.warmupRatio * static_cast<double>(total)));
-    if (step < warmup)
-        return c.learningRate * static_cast<double>(step) / static_cast<double>(std::max<int64_t>(1, warmup));
-    if (c.lrSchedulerType == "constant") return c.learningRate;
-    const double progress =
-        static_cast<double>(step - warmup) / static_cast<double>(std::max<int64_t>(1, total - warmup));
-    if (c.lrSchedulerType == "cosine") return c.learningRate * 0.5 * (1.0 + std::cos(M_PI * progress));
-    return c.learningRate * std::max(0.0, 1.0 - progress); // linear
-}
-
-PreferenceTrainResult trainOnPreferences(model::Policy& policy, const std::vector<PreferencePair>& pairs,
-                                         const TrainConfig& c, const PreferenceTrainOptions& o) {
+TrainResult trainOnPreferences(model::Policy& policy, const std::vector<PreferencePair>& pairs,
+                               const TrainConfig& c, const TrainerOptions& o) {
     if (o.outDir.empty()) throw std::invalid_argument("training needs an output folder");
     const auto t0 = std::chrono::steady_clock::now();
     const model::Tokenizer& tok = policy.requireTokenizer();
@@ -93,7 +53,7 @@ PreferenceTrainResult trainOnPreferences(model::Policy& policy, const std::vecto
     const bool kto = c.algorithm == Algorithm::Kto;
     const bool needsReference = c.algorithm == Algorithm::Dpo || kto;
 
-    PreferenceTrainResult result;
+    TrainResult result;
     std::vector<Example> examples;
     for (const auto& p : pairs) {
         if (kto) {
@@ -124,11 +84,7 @@ PreferenceTrainResult trainOnPreferences(model::Policy& policy, const std::vecto
     if (kto && c.batchSize < 2)
         throw std::invalid_argument("KTO needs per_device_train_batch_size >= 2 for its KL estimate");
     const int64_t perStep = c.batchSize * c.gradientAccumulationSteps;
-    const int64_t maxSteps =
-        c.maxSteps > 0
-            ? c.maxSteps
-            : std::max<int64_t>(1, static_cast<int64_t>(std::ceil(static_cast<double>(n) * c.numTrainEpochs /
-                                                                  static_cast<double>(perStep))));
+    const int64_t maxSteps = plannedSteps(c, n, perStep);
     result.examples = n;
     result.maxSteps = maxSteps;
 
@@ -183,44 +139,11 @@ PreferenceTrainResult trainOnPreferences(model::Policy& policy, const std::vecto
         if (kto && !reference) reference = o.loadReference(); // the KL reference point's mismatched pairs
     }
 
-    std::vector<at::Tensor> params = policy.model().parameters();
-    for (auto& p : params)
-        p.requires_grad_(true);
-    AdamW optimizer(params, {c.adamBeta1, c.adamBeta2, c.adamEpsilon, c.weightDecay});
-    const fs::path checkpoint = fs::path(o.outDir) / "checkpoint";
-    int64_t start = 0, numTokens = 0;
-    Interval interval;
-    if (o.resume) {
-        if (!fs::exists(checkpoint / "trainer_state.json"))
-            throw std::invalid_argument(o.outDir + ": no checkpoint to resume from");
-        const auto state = readJsonDocument((checkpoint / "trainer_state.json").string());
-        start = state.value("global_step", int64_t(0));
-        numTokens = state.value("num_tokens", int64_t(0));
-        interval = Interval::fromJson(state.value("interval", nlohmann::json()));
-        optimizer.load((checkpoint / "optimizer.safetensors").string());
-    }
-    auto save = [&](const fs::path& dir, int64_t step) {
-        writeCheckpoint(policy, dir.string(), [&](const std::string& staging) {
-            optimizer.save(staging + "/optimizer.safetensors");
-            std::ofstream(staging + "/trainer_state.json")
-                << nlohmann::json{{"global_step", step},
-                                  {"max_steps", maxSteps},
-                                  {"epoch", static_cast<double>(step * perStep) / static_cast<double>(n)},
-                                  {"num_tokens", numTokens},
-                                  {"interval", interval.toJson()},
-                                  {"config", c.toJson()}}
-                       .dump(2)
-                << "\n";
-        });
-    };
-
+    TrainLoop loop(policy, c, o, maxSteps, policy.model().trainableParameters(), n, perStep);
     ExampleStream stream(c.seed, n);
-
-    int64_t step = start;
-    for (; step < maxSteps; ++step) {
-        const auto stepStart = std::chrono::steady_clock::now();
-        optimizer.zeroGrad();
-        std::map<std::string, double> stepMetrics;
+    const TrainLoopResult run = loop.run([&](int64_t step, const ApplyGradients& apply) {
+        StepReport report;
+        std::map<std::string, double>& stepMetrics = report.metrics;
         for (int64_t micro = 0; micro < c.gradientAccumulationSteps; ++micro) {
             std::vector<int64_t> ids;
             for (int64_t i = 0; i < c.batchSize; ++i)
@@ -234,8 +157,7 @@ PreferenceTrainResult trainOnPreferences(model::Policy& policy, const std::vecto
             int64_t batchTokens = 0;
             for (const auto& e : batch)
                 batchTokens += static_cast<int64_t>(e.tokens.size());
-            numTokens += batchTokens;
-            interval.tokens += batchTokens;
+            report.tokens += batchTokens;
             // One forward over [chosen…, rejected…], as TRL concatenates them.
             const CompletionLogprobs lp = completionLogprobs(policy.model(), batch);
             const auto B = static_cast<int64_t>(ids.size());
@@ -343,45 +265,13 @@ PreferenceTrainResult trainOnPreferences(model::Policy& policy, const std::vecto
             for (const auto& [key, v] : m)
                 stepMetrics[key] += v / static_cast<double>(c.gradientAccumulationSteps);
         }
-        const double gradNorm = optimizer.clipGradNorm(c.maxGradNorm);
-        const double lr = scheduledLearningRate(c, step, maxSteps);
-        optimizer.step(lr);
-        for (const auto& [key, v] : stepMetrics)
-            interval.add(key, v);
-        interval.add("grad_norm", gradNorm);
-        interval.add("learning_rate", lr);
-        interval.seconds +=
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - stepStart).count();
-        const bool last = step + 1 == maxSteps;
-        if ((step + 1) % c.loggingSteps == 0 || last) {
-            nlohmann::json j{{"step", step + 1},
-                             {"max_steps", maxSteps},
-                             {"epoch", static_cast<double>((step + 1) * perStep) / static_cast<double>(n)},
-                             {"num_tokens", numTokens},
-                             {"tokens_per_s", interval.seconds > 0
-                                                  ? static_cast<double>(interval.tokens) / interval.seconds
-                                                  : 0.0}};
-            for (const auto& [key, s] : interval.sum)
-                j[key] = s / static_cast<double>(interval.count[key]);
-            result.last = j;
-            if (o.metrics) o.metrics(j);
-            interval = {};
-        }
-        const bool stop = !last && o.cancelled && o.cancelled();
-        if (stop || ((step + 1) % c.saveSteps == 0 && !last)) save(checkpoint, step + 1);
-        if (stop) {
-            result.cancelled = true;
-            ++step;
-            break;
-        }
-    }
-    if (!result.cancelled) {
-        save(checkpoint, maxSteps);
-        writeCheckpoint(policy, (fs::path(o.outDir) / "final").string(), {});
-    }
-    for (auto& p : params)
-        p.requires_grad_(false);
-    result.steps = step;
+        apply();
+        return report;
+    });
+    result.steps = run.steps;
+    result.cancelled = run.cancelled;
+    result.last = run.last;
+    result.best = run.best;
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return result;
 }

@@ -24,10 +24,16 @@ double learningRate(const SftOptions& o, int64_t step) {
 
 void writeCheckpoint(const model::Policy& policy, const std::string& dir,
                      const std::function<void(const std::string&)>& extra) {
+    writeCheckpoint([&policy](const std::string& staging) { policy.save(staging); }, dir, extra);
+}
+
+void writeCheckpoint(const std::function<void(const std::string&)>& weights, const std::string& dir,
+                     const std::function<void(const std::string&)>& extra) {
     const fs::path target(dir);
     const fs::path staging = target.string() + ".partial", old = target.string() + ".old";
     fs::remove_all(staging);
-    policy.save(staging.string());
+    fs::create_directories(staging);
+    weights(staging.string());
     if (extra) extra(staging.string());
     fs::remove_all(old);
     if (fs::exists(target)) fs::rename(target, old);

@@ -55,5 +55,8 @@ SftResult runSft(model::Policy& policy, const ExampleSource& source, const SftOp
 /// old and new files (a staging folder is renamed into place).
 void writeCheckpoint(const model::Policy& policy, const std::string& dir,
                      const std::function<void(const std::string&)>& extra);
+/// The same with the weights written by `weights` (a LoRA adapter, a policy with its value head).
+void writeCheckpoint(const std::function<void(const std::string&)>& weights, const std::string& dir,
+                     const std::function<void(const std::string&)>& extra);
 
 } // namespace gpo::train

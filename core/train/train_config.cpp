@@ -3,6 +3,7 @@
 #include "data/json_source.h"
 #include "train/dpo_loss.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <stdexcept>
@@ -16,8 +17,9 @@ Algorithm algorithmFrom(const std::string& name, const std::string& where) {
     if (name == "simpo") return Algorithm::Simpo;
     if (name == "orpo") return Algorithm::Orpo;
     if (name == "grpo") return Algorithm::Grpo;
+    if (name == "ppo") return Algorithm::Ppo;
     throw std::invalid_argument(where + ": \"algorithm\": unknown algorithm '" + name +
-                                "' (dpo, kto, simpo, orpo, grpo; ppo is not implemented yet)");
+                                "' (dpo, kto, simpo, orpo, grpo, ppo)");
 }
 
 /// Reads each key of the object with the reader registered for it; an unknown key is an error.
@@ -43,6 +45,24 @@ public:
         on(key, [this, key, &out](const nlohmann::json& v) {
             if (!v.is_string()) fail(key, "must be a string");
             out = v.get<std::string>();
+        });
+    }
+    /// A list of strings, or one string (taken as a list of one).
+    void strings(const char* key, std::vector<std::string>& out) {
+        on(key, [this, key, &out](const nlohmann::json& v) {
+            std::vector<std::string> list;
+            if (v.is_string()) {
+                list.push_back(v.get<std::string>());
+            } else if (v.is_array()) {
+                for (const auto& e : v) {
+                    if (!e.is_string()) fail(key, "must be a list of strings");
+                    list.push_back(e.get<std::string>());
+                }
+            } else {
+                fail(key, "must be a string or a list of strings");
+            }
+            if (list.empty()) fail(key, "must name at least one");
+            out = std::move(list);
         });
     }
     void flag(const char* key, bool& out) {
@@ -96,8 +116,14 @@ std::string algorithmName(Algorithm a) {
         return "orpo";
     case Algorithm::Grpo:
         return "grpo";
+    case Algorithm::Ppo:
+        return "ppo";
     }
     return "dpo";
+}
+
+bool isOnline(Algorithm a) {
+    return a == Algorithm::Grpo || a == Algorithm::Ppo;
 }
 
 TrainConfig TrainConfig::fromJson(const nlohmann::json& j, const std::string& where) {
@@ -142,6 +168,18 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& j, const std::string& wh
     r.number("logging_steps", c.loggingSteps, 1, 1e12);
     r.text("device", c.device);
     r.number("threads", c.threads, 0, 4096);
+    r.flag("bf16", c.bf16);
+    r.flag("use_peft", c.lora.enabled);
+    r.number("lora_r", c.lora.r, 1, 1 << 16);
+    r.number("lora_alpha", c.lora.alpha, 0.0, 1e6);
+    r.number("lora_dropout", c.lora.dropout, 0.0, 0.99);
+    r.strings("lora_target_modules", c.lora.targetModules);
+    r.text("eval_dataset", c.evalDataset);
+    r.number("eval_limit", c.evalLimit, 0, 1e12);
+    r.number("eval_steps", c.evalSteps, 0, 1e12);
+    r.text("metric_for_best_model", c.metricForBestModel);
+    r.flag("greater_is_better", c.greaterIsBetter);
+    r.number("max_sampled_tokens", c.maxSampledTokens, 0, 1e18);
     r.number("beta", c.beta, 0.0, 1e6);
     r.text("loss_type", c.lossType);
     r.number("label_smoothing", c.labelSmoothing, 0.0, 0.5);
@@ -160,10 +198,79 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& j, const std::string& wh
     r.number("epsilon", c.epsilon, 0.0, 10.0);
     r.number("epsilon_high", c.epsilonHigh, -1.0, 10.0);
     r.text("scale_rewards", c.scaleRewards);
+    r.text("gpo_selector", c.gpoOnline.selector);
+    r.number("gpo_explore_num", c.gpoOnline.rollouts, 1, 4096);
+    r.number("gpo_resets_per_group", c.gpoOnline.resetsPerGroup, 0, 4096);
+    r.number("gpo_max_steps", c.gpoOnline.maxSteps, 2, 4096);
+    r.number("gpo_threshold", c.gpoOnline.threshold, 0.0, 1.0);
+    r.number("num_ppo_epochs", c.numPpoEpochs, 1, 1024);
+    r.number("num_mini_batches", c.numMiniBatches, 1, 1 << 20);
+    r.number("kl_coef", c.klCoef, 0.0, 1e6);
+    r.text("kl_estimator", c.klEstimator);
+    r.number("cliprange", c.cliprange, 0.0, 10.0);
+    r.number("vf_coef", c.vfCoef, 0.0, 1e6);
+    r.number("cliprange_value", c.cliprangeValue, 0.0, 1e6);
+    r.number("gamma", c.gamma, 0.0, 1.0);
+    r.number("lam", c.lam, 0.0, 1.0);
+    r.flag("whiten_rewards", c.whitenRewards);
     r.run();
     c.algorithm = algorithmFrom(algorithm, where);
     if (c.lrSchedulerType != "linear" && c.lrSchedulerType != "cosine" && c.lrSchedulerType != "constant")
         r.fail("lr_scheduler_type", "'" + c.lrSchedulerType + "' is not linear, cosine or constant");
+    static const std::vector<std::string> loraModules = {"q_proj",    "k_proj",  "v_proj",    "o_proj",
+                                                         "gate_proj", "up_proj", "down_proj", "c_attn",
+                                                         "c_proj",    "c_fc",    "all-linear"};
+    for (const auto& m : c.lora.targetModules)
+        if (std::find(loraModules.begin(), loraModules.end(), m) == loraModules.end())
+            r.fail("lora_target_modules", "'" + m +
+                                              "' is not a linear layer of the supported families "
+                                              "(q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, "
+                                              "down_proj; GPT-2: c_attn, c_proj, c_fc; or all-linear)");
+    for (const char* key : {"lora_r", "lora_alpha", "lora_dropout", "lora_target_modules"})
+        if (j.contains(key) && !c.lora.enabled) r.fail(key, "set \"use_peft\": true to train a LoRA adapter");
+    if (c.evalSteps > 0 && c.evalDataset.empty())
+        r.fail("eval_steps", "needs \"eval_dataset\": the dataset to evaluate on");
+    const bool online = isOnline(c.algorithm);
+    for (const char* key :
+         {"gpo_selector", "gpo_explore_num", "gpo_resets_per_group", "gpo_max_steps", "gpo_threshold"})
+        if (j.contains(key) && !(online && c.gpo))
+            r.fail(key, "applies to online GPO only (algorithm grpo or ppo with \"gpo\": true)");
+    if (c.algorithm != Algorithm::Ppo)
+        for (const char* key : {"num_ppo_epochs", "num_mini_batches", "kl_coef", "kl_estimator", "cliprange",
+                                "vf_coef", "cliprange_value", "gamma", "lam", "whiten_rewards"})
+            if (j.contains(key)) r.fail(key, "a PPO setting (\"algorithm\": \"ppo\")");
+    if (online) {
+        if (c.dataset.empty())
+            r.fail("dataset", "missing: " + algorithmName(c.algorithm) +
+                                  " samples its prompts from a dataset of the project");
+        if (j.contains("pairs"))
+            r.fail("pairs", algorithmName(c.algorithm) + " samples its own completions; it takes a "
+                                                         "dataset, not pairs");
+    } else {
+        for (const char* key : {"dataset", "limit", "num_generations", "max_completion_length", "temperature",
+                                "top_p", "top_k", "epsilon", "epsilon_high", "scale_rewards"})
+            if (j.contains(key)) r.fail(key, "an online setting (\"algorithm\": \"grpo\" or \"ppo\")");
+    }
+    if (c.algorithm == Algorithm::Ppo) {
+        if (!j.contains("learning_rate")) c.learningRate = 3e-6; // TRL's PPOConfig
+        if (!j.contains("temperature")) c.temperature = 0.7;
+        if (j.contains("num_generations"))
+            r.fail("num_generations",
+                   "PPO samples one completion per prompt (TRL's PPO); GRPO samples groups");
+        for (const char* key : {"loss_type", "scale_rewards", "epsilon", "epsilon_high", "beta"})
+            if (j.contains(key))
+                r.fail(key,
+                       "not a PPO setting (PPO: cliprange, kl_coef, vf_coef, cliprange_value, gamma, lam)");
+        if (c.klEstimator != "k1" && c.klEstimator != "k3")
+            r.fail("kl_estimator", "k1 or k3 (TRL's PPO), not '" + c.klEstimator + "'");
+        const int64_t prompts = c.batchSize * c.gradientAccumulationSteps;
+        if (prompts % c.numMiniBatches != 0)
+            r.fail("num_mini_batches", "must divide the prompts of a step (per_device_train_batch_size x "
+                                       "gradient_accumulation_steps = " +
+                                           std::to_string(prompts) + ")");
+        c.numGenerations = 1;
+        return c;
+    }
     if (c.algorithm == Algorithm::Grpo) {
         if (!j.contains("beta")) c.beta = 0.0; // TRL's GRPO: no KL term by default
         if (!j.contains("loss_type")) c.lossType = "dapo";
@@ -172,14 +279,10 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& j, const std::string& wh
         if (c.scaleRewards != "group" && c.scaleRewards != "batch" && c.scaleRewards != "none" &&
             c.scaleRewards != "rloo")
             r.fail("scale_rewards", "group, batch, none or rloo; not '" + c.scaleRewards + "'");
-        if (c.dataset.empty())
-            r.fail("dataset", "missing: GRPO samples its prompts from a dataset of the project");
         if (c.batchSize % c.numGenerations != 0)
             r.fail("per_device_train_batch_size", "must be a multiple of num_generations (" +
                                                       std::to_string(c.numGenerations) +
                                                       "): whole groups a batch");
-        if (j.contains("pairs"))
-            r.fail("pairs", "GRPO samples its own completions; it takes a dataset, not pairs");
         return c;
     }
     if (c.beta <= 0) r.fail("beta", "must be above 0 for " + algorithmName(c.algorithm));
@@ -239,6 +342,13 @@ nlohmann::json TrainConfig::toJson() const {
                      {"logging_steps", loggingSteps},
                      {"device", device},
                      {"threads", threads},
+                     {"bf16", bf16},
+                     {"eval_dataset", evalDataset},
+                     {"eval_limit", evalLimit},
+                     {"eval_steps", evalSteps},
+                     {"metric_for_best_model", metricForBestModel},
+                     {"greater_is_better", greaterIsBetter},
+                     {"max_sampled_tokens", maxSampledTokens},
                      {"beta", beta},
                      {"label_smoothing", labelSmoothing},
                      {"desirable_weight", desirableWeight},
@@ -249,10 +359,15 @@ nlohmann::json TrainConfig::toJson() const {
         j["loss_type"] = lossType;
         j["ipo_normalize"] = ipoNormalize;
     }
-    if (algorithm == Algorithm::Grpo) {
+    if (lora.enabled)
+        j.update({{"use_peft", true},
+                  {"lora_r", lora.r},
+                  {"lora_alpha", lora.alpha},
+                  {"lora_dropout", lora.dropout},
+                  {"lora_target_modules", lora.targetModules}});
+    if (isOnline(algorithm)) {
         j.erase("pairs");
-        j.update({{"loss_type", lossType},
-                  {"dataset", dataset},
+        j.update({{"dataset", dataset},
                   {"limit", limit},
                   {"num_generations", numGenerations},
                   {"max_completion_length", maxCompletionLength},
@@ -262,6 +377,27 @@ nlohmann::json TrainConfig::toJson() const {
                   {"epsilon", epsilon},
                   {"epsilon_high", epsilonHigh},
                   {"scale_rewards", scaleRewards}});
+        if (algorithm == Algorithm::Grpo) j["loss_type"] = lossType;
+        if (gpo)
+            j.update({{"gpo_selector", gpoOnline.selector},
+                      {"gpo_explore_num", gpoOnline.rollouts},
+                      {"gpo_resets_per_group", gpoOnline.resetsPerGroup},
+                      {"gpo_max_steps", gpoOnline.maxSteps},
+                      {"gpo_threshold", gpoOnline.threshold}});
+    }
+    if (algorithm == Algorithm::Ppo) {
+        for (const char* key : {"num_generations", "epsilon", "epsilon_high", "scale_rewards", "beta"})
+            j.erase(key);
+        j.update({{"num_ppo_epochs", numPpoEpochs},
+                  {"num_mini_batches", numMiniBatches},
+                  {"kl_coef", klCoef},
+                  {"kl_estimator", klEstimator},
+                  {"cliprange", cliprange},
+                  {"vf_coef", vfCoef},
+                  {"cliprange_value", cliprangeValue},
+                  {"gamma", gamma},
+                  {"lam", lam},
+                  {"whiten_rewards", whitenRewards}});
     }
     return j;
 }

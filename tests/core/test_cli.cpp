@@ -388,7 +388,8 @@ private slots:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(
             R"({"algorithm": "dpo", "pairs": "gpo-abs", "learning_rate": 1e-4, "per_device_train_batch_size": 2,
-                    "max_steps": 30, "logging_steps": 1, "save_steps": 1000, "run_name": "cli-dpo"})");
+                    "max_steps": 30, "logging_steps": 1, "save_steps": 1000, "run_name": "cli-dpo",
+                    "eval_dataset": "demo-test", "eval_limit": 8, "eval_steps": 10})");
         f.close();
         QProcess train;
         train.start(QStringLiteral(GPO_CLI), {"train", "-p", demo, "-c", config, "--json"});
@@ -410,6 +411,8 @@ private slots:
         QCOMPARE(r.json["steps"].toInt(), 30);
         QCOMPARE(r.json["run_id"].toInt(), stopped["run_id"].toInt());
         QCOMPARE(r.json["policy"].toString(), QStringLiteral("cli-dpo"));
+        QCOMPARE(r.json["best_policy"].toString(), QStringLiteral("cli-dpo-best"));
+        QVERIFY(r.json["best"].toObject()["step"].toInt() % 10 == 0);
         r = gpo({"runs", "-p", demo, "--metrics", QString::number(stopped["run_id"].toInt()), "--json"});
         QCOMPARE(r.code, 0);
         QCOMPARE(r.json["run"].toObject()["state"].toString(), QStringLiteral("done"));
@@ -421,8 +424,15 @@ private slots:
             QVERIFY(point["wall_time"].toDouble() > 1.7e9);
         }
         QCOMPARE(losses, 30);
+        // Evaluated every 10 steps across the stop; the best checkpoint is kept and registered too.
+        QStringList evals;
+        for (const auto& m : r.json["metrics"].toArray())
+            if (m.toObject()["name"].toString() == "eval/pass@1")
+                evals << QString::number(m.toObject()["step"].toInt());
+        QCOMPARE(evals, QStringList({"10", "20", "30"}));
         r = gpo({"policy", "ls", "-p", demo, "--json"});
         QVERIFY(QJsonDocument(r.json).toJson().contains("cli-dpo"));
+        QVERIFY(QJsonDocument(r.json).toJson().contains("cli-dpo-best"));
         // Evaluating the trained policy by name works like any other policy.
         r = gpo({"eval", "-p", demo, "-d", "demo-test", "--policy", "cli-dpo", "--limit", "2", "--json"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
@@ -447,7 +457,7 @@ private slots:
         QCOMPARE(r.code, 0);
         const QDir presets(QStringLiteral(GPO_PRESETS));
         const QStringList files = presets.entryList({"*.json"}, QDir::Files, QDir::Name);
-        QCOMPARE(files.size(), 11); // dpo, ipo, kto, simpo, orpo, with and without GPO; grpo
+        QCOMPARE(files.size(), 14); // dpo, ipo, kto, simpo, orpo, grpo, ppo: each with and without GPO
         for (const QString& file : files) {
             r = gpo({"train", "-p", demo, "-c", presets.filePath(file), "--max-steps", "1", "--json"});
             QVERIFY2(r.code == 0, qPrintable(file + ": " + r.json["error"].toString() + r.err));

@@ -183,7 +183,7 @@ void TestTrain::preferenceTrainingResumesExactly() {
     const auto pairs = coinPairs(10);
     const train::TrainConfig c = smallRun(train::Algorithm::Dpo);
     std::vector<nlohmann::json> full, resumed;
-    train::PreferenceTrainOptions o;
+    train::TrainerOptions o;
     o.loadReference = demoPolicy;
     o.outDir = dir.filePath("full").toStdString();
     o.metrics = [&](const nlohmann::json& m) { full.push_back(m); };
@@ -239,7 +239,7 @@ void TestTrain::everyPreferenceAlgorithmTrains() {
         train::TrainConfig c = smallRun(algorithm);
         c.maxSteps = 3;
         std::vector<nlohmann::json> log;
-        train::PreferenceTrainOptions o;
+        train::TrainerOptions o;
         o.loadReference = demoPolicy;
         o.outDir = dir.filePath(QString::fromStdString(train::algorithmName(algorithm))).toStdString();
         o.metrics = [&](const nlohmann::json& m) { log.push_back(m); };
@@ -269,7 +269,23 @@ void TestTrain::everyPreferenceAlgorithmTrains() {
     QVERIFY(refused({{"pairs", "x"}, {"beta", "high"}}).find("\"beta\": must be a number") !=
             std::string::npos);
     QVERIFY(refused({{"pairs", "x"}, {"label_smoothing", 0.1}}).find("cdpo") != std::string::npos);
-    QVERIFY(refused({{"algorithm", "ppo"}, {"pairs", "x"}}).find("not implemented yet") != std::string::npos);
+    QVERIFY(refused({{"algorithm", "ppo"}, {"pairs", "x"}}).find("\"dataset\": missing") !=
+            std::string::npos);
+    QVERIFY(refused({{"algorithm", "ppo"}, {"dataset", "d"}, {"num_generations", 4}})
+                .find("one completion per prompt") != std::string::npos);
+    QVERIFY(
+        refused({{"algorithm", "grpo"}, {"dataset", "d"}, {"gpo_explore_num", 4}}).find("online GPO only") !=
+        std::string::npos);
+    QVERIFY(refused({{"pairs", "x"}, {"lora_r", 8}}).find("use_peft") != std::string::npos);
+    QVERIFY(refused({{"pairs", "x"}, {"use_peft", true}, {"lora_target_modules", {"qkv"}}})
+                .find("'qkv' is not a linear layer") != std::string::npos);
+    QVERIFY(refused({{"pairs", "x"}, {"eval_steps", 5}}).find("eval_dataset") != std::string::npos);
+    QVERIFY(refused({{"pairs", "x"}, {"temperature", 0.7}}).find("online setting") != std::string::npos);
+    const auto ppo = train::TrainConfig::fromJson({{"algorithm", "ppo"}, {"dataset", "d"}}, "run.json");
+    QCOMPARE(ppo.learningRate, 3e-6); // TRL's PPOConfig defaults
+    QCOMPARE(ppo.temperature, 0.7);
+    QCOMPARE(ppo.numPpoEpochs, int64_t(4));
+    QCOMPARE(train::TrainConfig::fromJson(ppo.toJson(), "again").toJson(), ppo.toJson());
     QVERIFY(refused({{"algorithm", "grpo"}}).find("\"dataset\": missing") != std::string::npos);
     QVERIFY(refused({{"algorithm", "grpo"}, {"dataset", "d"}, {"per_device_train_batch_size", 6}})
                 .find("multiple of num_generations") != std::string::npos);
@@ -316,7 +332,7 @@ void TestTrain::grpoLearnsOnlineAndResumesExactly() {
     o.outDir = dir.filePath("full").toStdString();
     o.metrics = [&](const nlohmann::json& m) { full.push_back(m); };
     auto a = demoPolicy();
-    train::OnlineTrainResult r;
+    train::TrainResult r;
     try {
         r = train::trainGrpo(*a, prompts, c, o);
     } catch (const std::exception& e) {
