@@ -1,5 +1,6 @@
 #include "jobs/train_job.h"
 
+#include "model/lora.h"
 #include "model/policy.h"
 #include "model/prompt_format.h"
 #include "plugin/registry.h"
@@ -111,6 +112,7 @@ nlohmann::json TrainJobResult::toJson() const {
             {"sampled_tokens", train.sampledTokens},
             {"best", train.best},
             {"best_policy", bestPolicyName},
+            {"adapter", adapterPath},
             {"seconds", train.seconds}};
 }
 
@@ -181,8 +183,15 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
         const bool fromCheckpoint =
             resumeId && fs::exists(fs::path(r.outDir) / "checkpoint" / "trainer_state.json");
         emit({{"event", "stage"}, {"stage", "loading the policy"}});
-        auto policy = model::Policy::load(
-            fromCheckpoint ? (fs::path(r.outDir) / "checkpoint").string() : start.path, po);
+        const std::string checkpoint = (fs::path(r.outDir) / "checkpoint").string();
+        // A LoRA run trains an adapter on the unchanged base; its checkpoint holds the adapter alone.
+        auto policy = model::Policy::load(fromCheckpoint && !c.lora.enabled ? checkpoint : start.path, po);
+        if (c.lora.enabled)
+            policy->model().attachLora(
+                fromCheckpoint
+                    ? model::LoraAdapter::load(checkpoint, policy->model())
+                    : model::LoraAdapter::create(policy->model(), {c.lora.r, c.lora.alpha, c.lora.dropout,
+                                                                   c.lora.targetModules, c.seed}));
         train::OnlineTrainOptions t;
         t.gpoSelector = gpoSelector;
         t.outDir = r.outDir;
@@ -229,6 +238,10 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
         }
         r.policyName = c.outputName.empty() ? r.runName : c.outputName;
         r.policyPath = fs::absolute(fs::path(r.outDir) / "final").string();
+        if (const model::LoraAdapter* lora = policy->model().lora()) {
+            r.adapterPath = fs::absolute(fs::path(r.outDir) / "adapter").string();
+            lora->save(r.adapterPath, fs::absolute(start.path).string());
+        }
         registerPolicy(project, r.policyName, r.policyPath, false);
         if (r.train.best.is_object() && fs::exists(fs::path(r.outDir) / "best")) {
             r.bestPolicyName = r.policyName + "-best";

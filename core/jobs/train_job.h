@@ -32,6 +32,7 @@ struct TrainJobResult {
     std::string runName, outDir;
     std::string policyName, policyPath; ///< the registered final policy (empty when cancelled)
     std::string bestPolicyName;         ///< the best evaluated checkpoint, registered too (eval runs)
+    std::string adapterPath;            ///< a LoRA run's adapter in PEFT's layout (final is it merged)
     std::string pairSet;
     train::TrainResult train;
     nlohmann::json toJson() const;

@@ -65,17 +65,16 @@ private:
         const double eps = config_.normEps;
         const at::Tensor a = at::layer_norm(x, {config_.hidden}, w.ln1, w.ln1b, eps);
         const at::Tensor qkv =
-            at::addmm(w.attnB, a.reshape({b * t, config_.hidden}), w.attnW).view({b, t, 3, h, hd});
+            conv1d(w.attnB, a.reshape({b * t, config_.hidden}), w.attnW).view({b, t, 3, h, hd});
         const at::Tensor q = qkv.select(2, 0).transpose(1, 2);
         const at::Tensor k = qkv.select(2, 1).transpose(1, 2);
         const at::Tensor v = qkv.select(2, 2).transpose(1, 2);
         const at::Tensor att = attend(q.contiguous(), k, v, ctx.cache, l, ctx.masks);
         at::Tensor y =
-            x +
-            at::addmm(w.projB, att.reshape({b * t, config_.hidden}), w.projW).view({b, t, config_.hidden});
+            x + conv1d(w.projB, att.reshape({b * t, config_.hidden}), w.projW).view({b, t, config_.hidden});
         const at::Tensor m = at::layer_norm(y, {config_.hidden}, w.ln2, w.ln2b, eps);
-        const at::Tensor hidden = activation(at::addmm(w.fcB, m.reshape({b * t, config_.hidden}), w.fcW));
-        return y + at::addmm(w.fcProjB, hidden, w.fcProjW).view({b, t, config_.hidden});
+        const at::Tensor hidden = activation(conv1d(w.fcB, m.reshape({b * t, config_.hidden}), w.fcW));
+        return y + conv1d(w.fcProjB, hidden, w.fcProjW).view({b, t, config_.hidden});
     }
 
     at::Tensor finalNorm(const at::Tensor& x) const override {

@@ -69,15 +69,14 @@ private:
         const Layer& w = layers_[l];
         const int64_t b = x.size(0), t = x.size(1), hd = config_.headDim;
         const at::Tensor a = rmsNorm(x, w.inputNorm);
-        const at::Tensor q = at::linear(a, w.q, w.qb).view({b, t, config_.heads, hd}).transpose(1, 2);
-        const at::Tensor k = at::linear(a, w.k, w.kb).view({b, t, config_.kvHeads, hd}).transpose(1, 2);
-        const at::Tensor v = at::linear(a, w.v, w.vb).view({b, t, config_.kvHeads, hd}).transpose(1, 2);
+        const at::Tensor q = linear(a, w.q, w.qb).view({b, t, config_.heads, hd}).transpose(1, 2);
+        const at::Tensor k = linear(a, w.k, w.kb).view({b, t, config_.kvHeads, hd}).transpose(1, 2);
+        const at::Tensor v = linear(a, w.v, w.vb).view({b, t, config_.kvHeads, hd}).transpose(1, 2);
         const at::Tensor att =
             attend(rotate(q, ctx.cos, ctx.sin), rotate(k, ctx.cos, ctx.sin), v, ctx.cache, l, ctx.masks);
-        const at::Tensor y = x + at::linear(att, w.o, w.ob);
+        const at::Tensor y = x + linear(att, w.o, w.ob);
         const at::Tensor m = rmsNorm(y, w.postNorm);
-        return y + at::linear(at::silu(at::linear(m, w.gate, w.gateB)) * at::linear(m, w.up, w.upB), w.down,
-                              w.downB);
+        return y + linear(at::silu(linear(m, w.gate, w.gateB)) * linear(m, w.up, w.upB), w.down, w.downB);
     }
 
     at::Tensor finalNorm(const at::Tensor& x) const override { return rmsNorm(x, norm_); }

@@ -1,5 +1,6 @@
 #include "model/generation.h"
 
+#include "model/autocast.h"
 #include "model/kv_cache.h"
 #include "model/policy.h"
 
@@ -82,6 +83,7 @@ std::vector<Generated> generate(Policy& policy, const std::vector<int32_t>& shar
 std::vector<Generated> generateForked(Policy& policy, const std::vector<std::vector<int32_t>>& shared,
                                       const std::vector<GenerationRow>& rows, const SamplingParams& params,
                                       GenerationStats* stats) {
+    const NoAutocast noAutocast; // sampling runs in the model's own dtype, also inside a bf16 training step
     c10::InferenceMode inference;
     Transformer& model = policy.model();
     const at::Device device = policy.device();

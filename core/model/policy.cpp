@@ -1,6 +1,7 @@
 #include "model/policy.h"
 
 #include "data/json_source.h"
+#include "model/lora.h"
 #include "model/torch_util.h"
 #include "model/weights.h"
 #include "util/input_error.h"
@@ -42,6 +43,13 @@ std::unique_ptr<Policy> Policy::load(const std::string& dir, const PolicyOptions
     const fs::path d(dir);
     if (!fs::is_directory(d))
         throw InputError(dir, 0, "not a checkpoint folder (config.json + *.safetensors)");
+    if (LoraAdapter::isAdapterFolder(dir) && !fs::exists(d / "config.json")) {
+        auto policy = load(LoraAdapter::baseOf(dir), options);
+        const auto adapter = LoraAdapter::load(dir, policy->model());
+        policy->model_ =
+            Transformer::create(policy->config(), adapter->merged(policy->model().weights()), dir);
+        return policy;
+    }
     useAllCores();
     auto policy = std::unique_ptr<Policy>(new Policy());
     policy->dir_ = dir;
@@ -92,6 +100,14 @@ const Tokenizer& Policy::requireTokenizer() const {
 }
 
 void Policy::save(const std::string& dir) const {
+    write(dir, model_->weights());
+}
+
+void Policy::saveMerged(const std::string& dir) const {
+    write(dir, model_->lora() ? model_->lora()->merged(model_->weights()) : model_->weights());
+}
+
+void Policy::write(const std::string& dir, const WeightMap& weights) const {
     fs::create_directories(dir);
     const fs::path out(dir), src(dir_);
     nlohmann::json config = this->config().raw;
@@ -101,7 +117,7 @@ void Policy::save(const std::string& dir) const {
         std::ofstream(tmp) << config.dump(2) << "\n";
         fs::rename(tmp, out / "config.json");
     }
-    saveWeights(dir, model_->weights(), parseDtype(stored, stored, at::Device(at::kCPU)));
+    saveWeights(dir, weights, parseDtype(stored, stored, at::Device(at::kCPU)));
     if (fs::equivalent(src, out)) return;
     for (const char* name : kTokenizerFiles)
         if (fs::exists(src / name))

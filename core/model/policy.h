@@ -22,7 +22,8 @@ struct PolicyOptions {
 class Policy {
 public:
     /// Reads config.json, the safetensors weights and (when present) the tokenizer and
-    /// generation_config.json of `dir`. Throws InputError naming the file at fault.
+    /// generation_config.json of `dir`. A PEFT LoRA adapter folder (adapter_config.json) loads its base
+    /// checkpoint with the adapter merged in. Throws InputError naming the file at fault.
     static std::unique_ptr<Policy> load(const std::string& dir, const PolicyOptions& options = {});
     /// A policy over weights made in memory (a fresh model to train, a benchmark); no tokenizer.
     static std::unique_ptr<Policy> fromWeights(const ModelConfig& config, WeightMap weights);
@@ -45,8 +46,13 @@ public:
     /// Writes a Hugging Face checkpoint folder: config.json, model.safetensors (in the checkpoint's own
     /// dtype), generation_config.json and the tokenizer files this policy was loaded with.
     void save(const std::string& dir) const;
+    /// The same with an attached LoRA adapter merged into the weights (a plain checkpoint; the model in
+    /// memory is not changed). Without an adapter, save().
+    void saveMerged(const std::string& dir) const;
 
 private:
+    void write(const std::string& dir, const WeightMap& weights) const;
+
     std::string dir_;
     std::unique_ptr<Transformer> model_;
     std::optional<Tokenizer> tokenizer_;

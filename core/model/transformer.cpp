@@ -1,6 +1,7 @@
 #include "model/transformer.h"
 
 #include "model/kv_cache.h"
+#include "model/lora.h"
 #include "util/input_error.h"
 
 #include <set>
@@ -46,7 +47,21 @@ std::vector<at::Tensor> Transformer::parameters() const {
 }
 
 std::vector<at::Tensor> Transformer::trainableParameters() const {
-    return parameters();
+    return lora_ ? lora_->parameters() : parameters();
+}
+
+at::Tensor Transformer::linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) const {
+    at::Tensor y = at::linear(x, w, b);
+    if (lora_)
+        if (const LoraAdapter::Module* m = lora_->find(w)) y = y + lora_->delta(*m, x);
+    return y;
+}
+
+at::Tensor Transformer::conv1d(const at::Tensor& b, const at::Tensor& x, const at::Tensor& w) const {
+    at::Tensor y = at::addmm(b, x, w);
+    if (lora_)
+        if (const LoraAdapter::Module* m = lora_->find(w)) y = y + lora_->delta(*m, x);
+    return y;
 }
 
 at::Tensor Transformer::forward(const ForwardInput& input, KvCache* cache, LogitsFor which) {

@@ -12,6 +12,7 @@
 namespace gpo::model {
 
 class KvCache;
+class LoraAdapter;
 
 /// One forward call's tokens.
 struct ForwardInput {
@@ -53,11 +54,21 @@ public:
     /// The LM head over final hidden states: [..., hidden] -> [..., V].
     at::Tensor logits(const at::Tensor& hidden) const;
 
+    /// Adds a LoRA adapter's updates to its layers (null: none); training then updates only the adapter.
+    void attachLora(std::shared_ptr<LoraAdapter> adapter) { lora_ = std::move(adapter); }
+    const LoraAdapter* lora() const { return lora_.get(); }
+
 protected:
     Transformer(const ModelConfig& config, WeightMap weights, std::string source)
         : config_(config), weights_(std::move(weights)), source_(std::move(source)) {}
     /// Checks a tensor's presence and shape; throws InputError naming `source_`.
     const at::Tensor& require(const std::string& name, std::vector<int64_t> shape) const;
+
+    /// x W^T + b, plus the LoRA update of W when an adapter targets it (nn.Linear layout, W [out, in]).
+    at::Tensor linear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) const;
+    /// b + x W for GPT-2's Conv1D layout (W [in, out], x [N, in]; addmm's argument order), with its LoRA
+    /// update.
+    at::Tensor conv1d(const at::Tensor& b, const at::Tensor& x, const at::Tensor& w) const;
 
     virtual void prepare(ForwardContext& ctx) const = 0;
     virtual at::Tensor embed(const ForwardInput& input) const = 0;
@@ -68,6 +79,7 @@ protected:
     ModelConfig config_;
     WeightMap weights_;
     std::string source_;
+    std::shared_ptr<LoraAdapter> lora_;
 };
 
 std::unique_ptr<Transformer> makeGpt2(const ModelConfig& config, WeightMap weights,

@@ -89,7 +89,7 @@ TrainResult trainPpo(model::Policy& policy, const std::vector<OnlinePrompt>& pro
         if (weights)
             weights(dir);
         else
-            policy.save(dir);
+            saveTrainedWeights(policy, dir);
         head.save((fs::path(dir) / ValueHead::kFileName).string());
     };
     std::vector<at::Tensor> params = policy.model().trainableParameters();

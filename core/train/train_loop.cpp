@@ -1,6 +1,8 @@
 #include "train/train_loop.h"
 
 #include "data/json_source.h"
+#include "model/autocast.h"
+#include "model/lora.h"
 #include "model/policy.h"
 #include "train/sft.h"
 
@@ -96,7 +98,14 @@ void TrainLoop::writeWeights(const std::string& dir) const {
     if (o_.saveWeights)
         o_.saveWeights(dir);
     else
-        policy_.save(dir);
+        saveTrainedWeights(policy_, dir);
+}
+
+void saveTrainedWeights(const model::Policy& policy, const std::string& dir) {
+    if (const model::LoraAdapter* lora = policy.model().lora())
+        lora->save(dir, fs::absolute(policy.dir()).string());
+    else
+        policy.save(dir);
 }
 
 void TrainLoop::save(const std::string& dir, int64_t step, const nlohmann::json& state) {
@@ -132,7 +141,7 @@ TrainLoopResult TrainLoop::run(const std::function<StepReport(int64_t, const App
         if (o_.saveFinal)
             o_.saveFinal(dir);
         else
-            policy_.save(dir);
+            policy_.saveMerged(dir);
     };
 
     int64_t step = start_;
@@ -152,7 +161,12 @@ TrainLoopResult TrainLoop::run(const std::function<StepReport(int64_t, const App
             return norm;
         };
         optimizer_.zeroGrad();
-        const StepReport report = stepFn(step, apply);
+        // Randomness inside a step (LoRA dropout) depends on the step alone, so a resumed run repeats it.
+        at::manual_seed(c_.seed ^ (0x9E3779B97F4A7C15ull * static_cast<uint64_t>(step + 1)));
+        const StepReport report = [&] {
+            const model::Autocast autocast(policy_.device(), c_.bf16);
+            return stepFn(step, apply);
+        }();
         if (updates == 0) throw std::logic_error("a training step applied no gradients");
         numTokens_ += report.tokens;
         sampledTokens_ += report.sampledTokens;

@@ -41,10 +41,11 @@ struct TrainLoopOptions {
     std::function<bool()> cancelled;                    ///< checked after every step
     /// Evaluates the policy as it stands (eval/… metrics); called every eval_steps and after the last step.
     std::function<std::map<std::string, double>()> evaluate;
-    /// Writes the trained weights into a checkpoint folder; default: the whole policy (Hugging Face
-    /// layout). LoRA writes its adapter, PPO adds its value head.
+    /// Writes the trained weights into a checkpoint folder; default: saveTrainedWeights (the policy, or
+    /// its LoRA adapter). PPO adds its value head.
     std::function<void(const std::string& dir)> saveWeights;
-    /// Writes the final policy (a plain checkpoint that gpo eval can load); default: the whole policy.
+    /// Writes the final policy (a plain checkpoint that gpo eval can load); default: the policy with any
+    /// LoRA adapter merged in.
     std::function<void(const std::string& dir)> saveFinal;
 };
 
@@ -109,6 +110,10 @@ private:
     int64_t start_ = 0, numTokens_ = 0, sampledTokens_ = 0;
     nlohmann::json interval_ = nlohmann::json::object(), best_, trainerState_;
 };
+
+/// Writes what a run trains into a checkpoint folder: the LoRA adapter in PEFT's layout when one is
+/// attached (its base named by absolute path), else the whole policy.
+void saveTrainedWeights(const model::Policy& policy, const std::string& dir);
 
 /// The learning rate at optimizer step `step` (0-based) of `total`, as transformers' schedulers give it.
 double scheduledLearningRate(const TrainConfig& config, int64_t step, int64_t total);

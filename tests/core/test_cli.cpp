@@ -465,6 +465,23 @@ private slots:
             QVERIFY2(std::isfinite(r.json["metrics"].toObject()["loss"].toDouble()), qPrintable(file));
             QCOMPARE(r.json["policy"].toString(), QFileInfo(file).completeBaseName());
         }
+        // LoRA: the adapter in PEFT's layout beside the merged policy; either one evaluates by path.
+        const QString lora = dir_.filePath(QStringLiteral("lora.json"));
+        QFile f(lora);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"algorithm": "dpo", "pairs": "gpo-abs", "run_name": "lora-dpo", "max_steps": 2,
+                    "learning_rate": 1e-3, "use_peft": true, "lora_r": 4, "lora_target_modules": "all-linear"})");
+        f.close();
+        r = gpo({"train", "-p", demo, "-c", lora, "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.json["error"].toString() + r.err));
+        const QString adapter = r.json["adapter"].toString();
+        QVERIFY(QFileInfo::exists(adapter + "/adapter_config.json"));
+        QVERIFY(QFileInfo::exists(adapter + "/adapter_model.safetensors"));
+        r = gpo({"eval", "-p", demo, "-d", "demo-test", "--policy", adapter, "--limit", "4", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.json["error"].toString() + r.err));
+        const double fromAdapter = r.json["pass_at_1"].toDouble();
+        r = gpo({"eval", "-p", demo, "-d", "demo-test", "--policy", "lora-dpo", "--limit", "4", "--json"});
+        QCOMPARE(r.json["pass_at_1"].toDouble(), fromAdapter);
     }
 
     // A run whose process was killed (kill -9, a studio that died) reads as stopped and resumes; a run

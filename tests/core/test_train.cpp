@@ -16,6 +16,7 @@
 #include <QtTest>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 using namespace gpo;
@@ -31,6 +32,7 @@ private Q_SLOTS:
     void preferenceTrainingResumesExactly();
     void everyPreferenceAlgorithmTrains();
     void grpoLearnsOnlineAndResumesExactly();
+    void bf16AutocastStaysCloseToFloat32();
 };
 
 namespace {
@@ -389,6 +391,31 @@ void TestTrain::grpoLearnsOnlineAndResumesExactly() {
     auto k = demoPolicy();
     train::trainGrpo(*k, prompts, c, o);
     QVERIFY(kl[0].contains("kl") && std::abs(kl[0]["kl"].get<double>()) < 1e-6);
+}
+
+// bf16: the forward passes run in bfloat16 (their log-probs differ from float32's, slightly), while the
+// weights and the optimizer stay float32.
+void TestTrain::bf16AutocastStaysCloseToFloat32() {
+    QTemporaryDir dir;
+    const auto pairs = coinPairs(8);
+    train::TrainConfig c = smallRun(train::Algorithm::Dpo);
+    c.maxSteps = 2;
+    std::map<bool, nlohmann::json> first;
+    for (const bool bf16 : {false, true}) {
+        c.bf16 = bf16;
+        train::TrainerOptions o;
+        o.loadReference = demoPolicy;
+        o.outDir = dir.filePath(bf16 ? "bf16" : "f32").toStdString();
+        o.metrics = [&](const nlohmann::json& m) {
+            if (!first.count(bf16)) first[bf16] = m;
+        };
+        auto policy = demoPolicy();
+        train::trainOnPreferences(*policy, pairs, c, o);
+        QCOMPARE(policy->model().weights().at("model.norm.weight").scalar_type(), at::kFloat);
+    }
+    const double a = first[false]["logps/chosen"].get<double>(),
+                 b = first[true]["logps/chosen"].get<double>();
+    QVERIFY2(a != b && std::abs(a - b) < 0.02 * std::abs(a), qPrintable(QString("%1 vs %2").arg(a).arg(b)));
 }
 
 QTEST_GUILESS_MAIN(TestTrain)
