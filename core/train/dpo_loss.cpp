@@ -66,7 +66,13 @@ PreferenceLoss dpoLoss(const SequenceScores& policyChosen, const SequenceScores&
             beta * (c / policyChosen.tokens.clamp_min(1.0) - r / policyRejected.tokens.clamp_min(1.0)));
         break;
     }
-    return {losses.mean(), (beta * c).detach(), (beta * r).detach()};
+    at::Tensor loss = losses.mean();
+    if (o.rpoAlpha > 0) loss = loss + o.rpoAlpha * chosenNll(policyChosen);
+    return {loss, (beta * c).detach(), (beta * r).detach()};
+}
+
+at::Tensor chosenNll(const SequenceScores& policyChosen) {
+    return -policyChosen.logps.sum() / policyChosen.tokens.sum().clamp_min(1.0);
 }
 
 } // namespace gpo::train

@@ -8,7 +8,9 @@
 //   ipo                (c/L+ − r/L− − 1/(2β))², TRL's length-normalised form; with ipo_normalize false,
 //                      OpenRLHF's (Δ − 1/(2β))² on summed log-probs
 //   sigmoid_norm       −log σ(β(c/L+ − r/L−))
-// The batch loss is the mean over pairs; rewards are β·c and β·r.
+// The batch loss is the mean over pairs; rewards are β·c and β·r. With rpo_alpha α > 0 (RPO, Pang et al.
+// 2024: TRL ≤ 0.28's rpo_alpha, TRL 0.29+'s loss_type ["sigmoid", "sft"] with weights [1, α]) the loss adds
+// α times the chosen completions' negative log-likelihood, a mean over all their tokens.
 #include "train/preference_scores.h"
 
 #include <string>
@@ -22,7 +24,11 @@ struct DpoOptions {
     DpoLossType type = DpoLossType::Sigmoid;
     double labelSmoothing = 0.0; ///< ε of cdpo and robust (TRL ≥ 0.29 ignores it for sigmoid)
     bool ipoNormalize = true;    ///< TRL's per-token IPO; false: OpenRLHF's summed form
+    double rpoAlpha = 0.0;       ///< weight of the chosen NLL (0: plain DPO)
 };
+
+/// The chosen completions' negative log-likelihood per token: −Σ logps / Σ tokens (with gradient).
+at::Tensor chosenNll(const SequenceScores& policyChosen);
 
 /// Parses a loss_type name (sigmoid, cdpo, robust, hinge, ipo, sigmoid_norm); throws naming the choices.
 DpoLossType dpoLossType(const std::string& name);

@@ -174,6 +174,7 @@ TrainResult trainOnPreferences(model::Policy& policy, const std::vector<Preferen
                 d.type = dpoLossType(c.lossType);
                 d.labelSmoothing = c.labelSmoothing;
                 d.ipoNormalize = c.ipoNormalize;
+                d.rpoAlpha = c.rpoAlpha;
                 const SequenceScores pc = slice(lp.scores, 0), pr = slice(lp.scores, B);
                 const PreferenceLoss r =
                     dpoLoss(pc, pr, refChosen.index_select(0, index), refRejected.index_select(0, index), d);
@@ -184,6 +185,7 @@ TrainResult trainOnPreferences(model::Policy& policy, const std::vector<Preferen
                      {"rewards/margins", meanOf(r.chosenRewards - r.rejectedRewards)},
                      {"logps/chosen", meanOf(pc.logps.detach())},
                      {"logps/rejected", meanOf(pr.logps.detach())}};
+                if (c.rpoAlpha > 0) m["nll_loss"] = chosenNll(pc).item<double>();
             } else if (kto) {
                 // The KL reference point from mismatched pairs: each prompt with the completion before it.
                 std::vector<EncodedCompletion> mismatched;

@@ -184,6 +184,7 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& j, const std::string& wh
     r.text("loss_type", c.lossType);
     r.number("label_smoothing", c.labelSmoothing, 0.0, 0.5);
     r.flag("ipo_normalize", c.ipoNormalize);
+    r.number("rpo_alpha", c.rpoAlpha, 0.0, 1e6);
     r.number("desirable_weight", c.desirableWeight, 0.0, 1e6);
     r.number("undesirable_weight", c.undesirableWeight, 0.0, 1e6);
     r.number("simpo_gamma", c.simpoGamma, -1e6, 1e6);
@@ -305,6 +306,8 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& j, const std::string& wh
     } else if (j.contains("loss_type")) {
         r.fail("loss_type", "only DPO and GRPO have loss types");
     }
+    if (c.algorithm != Algorithm::Dpo && j.contains("rpo_alpha"))
+        r.fail("rpo_alpha", "a DPO setting (its chosen-NLL term)");
     return c;
 }
 
@@ -358,6 +361,7 @@ nlohmann::json TrainConfig::toJson() const {
     if (algorithm == Algorithm::Dpo) {
         j["loss_type"] = lossType;
         j["ipo_normalize"] = ipoNormalize;
+        j["rpo_alpha"] = rpoAlpha;
     }
     if (lora.enabled)
         j.update({{"use_peft", true},

@@ -103,6 +103,7 @@ struct TrainConfig {
     std::string lossType = "sigmoid"; ///< DPO: sigmoid, cdpo, … ; GRPO: dapo (default), grpo, bnpo, dr_grpo
     double labelSmoothing = 0.0;
     bool ipoNormalize = true;
+    double rpoAlpha = 0.0; ///< DPO: weight of the chosen NLL (RPO; TRL ≤ 0.28's rpo_alpha)
     double desirableWeight = 1.0, undesirableWeight = 1.0; ///< KTO
     double simpoGamma = 0.5, cpoAlpha = 0.0;               ///< SimPO
 

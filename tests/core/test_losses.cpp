@@ -58,6 +58,13 @@ private Q_SLOTS:
         // At initialisation (policy = reference) DPO is ln 2, TRL's own end-to-end anchor.
         QCLOSE(item(dpoLoss(chosen, rejected, chosen.logps, rejected.logps, {}).loss), std::log(2.0), kTol);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, loss(DpoLossType::Robust, 0.5));
+        // RPO: + α · NLL of the chosen tokens, a mean over all of them (16 / 6 here, not (2.5 + 3) / 2).
+        DpoOptions rpo;
+        rpo.rpoAlpha = 0.5;
+        const PreferenceLoss two = dpoLoss(scores({-10.0, -6.0}, {4, 2}), scores({-12.0, -12.0}, {5, 5}),
+                                           t({-11.0, -6.0}), t({-11.5, -12.0}), rpo);
+        // Per pair −log σ(0.15) = 0.6209570478 and −log σ(0) = ln 2; their mean, plus 0.5 · 16/6.
+        QCLOSE(item(two.loss), (0.6209570478 + std::log(2.0)) / 2 + 0.5 * 16.0 / 6.0, kTol);
         QCOMPARE(dpoLossType("sigmoid_norm"), DpoLossType::SigmoidNorm);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, dpoLossType("nosuch"));
     }
