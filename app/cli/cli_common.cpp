@@ -1,5 +1,6 @@
 #include "cli_common.h"
 
+#include "model/torch_util.h"
 #include "util/input_error.h"
 
 #include <atomic>
@@ -12,7 +13,7 @@ namespace gpo::cli {
 
 nlohmann::json errorJson(const std::exception& e) {
     nlohmann::json j;
-    j["error"] = e.what();
+    j["error"] = model::errorText(e);
     if (auto ie = dynamic_cast<const InputError*>(&e)) {
         j["file"] = ie->file();
         if (ie->line() > 0) j["line"] = ie->line();
@@ -65,7 +66,7 @@ int runCommand(bool json, const std::function<int()>& body) {
     try {
         return body();
     } catch (const std::exception& e) {
-        std::cerr << "gpo: error: " << e.what() << '\n';
+        std::cerr << "gpo: error: " << model::errorText(e) << '\n';
         if (json) {
             nlohmann::json j = errorJson(e);
             j["ok"] = false;

@@ -64,6 +64,7 @@ void addAnnotations(CLI::App& app, Context& ctx, int& rc);
 void addRuns(CLI::App& app, Context& ctx, int& rc);
 void addPairs(CLI::App& app, Context& ctx, int& rc);
 void addTrain(CLI::App& app, Context& ctx, int& rc);
+void addExperiment(CLI::App& app, Context& ctx, int& rc);
 /// `gpo bench analyze`, under the `bench` subcommand.
 void addBenchAnalyze(CLI::App& bench, Context& ctx, int& rc);
 /// `gpo bench agreement`, under the `bench` subcommand.

@@ -12,7 +12,7 @@ namespace {
 void addDemoTask(CLI::App& app, int& rc) {
     struct Args {
         std::string split = "train", out;
-        int64_t count = 1000;
+        int64_t count = 1000, first = 0;
         uint64_t seed = 1;
         bool planted = false, json = false;
     };
@@ -23,13 +23,16 @@ void addDemoTask(CLI::App& app, int& rc) {
         ->check(CLI::IsMember({"train", "test"}))
         ->capture_default_str();
     cmd->add_option("--count", a->count, "Problems")->check(CLI::NonNegativeNumber)->capture_default_str();
+    cmd->add_option("--first", a->first, "Index of the first problem (a fresh slice of the split's stream)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
     cmd->add_option("--seed", a->seed, "Seed of the task")->capture_default_str();
     cmd->add_flag("--planted-errors", a->planted, "Add a trajectory with a planted first error per problem");
     cmd->add_option("--out,-o", a->out, "JSONL file to write")->required();
     cmd->add_flag("--json", a->json, "Print the result as JSON");
     cmd->callback([a, &rc] {
         rc = runCommand(a->json, [&] {
-            const int64_t lines = writeDemoJsonl(a->out, a->split, a->count, a->seed, a->planted);
+            const int64_t lines = writeDemoJsonl(a->out, a->split, a->count, a->seed, a->planted, a->first);
             const nlohmann::json j{{"ok", true}, {"out", a->out}, {"problems", a->count}, {"lines", lines}};
             if (a->json)
                 printJson(j);

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
     gpo::cli::addRuns(app, ctx, rc);
     gpo::cli::addPairs(app, ctx, rc);
     gpo::cli::addTrain(app, ctx, rc);
+    gpo::cli::addExperiment(app, ctx, rc);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

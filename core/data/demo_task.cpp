@@ -143,11 +143,11 @@ Record demoRecord(const DemoProblem& p, const std::string& split, int64_t index)
 }
 
 int64_t writeDemoJsonl(const std::string& path, const std::string& split, int64_t count, uint64_t seed,
-                       bool plantedErrors) {
+                       bool plantedErrors, int64_t first) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     if (!out) throw std::runtime_error("cannot write " + path);
     int64_t lines = 0;
-    for (int64_t i = 0; i < count; ++i) {
+    for (int64_t i = first; i < first + count; ++i) {
         for (const bool planted : {false, true}) {
             if (planted && !plantedErrors) continue;
             const DemoProblem p = demoProblem(split, i, seed, planted);

@@ -32,10 +32,10 @@ std::string demoTrainingText(const DemoProblem& p);
 /// A record as the importers yield it: the problem (verifier "gsm8k") and its worked solution.
 Record demoRecord(const DemoProblem& p, const std::string& split, int64_t index);
 
-/// Writes problems [0, count) of `split` as generic JSONL (the `jsonl` import format): one line with the
-/// worked solution (model "reference") per problem, and with `plantedErrors` a second line with a planted
-/// error (model "planted-error", first_error set). Returns the lines written.
+/// Writes problems [first, first + count) of `split` as generic JSONL (the `jsonl` import format): one line
+/// with the worked solution (model "reference") per problem, and with `plantedErrors` a second line with a
+/// planted error (model "planted-error", first_error set). Returns the lines written.
 int64_t writeDemoJsonl(const std::string& path, const std::string& split, int64_t count, uint64_t seed,
-                       bool plantedErrors);
+                       bool plantedErrors, int64_t first = 0);
 
 } // namespace gpo

@@ -3,6 +3,7 @@
 #include "mc/refinement.h"
 #include "model/checkpoint_fingerprint.h"
 #include "model/generation.h"
+#include "model/torch_util.h"
 #include "store/runs.h"
 
 #include <algorithm>
@@ -337,7 +338,7 @@ AnalysisResult analyzeInProject(Project& project, const Registry& registry, mode
         finishRun(project, id, r.cancelled ? "cancelled" : "done");
         return r;
     } catch (const std::exception& e) {
-        finishRun(project, id, "failed", e.what());
+        finishRun(project, id, "failed", model::errorText(e));
         throw;
     }
 }

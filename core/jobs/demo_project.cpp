@@ -25,6 +25,28 @@ struct ScratchDir {
     }
 };
 
+} // namespace
+
+ImportResult importDemoSplit(Project& project, const Registry& registry, const std::string& dataset,
+                             const std::string& split, int64_t first, int64_t count, uint64_t seed,
+                             bool planted) {
+    ScratchDir scratch;
+    const std::string file = (scratch.path / (dataset + ".jsonl")).string();
+    writeDemoJsonl(file, split, count, seed, planted, first);
+    ImportOptions io;
+    io.format = "jsonl";
+    io.dataset = dataset;
+    ImportResult r = Importer(project, registry).importPath(file, io);
+    if (r.trajectoriesAdded > 0) {
+        VerifyOptions vo;
+        vo.dataset = dataset;
+        verifyTrajectories(project, registry, vo); // the reference (and planted-error) answers' verdicts
+    }
+    return r;
+}
+
+namespace {
+
 nlohmann::json importJson(const ImportResult& r) {
     return {{"dataset", r.dataset},
             {"records", r.records},
@@ -52,30 +74,19 @@ DemoProjectResult buildDemoProject(const Registry& registry, const DemoProjectOp
     auto policy = model::Policy::load(o.policyDir, {o.device, "auto"});
     Project project = Project::open(o.projectPath, OpenMode::Create);
     DemoProjectResult result;
-    {
-        ScratchDir scratch;
-        Importer importer(project, registry);
-        const struct {
-            const char* split;
-            const char* dataset;
-            int64_t count;
-            bool planted;
-            ImportResult& into;
-        } parts[] = {{"train", "demo-train", o.trainProblems, false, result.train},
-                     {"test", "demo-test", o.testProblems, true, result.test}};
-        for (const auto& part : parts) {
-            if (part.count <= 0) continue;
-            say(std::string("import ") + part.dataset);
-            const std::string file = (scratch.path / (std::string(part.dataset) + ".jsonl")).string();
-            writeDemoJsonl(file, part.split, part.count, o.seed, part.planted);
-            ImportOptions io;
-            io.format = "jsonl";
-            io.dataset = part.dataset;
-            part.into = importer.importPath(file, io);
-            VerifyOptions vo;
-            vo.dataset = part.dataset;
-            verifyTrajectories(project, registry, vo); // the reference and planted-error answers' verdicts
-        }
+    const struct {
+        const char* split;
+        const char* dataset;
+        int64_t count;
+        bool planted;
+        ImportResult& into;
+    } parts[] = {{"train", "demo-train", o.trainProblems, false, result.train},
+                 {"test", "demo-test", o.testProblems, true, result.test}};
+    for (const auto& part : parts) {
+        if (part.count <= 0) continue;
+        say(std::string("import ") + part.dataset);
+        part.into =
+            importDemoSplit(project, registry, part.dataset, part.split, 0, part.count, o.seed, part.planted);
     }
     result.policy = registerPolicy(project, o.policyName, o.policyDir, true);
     if (o.evalProblems > 0) {

@@ -38,4 +38,10 @@ struct DemoProjectResult {
 
 DemoProjectResult buildDemoProject(const Registry& registry, const DemoProjectOptions& options);
 
+/// Imports problems [first, first + count) of a demo split as `dataset` (with planted-error trajectories
+/// beside the worked solutions when `planted`) and grades the stored solutions. Idempotent.
+ImportResult importDemoSplit(Project& project, const Registry& registry, const std::string& dataset,
+                             const std::string& split, int64_t first, int64_t count, uint64_t seed,
+                             bool planted);
+
 } // namespace gpo::jobs

@@ -1,12 +1,14 @@
 #include "jobs/eval_job.h"
 
 #include "model/generation.h"
+#include "model/torch_util.h"
 #include "stats/pass_at_k.h"
 #include "store/queries.h"
 #include "store/runs.h"
 #include "store/trajectory_writer.h"
 #include "util/hash.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace gpo::jobs {
@@ -64,7 +66,12 @@ EvalResult evaluatePolicy(Project& project, const Registry& registry, model::Pol
 
     EvalResult result;
     std::vector<EvalProblem> problems;
-    for (auto& g : gradableProblems(project, o.dataset, o.limit, &result.skippedNoReference))
+    auto gradable = gradableProblems(project, o.dataset, o.limit, &result.skippedNoReference);
+    gradable.erase(gradable.begin(),
+                   gradable.begin() +
+                       std::min<std::ptrdiff_t>(static_cast<std::ptrdiff_t>(gradable.size()),
+                                                static_cast<std::ptrdiff_t>(std::max<int64_t>(0, o.skip))));
+    for (auto& g : gradable)
         problems.push_back(
             {g.id, std::move(g.question), std::move(g.answer), std::move(g.verifier), nullptr, {}, 0});
     for (auto& p : problems) {
@@ -87,6 +94,7 @@ EvalResult evaluatePolicy(Project& project, const Registry& registry, model::Pol
                                 {"top_k", params.topK},
                                 {"max_new_tokens", params.maxNewTokens},
                                 {"limit", o.limit},
+                                {"skip", o.skip},
                                 {"seed", o.seed},
                                 {"segmenter", o.segmenter},
                                 {"prompt", prompt.toJson()}};
@@ -149,7 +157,7 @@ EvalResult evaluatePolicy(Project& project, const Registry& registry, model::Pol
         result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         finishRun(project, result.runId, result.cancelled ? "cancelled" : "done");
     } catch (const std::exception& e) {
-        finishRun(project, result.runId, "failed", e.what());
+        finishRun(project, result.runId, "failed", model::errorText(e));
         throw;
     }
     return result;

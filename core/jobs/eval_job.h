@@ -25,6 +25,7 @@ struct EvalOptions {
     int64_t topK = 0;
     int64_t maxNewTokens = 0; ///< 0: generation_config.json's max_new_tokens, else 512
     int64_t limit = 0;        ///< only the first `limit` problems (0: all)
+    int64_t skip = 0;         ///< leave out the first `skip` of those (sample a further slice)
     int64_t batchSize = 64;   ///< sequences per generation batch
     uint64_t seed = 0;
     std::string segmenter = "newline";

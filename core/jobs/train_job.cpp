@@ -3,6 +3,7 @@
 #include "model/lora.h"
 #include "model/policy.h"
 #include "model/prompt_format.h"
+#include "model/torch_util.h"
 #include "plugin/registry.h"
 #include "store/pairs.h"
 #include "store/policies.h"
@@ -251,7 +252,7 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
         finishRun(project, r.runId, "done");
         return r;
     } catch (const std::exception& e) {
-        finishRun(project, r.runId, "failed", e.what());
+        finishRun(project, r.runId, "failed", model::errorText(e));
         throw;
     }
 }

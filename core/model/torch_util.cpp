@@ -3,6 +3,7 @@
 #include <ATen/Context.h>
 #include <ATen/Parallel.h>
 #include <atomic>
+#include <c10/util/Exception.h>
 #include <cstdlib>
 #include <mutex>
 #include <stdexcept>
@@ -112,6 +113,11 @@ void useAllCores() {
         const unsigned cores = std::thread::hardware_concurrency();
         if (cores > 0) at::set_num_threads(static_cast<int>(cores));
     });
+}
+
+std::string errorText(const std::exception& e) {
+    if (const auto* c = dynamic_cast<const c10::Error*>(&e)) return c->what_without_backtrace();
+    return e.what();
 }
 
 } // namespace gpo::model

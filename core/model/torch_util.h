@@ -16,6 +16,9 @@ at::Device parseDevice(const std::string& name);
 at::ScalarType parseDtype(const std::string& name, const std::string& storedDtype, const at::Device& device);
 std::string scalarTypeName(at::ScalarType t); // "float32", "bfloat16", ...
 
+/// An exception's message for people: LibTorch's errors without the C++ backtrace they carry.
+std::string errorText(const std::exception& e);
+
 /// Uses every core for LibTorch's and OpenBLAS's OpenMP pools unless OMP_NUM_THREADS says otherwise
 /// (Debian's LibTorch starts with one thread here, which halves matmul speed on two cores).
 void useAllCores();

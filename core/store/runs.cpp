@@ -111,6 +111,13 @@ void finishRun(Project& project, int64_t runId, const std::string& status, const
     st.bind(3, runId).run();
 }
 
+nlohmann::json runConfig(Project& project, int64_t runId) {
+    auto st = project.db().prepare("SELECT config FROM runs WHERE id = ?");
+    st.bind(1, runId);
+    if (!st.step() || st.columnIsNull(0)) return nullptr;
+    return nlohmann::json::parse(st.columnText(0), nullptr, false);
+}
+
 bool hasFinishedRun(Project& project, const std::string& kind, const std::string& name) {
     auto st =
         project.db().prepare("SELECT 1 FROM runs WHERE kind = ? AND name = ? AND status = 'done' LIMIT 1");

@@ -19,6 +19,8 @@ int64_t beginRun(Project& project, const std::string& kind, const std::string& n
 void resumeRun(Project& project, int64_t runId);
 /// status: "done", "failed" or "cancelled"; `error` says why for the last two.
 void finishRun(Project& project, int64_t runId, const std::string& status, const std::string& error = {});
+/// The config a run was started with (null when the project has no such run).
+nlohmann::json runConfig(Project& project, int64_t runId);
 /// Whether a run of this kind and name has finished (status "done").
 bool hasFinishedRun(Project& project, const std::string& kind, const std::string& name);
 /// The name an evaluation of `policy` on `dataset` is recorded under.

@@ -8,6 +8,7 @@
 #include <QProcess>
 #include <QtTest>
 #include <cmath>
+#include <map>
 
 namespace {
 const QString kData = QStringLiteral(GPO_FIXTURES) + QStringLiteral("/data/");
@@ -484,6 +485,55 @@ private slots:
         QCOMPARE(r.json["pass_at_1"].toDouble(), fromAdapter);
     }
 
+    // The experiment, tiny: every method on two seeds, equal budgets, held-out pass@1 and the tables; a
+    // rerun reuses its runs, and other settings under the same name are refused.
+    void experimentRunsAndResumes() {
+        const QString demo = dir_.filePath(QStringLiteral("demo.gpo"));
+        // clang-format off
+        const QStringList args = {"experiment", "-p", demo, "--name", "tiny", "--seeds", "1,2",
+                                  "--train-pool", "200", "--train-problems", "6", "--samples", "2",
+                                  "--heldout", "12", "--dpo-steps", "2", "--grpo-steps", "1", "--json"};
+        // clang-format on
+        auto r = gpo(args);
+        QVERIFY2(r.code == 0, qPrintable(r.json["error"].toString() + r.err));
+        const QJsonArray summary = r.json["summary"].toArray(), rows = r.json["rows"].toArray();
+        QCOMPARE(summary.size(), 7); // the starting policy and six methods
+        QCOMPARE(rows.size(), 12);
+        std::map<QString, double> tokens;
+        for (const auto& v : rows) {
+            const QJsonObject row = v.toObject();
+            const double pass = row["heldout_pass_at_1"].toDouble(-1);
+            QVERIFY(pass >= 0 && pass <= 1);
+            if (row["seed"].toInt() == 1) tokens[row["method"].toString()] = row["sampled_tokens"].toDouble();
+        }
+        QVERIFY2(tokens["dpo"] >= 0.8 * tokens["gpo-dpo"], qPrintable(QString::number(tokens["dpo"])));
+        QCOMPARE(tokens["random-dpo"], tokens["gpo-dpo"]); // the same analysis, another choice of step
+        QVERIFY(tokens["grpo"] >= tokens["gpo-grpo"] && tokens["random-grpo"] >= tokens["gpo-grpo"]);
+        const QJsonObject gpoDpo = summary[2].toObject();
+        QCOMPARE(gpoDpo["method"].toString(), QStringLiteral("gpo-dpo"));
+        QCOMPARE(gpoDpo["vs"].toObject()["baseline"].toString(), QStringLiteral("dpo"));
+        QCOMPARE(gpoDpo["ci"].toArray().size(), 2);
+        const QString out = demo + ".tiny/";
+        for (const char* file : {"experiment.md", "experiment.csv", "experiment.json"})
+            QVERIFY2(QFileInfo::exists(out + file), file);
+        QFile csv(out + "experiment.csv");
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QCOMPARE(csv.readAll().count('\n'), 13);
+
+        // Again: the same run, nothing retrained, the same table.
+        auto again = gpo(args);
+        QCOMPARE(again.code, 0);
+        QCOMPARE(again.json["run_id"].toInt(), r.json["run_id"].toInt());
+        QCOMPARE(again.json["markdown"].toString(), r.json["markdown"].toString());
+        auto runs = gpo({"runs", "-p", demo, "--kind", "experiment", "--json"});
+        QCOMPARE(runs.json["runs"].toArray()[0].toObject()["state"].toString(), QStringLiteral("done"));
+        QStringList changed = args;
+        changed[changed.indexOf("--dpo-steps") + 1] = "3";
+        auto refused = gpo(changed);
+        QCOMPARE(refused.code, 1);
+        QVERIFY(refused.json["error"].toString().contains("other settings"));
+    }
+
     // A run whose process was killed (kill -9, a studio that died) reads as stopped and resumes; a run
     // whose process is alive is never taken up by a second one.
     void killedRunIsStoppedAndResumable() {
@@ -588,12 +638,38 @@ private slots:
             QVERIFY(run.toObject()["tokens_per_s"].toDouble() > 0 && run.toObject().contains("mfu"));
     }
     void benchTrainSmall() {
-        auto r = gpo({"bench", "train", "--hidden", "64", "--layers", "2", "--vocab", "256", "--pairs", "2",
-                      "--prompt", "8", "--completion", "8", "--steps", "1", "--json"});
+        auto r = gpo({"bench",
+                      "train",
+                      "--hidden",
+                      "64",
+                      "--layers",
+                      "2",
+                      "--vocab",
+                      "256",
+                      "--pairs",
+                      "2",
+                      "--prompt",
+                      "8",
+                      "--completion",
+                      "8",
+                      "--steps",
+                      "1",
+                      "--grpo-prompts",
+                      "2",
+                      "--grpo-generations",
+                      "2",
+                      "--grpo-completion",
+                      "8",
+                      "--json"});
         QCOMPARE(r.code, 0);
         QCOMPARE(r.json["sequence_tokens"].toInt(), 16);
         QVERIFY(r.json["tokens_per_s"].toDouble() > 0);
         QVERIFY(r.json["mfu"].toDouble() > 0 && r.json["mfu"].toDouble() < 1.5);
+        const QJsonObject grpo = r.json["grpo"].toObject();
+        QVERIFY(grpo["generation_seconds"].toDouble() > 0 && grpo["learning_seconds"].toDouble() > 0);
+        QVERIFY(std::abs(grpo["step_seconds"].toDouble() - grpo["generation_seconds"].toDouble() -
+                         grpo["learning_seconds"].toDouble()) < 1e-9);
+        QVERIFY(grpo["sampled_tokens_per_s"].toDouble() > 0);
     }
     void agreementOnARatingsTable() {
         auto r = gpo({"agreement", "--ratings", GPO_FIXTURES "/ratings/krippendorff2011.csv", "--bootstrap",

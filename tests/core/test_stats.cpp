@@ -2,6 +2,7 @@
 #include "stats/agreement.h"
 #include "stats/ratings.h"
 #include "stats/reliability.h"
+#include "stats/seed_bootstrap.h"
 #include "util/input_error.h"
 
 #include <QTemporaryDir>
@@ -180,6 +181,42 @@ private Q_SLOTS:
         // Binomial standard errors: sqrt(.25/100) = 0.05 and sqrt(.25/20) = 0.112; 95% widths ~0.2 and ~0.44.
         QVERIFY2(std::abs(looseWidth - 0.196) < 0.04, qPrintable(QString::number(looseWidth)));
         QVERIFY2(std::abs(clusteredWidth - 0.438) < 0.08, qPrintable(QString::number(clusteredWidth)));
+    }
+
+    void seedsAndItemsBothWidenTheInterval() {
+        // 400 problems, half solved; three seeds that agree, and three that differ by 10 points.
+        auto seeds = [](std::vector<double> rates) {
+            std::vector<std::vector<double>> x;
+            for (const double r : rates) {
+                std::vector<double> row(400, 0.0);
+                for (size_t i = 0; i < static_cast<size_t>(r * 400); ++i)
+                    row[i] = 1.0;
+                x.push_back(row);
+            }
+            return x;
+        };
+        BootstrapOptions o;
+        o.bootstrap = 2000;
+        const MeanInterval same = seedItemMean(seeds({0.5, 0.5, 0.5}), o);
+        const MeanInterval spread = seedItemMean(seeds({0.4, 0.5, 0.6}), o);
+        QCOMPARE(same.mean, 0.5);
+        QVERIFY(std::abs(spread.mean - 0.5) < 1e-12);
+        const double w1 = same.interval->second - same.interval->first;
+        const double w2 = spread.interval->second - spread.interval->first;
+        // Items alone: the binomial 95% width of 400 draws, 2 * 1.96 * sqrt(.25 / 400) = 0.098.
+        QVERIFY2(std::abs(w1 - 0.098) < 0.02, qPrintable(QString::number(w1)));
+        QVERIFY2(w2 > w1 * 1.3, qPrintable(QString("%1 vs %2").arg(w2).arg(w1)));
+        // A paired difference that is always 0 has no spread at all.
+        const MeanInterval zero = seedItemMean(seeds({0.0, 0.0}), o);
+        QCOMPARE(zero.interval->first, 0.0);
+        QCOMPARE(zero.interval->second, 0.0);
+        bool refused = false;
+        try {
+            seedItemMean({{1.0, 0.0}, {1.0}}, o); // a seed without a value for every problem
+        } catch (const std::invalid_argument&) {
+            refused = true;
+        }
+        QVERIFY(refused);
     }
 
     void badTablesNameFileAndLine() {
