@@ -161,6 +161,7 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
     if (!c.evalDataset.empty()) {
         if (!o.registry) throw std::invalid_argument("evaluation needs the verifiers of a registry");
         requireDataset(project, c.evalDataset);
+        gradableProblems(project, c.evalDataset, c.evalLimit); // refused now when it has no graded problem
     }
     std::vector<PreferencePair> pairs;
     if (!online) {
@@ -172,6 +173,7 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
     } else {
         if (!o.registry) throw std::invalid_argument("online training needs the verifiers of a registry");
         requireDataset(project, c.dataset);
+        gradableProblems(project, c.dataset, c.limit); // an empty selection is refused before the run starts
         r.pairSet = c.dataset;
     }
 
