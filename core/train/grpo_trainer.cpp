@@ -136,14 +136,8 @@ TrainResult trainGrpo(model::Policy& policy, const std::vector<OnlinePrompt>& pr
     });
 
     TrainResult result;
-    result.steps = run.steps;
-    result.maxSteps = run.maxSteps;
     result.examples = n;
-    result.sampledTokens = run.sampledTokens;
-    result.cancelled = run.cancelled;
-    result.last = run.last;
-    result.best = run.best;
-    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    result.take(run, t0);
     return result;
 }
 

@@ -227,14 +227,8 @@ TrainResult trainPpo(model::Policy& policy, const std::vector<OnlinePrompt>& pro
     });
 
     TrainResult result;
-    result.steps = run.steps;
-    result.maxSteps = run.maxSteps;
     result.examples = n;
-    result.sampledTokens = run.sampledTokens;
-    result.cancelled = run.cancelled;
-    result.last = run.last;
-    result.best = run.best;
-    result.seconds = since(t0);
+    result.take(run, t0);
     return result;
 }
 

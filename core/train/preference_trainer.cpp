@@ -270,11 +270,7 @@ TrainResult trainOnPreferences(model::Policy& policy, const std::vector<Preferen
         apply();
         return report;
     });
-    result.steps = run.steps;
-    result.cancelled = run.cancelled;
-    result.last = run.last;
-    result.best = run.best;
-    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    result.take(run, t0);
     return result;
 }
 

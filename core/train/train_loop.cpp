@@ -68,6 +68,16 @@ int64_t plannedSteps(const TrainConfig& c, int64_t examples, int64_t perStep) {
                                                             static_cast<double>(perStep))));
 }
 
+void TrainResult::take(const TrainLoopResult& run, std::chrono::steady_clock::time_point started) {
+    steps = run.steps;
+    maxSteps = run.maxSteps;
+    sampledTokens = run.sampledTokens;
+    cancelled = run.cancelled;
+    last = run.last;
+    best = run.best;
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
 TrainLoop::TrainLoop(model::Policy& policy, const TrainConfig& config, TrainLoopOptions options,
                      int64_t maxSteps, std::vector<at::Tensor> parameters, int64_t examples,
                      int64_t examplesPerStep)

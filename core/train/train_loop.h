@@ -10,6 +10,7 @@
 #include "train/adamw.h"
 #include "train/train_config.h"
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -77,6 +78,9 @@ struct TrainResult {
     nlohmann::json last; ///< the last logged metrics
     nlohmann::json best; ///< the best evaluation's {"step", "metric", "value"}, when any ran
     double seconds = 0;
+
+    /// Takes what the loop reports; `seconds` counts from `started`, the trainer's own preparation included.
+    void take(const TrainLoopResult& run, std::chrono::steady_clock::time_point started);
 };
 
 class TrainLoop {
