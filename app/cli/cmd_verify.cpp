@@ -50,6 +50,12 @@ void addVerify(CLI::App& app, Context& ctx, int& rc) {
                         j["label_agreement"] =
                             static_cast<double>(r.agreeWithLabels) / static_cast<double>(r.labeled);
                         j["disagree_with_labels"] = r.disagreeWithLabels;
+                        for (const auto& [subject, s] : r.labelsBySubject)
+                            j["label_agreement_by_subject"][subject.empty() ? "(none)" : subject] = {
+                                {"labeled", s.labeled},
+                                {"agreement", static_cast<double>(s.agree) / static_cast<double>(s.labeled)},
+                                {"accepted_against_label", s.acceptedAgainstLabel},
+                                {"refused_against_label", s.refusedAgainstLabel}};
                     }
                     printJson(j);
                 } else {
@@ -63,6 +69,15 @@ void addVerify(CLI::App& app, Context& ctx, int& rc) {
                             "agreement with the data's own verdicts: %lld of %lld (%.2f%%)\n",
                             static_cast<long long>(r.agreeWithLabels), static_cast<long long>(r.labeled),
                             100.0 * static_cast<double>(r.agreeWithLabels) / static_cast<double>(r.labeled));
+                    for (const auto& [subject, s] : r.labelsBySubject)
+                        if (r.labelsBySubject.size() > 1 || !subject.empty())
+                            std::printf("  %s: %lld of %lld (%.2f%%); accepted where labelled wrong: %lld, "
+                                        "refused where labelled right: %lld\n",
+                                        subject.empty() ? "(no subject)" : subject.c_str(),
+                                        static_cast<long long>(s.agree), static_cast<long long>(s.labeled),
+                                        100.0 * static_cast<double>(s.agree) / static_cast<double>(s.labeled),
+                                        static_cast<long long>(s.acceptedAgainstLabel),
+                                        static_cast<long long>(s.refusedAgainstLabel));
                 }
                 return 0;
             }

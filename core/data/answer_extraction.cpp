@@ -2,6 +2,7 @@
 
 #include "util/text.h"
 
+#include <utility>
 #include <vector>
 
 namespace gpo::extract {
@@ -146,9 +147,27 @@ std::optional<std::string> answerPhrase(std::string_view text) {
     std::string_view rest = text.substr(bestPos + bestLen);
     while (!rest.empty() && (rest.front() == ' ' || rest.front() == ':' || rest.front() == '\t'))
         rest.remove_prefix(1);
+    // "The final answer is: \[ -\frac{1}{2}. \]": a display or inline math runs to its closing delimiter.
+    for (auto [open, close] : {std::pair{"\\[", "\\]"}, std::pair{"$$", "$$"}, std::pair{"\\(", "\\)"}}) {
+        if (!text::startsWith(rest, open)) continue;
+        const size_t end = rest.find(close, std::string_view(open).size());
+        if (end == std::string_view::npos) break;
+        std::string answer = stripMathDelimiters(rest.substr(0, end + std::string_view(close).size()));
+        if (!answer.empty()) return answer;
+    }
+    if (text::startsWith(rest, "$")) {
+        if (const size_t end = rest.find('$', 1); end != std::string_view::npos) {
+            std::string answer = stripMathDelimiters(rest.substr(0, end + 1));
+            if (!answer.empty()) return answer;
+        }
+    }
     std::string answer = stripMathDelimiters(cutAtSentenceEnd(rest));
     if (answer.empty()) return std::nullopt;
     return answer;
+}
+
+std::vector<std::string> allNumbers(std::string_view text) {
+    return numbers(text);
 }
 
 std::optional<std::string> lastNumber(std::string_view text) {

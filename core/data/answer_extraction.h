@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gpo::extract {
 
@@ -14,6 +15,8 @@ std::optional<std::string> afterHashes(std::string_view text);
 std::optional<std::string> answerPhrase(std::string_view text);
 /// The last number written in `text` (thousands separators kept out: "2,800" gives "2800").
 std::optional<std::string> lastNumber(std::string_view text);
+/// Every number written in `text`, in order, as lastNumber() writes them.
+std::vector<std::string> allNumbers(std::string_view text);
 /// The first number written in `text`.
 std::optional<std::string> firstNumber(std::string_view text);
 /// A multiple-choice letter (A–Z) stated as the answer: boxed, "answer is (C)", "\text{(C)}", "(C)".

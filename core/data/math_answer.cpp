@@ -1,5 +1,6 @@
 #include "data/math_answer.h"
 
+#include "data/answer_conclusion.h"
 #include "data/answer_extraction.h"
 #include "data/math_expr.h"
 #include "util/text.h"
@@ -334,6 +335,10 @@ std::string normalize(std::string_view answer) {
     std::string s = extract::stripMathDelimiters(answer);
     if (auto inner = extract::lastBoxed(s); inner && text::startsWith(text::trim(s), "\\boxed")) s = *inner;
     s = replaceAll(s, "\n", " ");
+    {
+        static const std::regex spacedGroup(R"((\\[A-Za-z]+)\s+\{)"); // "\text { cm}" is "\text{ cm}"
+        s = std::regex_replace(s, spacedGroup, "$1{");
+    }
     s = replaceAll(s, "\\\\", "\x02"); // matrix row separators survive the "\ " rule below
     for (const char* noise :
          {"\\displaystyle", "\\!", "\\,", "\\;", "\\:", "\\left.", "\\right.", "\\left", "\\right", "\\bigl",
@@ -400,7 +405,14 @@ bool equivalent(std::string_view answer, std::string_view reference) {
     const bool wordsOnly = std::all_of(a.begin(), a.end(), [](char c) { return text::isAlpha(c); }) &&
                            std::all_of(r.begin(), r.end(), [](char c) { return text::isAlpha(c); });
     if (wordsOnly && a.size() > 1 && r.size() > 1) return text::toLower(a) == text::toLower(r);
-    return structurallyEqual(a, r);
+    if (structurallyEqual(a, r)) return true;
+    // An equation states its last side when the reference is a value: \boxed{\frac{28}{4}=7},
+    // \boxed{(b,c)=(6,5)}, "\cos \angle RPS = -\frac{24}{25}".
+    if (r.find('=') == std::string::npos) {
+        const std::string side = extract::lastSide(extract::stripMathDelimiters(answer));
+        if (side != text::trimmed(extract::stripMathDelimiters(answer))) return equivalent(side, reference);
+    }
+    return false;
 }
 
 } // namespace gpo::mathanswer

@@ -1,5 +1,6 @@
 #include "data/verifier.h"
 
+#include "data/answer_conclusion.h"
 #include "data/answer_extraction.h"
 #include "data/math_answer.h"
 #include "data/math_expr.h"
@@ -18,7 +19,9 @@ std::optional<std::string> bareAnswer(std::string_view response) {
     return std::string(t);
 }
 
-std::optional<double> numericValue(std::string_view answer) {
+std::optional<double> numericValue(std::string_view written) {
+    // "R = 4 \times 5 = 20" states 20.
+    const std::string answer = extract::lastSide(extract::stripMathDelimiters(written));
     const std::string n = mathanswer::normalize(answer);
     if (auto v = mathexpr::constantValue(n)) return v;
     if (auto first = extract::firstNumber(answer)) {
@@ -39,11 +42,12 @@ std::string formatNumber(double v) {
 
 } // namespace
 
-Verdict Verifier::verify(std::string_view response, std::string_view reference) const {
+Verdict Verifier::verify(std::string_view response, std::string_view reference,
+                         std::string_view question) const {
     Verdict v;
     const std::string ref = referenceAnswer(reference);
     v.normalizedReference = normalize(ref);
-    if (auto answer = extractAnswer(response)) {
+    if (auto answer = extractAnswer(response, question)) {
         v.parsed = true;
         v.extracted = *answer;
         v.normalizedAnswer = normalize(*answer);
@@ -55,12 +59,23 @@ Verdict Verifier::verify(std::string_view response, std::string_view reference) 
 // ---- math ------------------------------------------------------------------------------------------
 
 std::string MathVerifier::description() const {
-    return "last \\boxed{}/\\fbox{} (else 'the answer is …'); mathematical equivalence";
+    return "last \\boxed{}/\\fbox{}, else 'the answer is …', else the final sentence's conclusion; "
+           "mathematical equivalence";
 }
 
-std::optional<std::string> MathVerifier::extractAnswer(std::string_view response) const {
+std::optional<std::string> MathVerifier::extractAnswer(std::string_view response,
+                                                       std::string_view question) const {
     if (auto b = extract::lastBoxed(response)) return b;
-    if (auto p = extract::answerPhrase(response)) return p;
+    if (auto p = extract::answerPhrase(response)) {
+        // "Final Answer: The company used $7,945$ kilowatt-hours." states its answer in a sentence.
+        if (!extract::isProse(*p)) return p;
+        if (auto c = extract::conclusion(*p, question)) return c;
+        return p;
+    }
+    // A one-line answer is the answer itself unless it reads as a sentence ("Thus, there are $2$
+    // solutions.").
+    if (auto bare = bareAnswer(response); bare && !extract::isProse(*bare)) return bare;
+    if (auto c = extract::conclusion(response, question)) return c;
     return bareAnswer(response);
 }
 
@@ -81,13 +96,17 @@ bool MathVerifier::equivalent(std::string_view answer, std::string_view referenc
 // ---- gsm8k -----------------------------------------------------------------------------------------
 
 std::string Gsm8kVerifier::description() const {
-    return "'#### N', \\boxed{N}, 'the answer is N', else the last number; numeric equality";
+    return "'#### N', \\boxed{N}, 'the answer is N', the final sentence's conclusion, else the last number; "
+           "numeric equality";
 }
 
-std::optional<std::string> Gsm8kVerifier::extractAnswer(std::string_view response) const {
+std::optional<std::string> Gsm8kVerifier::extractAnswer(std::string_view response,
+                                                        std::string_view question) const {
     if (auto h = extract::afterHashes(response)) return h;
     if (auto b = extract::lastBoxed(response)) return b;
     if (auto p = extract::answerPhrase(response); p && extract::firstNumber(*p)) return p;
+    if (auto c = extract::conclusion(response, question); c && extract::firstNumber(extract::lastSide(*c)))
+        return c;
     return extract::lastNumber(response);
 }
 
@@ -113,7 +132,7 @@ std::string ChoiceVerifier::description() const {
     return "the option letter: \\boxed{C}, 'the answer is (C)'";
 }
 
-std::optional<std::string> ChoiceVerifier::extractAnswer(std::string_view response) const {
+std::optional<std::string> ChoiceVerifier::extractAnswer(std::string_view response, std::string_view) const {
     if (auto c = extract::choiceLetter(response)) return std::string(1, *c);
     return std::nullopt;
 }
@@ -134,7 +153,7 @@ std::string ExactVerifier::description() const {
     return "exact match after trimming, case folding and dropping a final full stop";
 }
 
-std::optional<std::string> ExactVerifier::extractAnswer(std::string_view response) const {
+std::optional<std::string> ExactVerifier::extractAnswer(std::string_view response, std::string_view) const {
     if (auto b = extract::lastBoxed(response)) return b;
     if (auto p = extract::answerPhrase(response)) return p;
     std::string_view t = text::trim(response);

@@ -148,7 +148,8 @@ void drawBatch(model::Policy& policy, const model::SamplingParams& params, uint6
         const TrajectoryDetail& d = m.target.detail;
         const model::Generated& g = out[i];
         const Verdict verdict =
-            m.verifier->verify(m.prefix.text[static_cast<size_t>(draw[i].step)] + g.text, d.problem.answer);
+            m.verifier->verify(m.prefix.text[static_cast<size_t>(draw[i].step)] + g.text,
+                                                   d.problem.answer, d.problem.question);
         StoredRollout r;
         r.trajectoryId = d.id;
         r.stepIdx = draw[i].step;

@@ -124,7 +124,7 @@ EvalResult evaluatePolicy(Project& project, const Registry& registry, model::Pol
                 t.source = o.policyName;
                 t.response = out[r].text;
                 t.steps = segmenter->segment(t.response, {});
-                const Verdict v = p.grader->verify(t.response, p.answer);
+                const Verdict v = p.grader->verify(t.response, p.answer, p.question);
                 if (v.correct) ++p.right, ++result.correct;
                 ++result.samples;
                 if (writer.add(p.id, t, &v, p.verifier)) ++result.trajectoriesAdded;

@@ -64,6 +64,7 @@ std::vector<train::OnlinePrompt> onlinePrompts(Project& project, const Registry&
         const auto body = tok.encode(format.render(g.question, tok));
         p.tokens.insert(p.tokens.end(), body.begin(), body.end());
         p.answer = g.answer;
+        p.question = g.question;
         p.verifier = &registry.requireVerifier(g.verifier);
         out.push_back(std::move(p));
     }

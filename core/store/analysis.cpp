@@ -264,7 +264,7 @@ std::optional<AnalysisTarget> analysisTarget(Project& project, const Registry& r
         t.correct = *t.detail.correct;
     else
         t.correct = registry.requireVerifier(t.detail.verifier)
-                        .verify(t.detail.trajectory.response, t.detail.problem.answer)
+                        .verify(t.detail.trajectory.response, t.detail.problem.answer, t.detail.problem.question)
                         .correct;
     return t;
 }

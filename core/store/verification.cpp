@@ -11,6 +11,7 @@ struct Job {
     int64_t id;
     std::string response, answer, verifier;
     std::optional<bool> label;
+    std::string question, subject;
     Verdict verdict;
 };
 
@@ -21,7 +22,7 @@ VerifyReport verifyTrajectories(Project& project, const Registry& registry, cons
     if (!options.verifier.empty()) registry.requireVerifier(options.verifier);
     std::string q =
         "SELECT t.id, t.response, p.answer, CASE WHEN p.verifier <> '' THEN p.verifier ELSE d.verifier END,"
-        " t.label_correct FROM trajectories t JOIN problems p ON p.id = t.problem_id"
+        " t.label_correct, p.question, p.subject FROM trajectories t JOIN problems p ON p.id = t.problem_id"
         " JOIN datasets d ON d.id = p.dataset_id";
     if (!options.dataset.empty()) q += " WHERE d.name = ?";
     q += " ORDER BY t.id";
@@ -33,7 +34,8 @@ VerifyReport verifyTrajectories(Project& project, const Registry& registry, cons
     std::vector<Job> jobs;
     VerifyReport report;
     while (st.step()) {
-        Job j{st.columnInt(0), st.columnText(1), st.columnText(2), st.columnText(3), std::nullopt, {}};
+        Job j{st.columnInt(0), st.columnText(1), st.columnText(2), st.columnText(3),
+              std::nullopt,    st.columnText(5), st.columnText(6), {}};
         if (!st.columnIsNull(4)) j.label = st.columnInt(4) != 0;
         if (!options.verifier.empty()) j.verifier = options.verifier;
         if (j.answer.empty()) {
@@ -51,7 +53,7 @@ VerifyReport verifyTrajectories(Project& project, const Registry& registry, cons
     auto work = [&] {
         for (size_t i; (i = next.fetch_add(1)) < jobs.size();) {
             Job& j = jobs[i];
-            j.verdict = registry.verifier(j.verifier)->verify(j.response, j.answer);
+            j.verdict = registry.verifier(j.verifier)->verify(j.response, j.answer, j.question);
             ++done;
         }
     };
@@ -72,10 +74,15 @@ VerifyReport verifyTrajectories(Project& project, const Registry& registry, cons
         if (!j.verdict.parsed) report.unparsed.push_back(j.id);
         if (j.label) {
             ++report.labeled;
-            if (*j.label == j.verdict.correct)
+            auto& bySubject = report.labelsBySubject[j.subject];
+            ++bySubject.labeled;
+            if (*j.label == j.verdict.correct) {
                 ++report.agreeWithLabels;
-            else
+                ++bySubject.agree;
+            } else {
                 report.disagreeWithLabels.push_back(j.id);
+                ++(j.verdict.correct ? bySubject.acceptedAgainstLabel : bySubject.refusedAgainstLabel);
+            }
         }
         if (j.verdict.parsed)
             upd.bind(1, j.verdict.extracted);

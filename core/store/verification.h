@@ -4,6 +4,7 @@
 #include "store/project.h"
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,12 @@ struct VerifyReport {
     int64_t labeled = 0;              ///< graded ones that carry an outside verdict (ProcessBench)
     int64_t agreeWithLabels = 0;
     std::vector<int64_t> disagreeWithLabels;
+    /// The labelled ones by subject (ProcessBench's `gsm8k`, `math`, …): how many, how many agree, and the
+    /// disagreements each way (accepted where the label says wrong, refused where it says right).
+    struct LabelAgreement {
+        int64_t labeled = 0, agree = 0, acceptedAgainstLabel = 0, refusedAgainstLabel = 0;
+    };
+    std::map<std::string, LabelAgreement> labelsBySubject;
     double accuracy() const { return n ? static_cast<double>(correct) / static_cast<double>(n) : 0.0; }
 };
 

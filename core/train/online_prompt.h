@@ -16,6 +16,7 @@ struct OnlinePrompt {
     std::vector<int32_t> tokens; ///< the rendered prompt, tokenized (with BOS when the tokenizer adds one)
     std::string answer;          ///< the reference answer
     const Verifier* verifier = nullptr;
+    std::string question; ///< what the verifier reads restated quantities from
 };
 
 /// 1 when `text` reaches the prompt's reference answer, else 0.

@@ -96,7 +96,8 @@ void TestOnline::resetsFindPlantedErrors() {
     std::vector<int> planted;
     for (int64_t i = 0; i < 8; ++i) {
         const DemoProblem p = demoProblem("test", i, 1, true);
-        prompts.push_back({i, tok.encode(demoPrompt(p.question)), std::to_string(p.answer), &verifier()});
+        prompts.push_back(
+            {i, tok.encode(demoPrompt(p.question)), std::to_string(p.answer), &verifier(), p.question});
         planted.push_back(p.firstError);
     }
     std::vector<train::ResetCandidate> candidates;

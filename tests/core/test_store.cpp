@@ -64,6 +64,7 @@ private slots:
         // The verifier floor: every reference solution verifies against its own answer.
         auto p = Project::open(fresh("refs.gpo"), OpenMode::Create);
         import(p, "gsm8k", kData + "gsm8k/train_first200.jsonl");
+        import(p, "gsm8k", kData + "gsm8k/test.jsonl"); // all 1,319 test solutions, none lost to extraction
         import(p, "math", kData + "math");
         import(p, "math500", kData + "math500/test_first3.jsonl");
         for (const char* ds : {"gsm8k", "math", "math500"}) {

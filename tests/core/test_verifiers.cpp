@@ -1,4 +1,5 @@
 // Verifiers on the hard cases models really write, plus self-consistency of real reference solutions.
+#include "data/answer_conclusion.h"
 #include "data/answer_extraction.h"
 #include "data/verifier.h"
 
@@ -18,6 +19,9 @@ private slots:
     void exact();
     void extraction();
     void normalisedFormsShown();
+    void unboxedEndings_data();
+    void unboxedEndings();
+    void conclusionReadsTheLastStatement();
 };
 
 void TestVerifiers::mathEquivalence_data() {
@@ -268,6 +272,187 @@ void TestVerifiers::normalisedFormsShown() {
         v.verify("I could not solve it, sorry.\nThere are many ways to think about it.", "3");
     QVERIFY(!none.parsed);
     QVERIFY(!none.correct);
+}
+
+// Endings of model-written solutions that neither box the answer nor say "the answer is" (ProcessBench's
+// GSM8K and MATH records, issue 14): each must be read as its reference, and a differing value refused.
+void TestVerifiers::unboxedEndings_data() {
+    QTest::addColumn<QString>("verifier");
+    QTest::addColumn<QString>("question");
+    QTest::addColumn<QString>("response");
+    QTest::addColumn<QString>("reference");
+    QTest::addColumn<QString>("extracted");
+    QTest::addColumn<bool>("correct");
+    const QString q; // no question
+    QTest::newRow("prose number")
+        << "math" << q
+        << "Lara read 64 pages on the second day.\n\nTherefore, Lara read 128 pages on the first day."
+        << "128"
+        << "128" << true;
+    QTest::newRow("prose number differs") << "math" << q << "Therefore, Lara read 127 pages on the first day."
+                                          << "128"
+                                          << "127" << false;
+    QTest::newRow("inline dollars") << "math" << q << "We solve it.\n\nThus, there are $2$ solutions."
+                                    << "2"
+                                    << "2" << true;
+    QTest::newRow("bold") << "math" << q
+                          << "The digits repeat.\n\nThe 291st digit of \\(\\frac{1}{37}\\) is **6**."
+                          << "6"
+                          << "6" << true;
+    QTest::newRow("bold differs") << "math" << q << "So the count is **5**."
+                                  << "6"
+                                  << "5" << false;
+    QTest::newRow("paren math") << "math" << q << "Hence the value is \\(-\\frac{2\\sqrt{3}}{3}\\)."
+                                << "-\\frac{2\\sqrt{3}}{3}"
+                                << "-\\frac{2\\sqrt{3}}{3}" << true;
+    QTest::newRow("display function") << "math" << q << "Therefore, the function is: \\[f(x) = -x + 1.\\]"
+                                      << "-x+1"
+                                      << "f(x) = -x + 1" << true;
+    QTest::newRow("boxed chain") << "math" << q << "A+B=\\boxed{\\frac{28}{4}=7}."
+                                 << "7"
+                                 << "\\frac{28}{4}=7" << true;
+    QTest::newRow("boxed chain differs") << "math" << q << "\\boxed{\\frac{28}{4}=8}"
+                                         << "7"
+                                         << "\\frac{28}{4}=8" << false;
+    QTest::newRow("boxed tuple equation") << "math" << q << "\\boxed{(b,c)=(6,5)}"
+                                          << "(6,5)"
+                                          << "(b,c)=(6,5)" << true;
+    QTest::newRow("equation last side") << "math" << q << "Therefore, $\\cos \\angle RPS = -\\frac{24}{25}$."
+                                        << "-\\frac{24}{25}"
+                                        << "\\cos \\angle RPS = -\\frac{24}{25}" << true;
+    QTest::newRow("name then value") << "math" << q
+                                     << "Therefore, the area of kite $ABCD$ is $75$ square units."
+                                     << "75"
+                                     << "75" << true;
+    QTest::newRow("thousands in bold")
+        << "math" << q << "Therefore, there are **12,441,600** ways to list them."
+        << "12441600"
+        << "12,441,600" << true;
+    QTest::newRow("variable equation") << "math" << q << "Thus, \\( b = 3 \\)."
+                                       << "3"
+                                       << "b = 3" << true;
+    QTest::newRow("final answer sentence")
+        << "math" << q
+        << "Final Answer: The $XYZ$ company used $7,945$ kilowatt-hours of electricity in January."
+        << "7945"
+        << "7,945" << true;
+    QTest::newRow("final answer display")
+        << "math" << q << "It is known.\n\nThe final answer is: \\[ -\\frac{1}{2}. \\]"
+        << "-\\frac{1}{2}"
+        << "-\\frac{1}{2}" << true;
+    QTest::newRow("final answer matrix")
+        << "math" << q << "The final answer is $\\begin{pmatrix} -2 \\\\ -2 \\\\ 1 \\end{pmatrix}$."
+        << "\\begin{pmatrix} -2 \\\\ -2 \\\\ 1 \\end{pmatrix}"
+        << "\\begin{pmatrix} -2 \\\\ -2 \\\\ 1 \\end{pmatrix}" << true;
+    QTest::newRow("expression only")
+        << "math" << q
+        << "Thus the sum can be written in terms of \\( p \\) and \\( q \\) as:\n\\[ p - q. \\]"
+        << "p - q"
+        << "p - q" << true;
+    QTest::newRow("displayed alone")
+        << "math"
+        << "How many digits are in $10^{100} - 9^{100}$?"
+        << "Therefore, the number of digits in \\(10^{100} - 9^{100}\\) is: \\[ 100 \\]"
+        << "100"
+        << "100" << true;
+    QTest::newRow("bare last line") << "math" << q
+                                    << "Therefore, the coordinates of point C are (3, 2).\n(3, 2)"
+                                    << "(3,2)"
+                                    << "(3, 2)" << true;
+    QTest::newRow("given number passed over")
+        << "gsm8k"
+        << "How many hours does Charisma spend in 4 weeks?"
+        << "So, Charisma spends a total of 34 hours on meditation and yoga practice in 4 weeks."
+        << "34"
+        << "34" << true;
+    QTest::newRow("given trailing math")
+        << "math"
+        << "Erin scored 14 points and now has 32."
+        << "Thus, Erin had \\(18\\) points before scoring the additional 14 points."
+        << "18"
+        << "18" << true;
+    QTest::newRow("currency math")
+        << "gsm8k"
+        << "Katherine fills 5 baskets."
+        << "Therefore, Katherine will spend \\(\\$70.00\\) filling all 5 hanging baskets."
+        << "70"
+        << "\\$70.00" << true;
+    QTest::newRow("computed equals given") << "gsm8k"
+                                           << "He cuts it into 4 parts, then each into 5 parts."
+                                           << "The ribbon is cut into pieces of 100 / 4 = 25 cm\nFrom each "
+                                              "piece of 25 cm, he gets 5 equal parts of 25 / 5 = 5 cm each."
+                                           << "5"
+                                           << "5" << true;
+    QTest::newRow("currency signs are no math")
+        << "gsm8k" << q << "So, the discounted rate per lesson = $80 - $20 = $60. He makes $60."
+        << "60"
+        << "60" << true;
+    QTest::newRow("unit words with space") << "math" << q << "The answer is: \\( \\boxed{8\\sqrt{3}} \\)."
+                                           << "8\\sqrt{3} \\text { square inches}"
+                                           << "8\\sqrt{3}" << true;
+    QTest::newRow("afterthought with expression")
+        << "math" << q
+        << "Therefore, the maximum possible value of \\( f(a) - a \\) is \\( 3 \\). This result holds for "
+           "all positive integers \\( a \\), since \\( f(a) \\) is always equal to \\( a+3 \\)."
+        << "3"
+        << "3" << true;
+    QTest::newRow("condition restated")
+        << "math"
+        << "Let $a^2 + b^2 + c^2 = 1.$ Find the minimum of $ab + ac + bc.$"
+        << "The minimum value is \\(-\\frac{1}{2}\\). This minimum is achieved when two variables are "
+           "opposite, satisfying \\(a^2 + b^2 + c^2 = 1\\) and minimizing \\(ab + ac + bc\\)."
+        << "-\\frac{1}{2}"
+        << "-\\frac{1}{2}" << true;
+    QTest::newRow("aside in parentheses") << "math" << q
+                                          << "Thus, $(0,0)$ is also an acceptable answer.  (This is assuming "
+                                             "that $f(x)$ is defined at $x = 0.$)"
+                                          << "(0,0)"
+                                          << "(0,0)" << true;
+    QTest::newRow("sum of named values")
+        << "math" << q << "Thus, $A=2$, $B=20$, and $C=-8$.\nTherefore, $A+B+C+r= 2+20-8+7= 21$."
+        << "21"
+        << "A+B+C+r= 2+20-8+7= 21" << true;
+    QTest::newRow("signature after the answer") << "math" << q << "So $x = 180 + 24 = 204$.\n\n-sepehr2010"
+                                                << "204"
+                                                << "x = 180 + 24 = 204" << true;
+    QTest::newRow("bare expression answer") << "math" << q << "x^2 + 4x + 5"
+                                            << "(x+2)^2"
+                                            << "x^2 + 4x + 5" << false;
+}
+
+void TestVerifiers::unboxedEndings() {
+    QFETCH(QString, verifier);
+    QFETCH(QString, question);
+    QFETCH(QString, response);
+    QFETCH(QString, reference);
+    QFETCH(QString, extracted);
+    QFETCH(bool, correct);
+    MathVerifier math;
+    Gsm8kVerifier gsm8k;
+    const Verifier& v = verifier == "gsm8k" ? static_cast<const Verifier&>(gsm8k) : math;
+    const Verdict verdict = v.verify(response.toStdString(), reference.toStdString(), question.toStdString());
+    QVERIFY(verdict.parsed);
+    QCOMPARE(QString::fromStdString(verdict.extracted), extracted);
+    QVERIFY2(verdict.correct == correct,
+             qPrintable(QStringLiteral("normalised: '%1' vs '%2'")
+                            .arg(QString::fromStdString(verdict.normalizedAnswer),
+                                 QString::fromStdString(verdict.normalizedReference))));
+}
+
+void TestVerifiers::conclusionReadsTheLastStatement() {
+    QCOMPARE(extract::lastSide("\\frac{28}{4}=7"), std::string("7"));
+    QCOMPARE(extract::lastSide("(b,c)=(6,5)"), std::string("(6,5)"));
+    QCOMPARE(extract::lastSide("f(x) \\le 3"), std::string("f(x) \\le 3"));
+    QVERIFY(extract::isProse("Thus, there are $2$ solutions."));
+    QVERIFY(!extract::isProse("\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}"));
+    QVERIFY(!extract::isProse("\\text{Monday}"));
+    // Headings, names and sentences without a value give nothing to grade.
+    QVERIFY(!extract::conclusion("**Step 3:** Let $ABCD$ be the kite.").has_value());
+    QVERIFY(!extract::conclusion("I hope it is correct.").has_value());
+    // The final paragraph speaks; an earlier one is read only when the last has no candidate.
+    QCOMPARE(extract::conclusion("So $x = 4$.\n\nThe answer follows from $x$.").value(),
+             std::string("x = 4"));
+    QCOMPARE(extract::conclusion("So $x = 4$.\n\nThen $y = 9$.").value(), std::string("y = 9"));
 }
 
 QTEST_GUILESS_MAIN(TestVerifiers)

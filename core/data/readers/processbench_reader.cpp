@@ -19,6 +19,8 @@ void ProcessBenchReader::read(const std::string& path, const ReadContext& ctx, c
         const size_t dash = p.sourceId.rfind('-');
         p.subject = dash == std::string::npos ? std::string() : p.sourceId.substr(0, dash);
         p.split = "test";
+        // Its GSM8K records take their answers from GSM8K, and are graded as GSM8K's are.
+        if (p.subject == "gsm8k") p.verifier = "gsm8k";
         p.answer = optionalString(j, "answer"); // not in the published files, but honoured when present
         const auto steps = requireStringList(j, "steps");
         if (steps.empty()) throw FieldError("field 'steps' is empty");
