@@ -70,9 +70,6 @@ ImportDialog::ImportDialog(const Registry& registry, QWidget* parent) : QDialog(
     if (const int g = segmenter_->findData(settings.value(QStringLiteral("import/segmenter"))); g >= 0)
         segmenter_->setCurrentIndex(g);
     skipBad_->setChecked(settings.value(QStringLiteral("import/skipBad"), false).toBool());
-    connect(format_, &QComboBox::currentIndexChanged, this, &ImportDialog::fitFolderButton);
-    addFolder_ = addFolderButton;
-    fitFolderButton();
     connect(this, &QDialog::accepted, this, [this] {
         QSettings s;
         s.setValue(QStringLiteral("import/format"), format_->currentData());
@@ -80,12 +77,6 @@ ImportDialog::ImportDialog(const Registry& registry, QWidget* parent) : QDialog(
         s.setValue(QStringLiteral("import/skipBad"), skipBad_->isChecked());
     });
     updateOk();
-}
-
-void ImportDialog::fitFolderButton() {
-    // Only MATH is read from a folder (<split>/<subject>/<n>.json); the others take files.
-    const bool folders = format_->currentData().toString() == QLatin1String("math");
-    addFolder_->setVisible(folders);
 }
 
 QString ImportDialog::lastFolder() {

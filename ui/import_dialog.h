@@ -26,7 +26,6 @@ private:
     void addFolder();
     void updateOk();
     /// Shows "Add Folder…" only for formats read from a folder.
-    void fitFolderButton();
     static QString lastFolder();
 
     QComboBox* format_;
@@ -35,7 +34,6 @@ private:
     QCheckBox* skipBad_;
     QListWidget* files_;
     QPushButton* ok_;
-    QPushButton* addFolder_ = nullptr;
 };
 
 } // namespace gpo::ui

@@ -4,6 +4,7 @@
 #include "agreement_dashboard.h"
 #include "analyze_dialog.h"
 #include "annotation_panel.h"
+#include "data/input_files.h"
 #include "demo_project.h"
 #include "gpo_process.h"
 #include "import_dialog.h"
@@ -764,7 +765,18 @@ void MainWindow::importDataset() {
             Importer importer(project, *registry);
             // Each file is all-or-nothing on its own: a failing file is reported, and the others still go in.
             ImportOutcome outcome;
+            // A folder stands for the format's files in it, each imported on its own.
+            QStringList files;
             for (const QString& p : paths) {
+                try {
+                    for (const auto& f : inputFiles(p.toStdString(), registry->requireReader(options.format)))
+                        files << QString::fromStdString(f);
+                } catch (const std::exception& e) {
+                    ++outcome.failed;
+                    outcome.lines << QObject::tr("%1: FAILED: %2").arg(QFileInfo(p).fileName(), e.what());
+                }
+            }
+            for (const QString& p : files) {
                 if (cancelled->load()) break;
                 try {
                     const auto r = importer.importPath(p.toStdString(), options);

@@ -1,4 +1,5 @@
 #include "cli_common.h"
+#include "data/input_files.h"
 #include "store/importer.h"
 #include "util/text.h"
 
@@ -60,9 +61,9 @@ void addImport(CLI::App& app, Context& ctx, int& rc) {
     cmd->add_flag("--skip-bad", a->skipBad,
                   "Import the good records and report the bad ones (default: a bad record fails its file)");
     cmd->add_flag("--json", a->json, "Print a JSON result on stdout");
-    cmd->add_option("files", a->files, "Files (or, for MATH, folders) to import")
-        ->required()
-        ->check(CLI::ExistingPath);
+    cmd->add_option("files", a->files,
+                    "Files, folders (the format's files in them, recursively) or quoted globs ('data/*.csv')")
+        ->required();
     cmd->callback([a, &ctx, &rc] {
         nlohmann::json files = nlohmann::json::array();
         // A project this import creates and fills with nothing is not left behind.
@@ -81,7 +82,11 @@ void addImport(CLI::App& app, Context& ctx, int& rc) {
             o.segment.maxSteps = a->maxSteps;
             o.skipBad = a->skipBad;
             int64_t records = 0, problems = 0, trajectories = 0, skipped = 0;
-            for (const auto& f : a->files) {
+            std::vector<std::string> inputs;
+            for (const auto& path : a->files)
+                for (auto& f : inputFiles(path, ctx.registry->requireReader(a->format)))
+                    inputs.push_back(std::move(f));
+            for (const auto& f : inputs) {
                 ImportResult r;
                 try {
                     r = importer.importPath(f, o);

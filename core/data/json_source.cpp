@@ -95,6 +95,7 @@ nlohmann::json readJsonDocument(const std::string& path) {
 }
 
 std::string readInputFile(const std::string& path) {
+    requireNotDirectory(path);
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path, 0, std::string("cannot open: ") + std::strerror(errno));
     std::ostringstream ss;

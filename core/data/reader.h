@@ -38,6 +38,13 @@ public:
     virtual std::string description() const = 0;
     /// The verifier for this format's problems unless a record names its own.
     virtual std::string defaultVerifier() const = 0;
+    /// The file name endings of this format, which a folder given to import is searched for.
+    virtual std::vector<std::string> fileExtensions() const { return {".jsonl", ".json"}; }
+    /// True when read() takes a folder itself (MATH's <split>/<subject>/<n>.json tree).
+    virtual bool readsFolders() const { return false; }
+    /// A few-shot split this file holds ("dev", "val", "validation"), whose problems import into a dataset
+    /// of their own ("mmlu-dev"), so that they never mix with test problems; empty for none.
+    virtual std::string fewShotSplit(const std::string& /*path*/) const { return {}; }
     /// Reads a file (or, where the format has one, a folder); calls `sink` for each record. Throws
     /// InputError on the first bad record unless ctx.skipBad, when it lists it in `report` and goes on.
     virtual void read(const std::string& path, const ReadContext& ctx, const RecordSink& sink,

@@ -73,6 +73,7 @@ std::vector<std::optional<size_t>> Ratings::row(size_t unit) const {
 }
 
 Ratings readRatingsCsv(const std::string& path) {
+    requireNotDirectory(path);
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path, 0, "cannot open the file");
     std::stringstream buffer;

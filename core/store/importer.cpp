@@ -101,6 +101,7 @@ ImportResult Importer::importPath(const std::string& path, const ImportOptions& 
     ImportResult result;
     result.path = path;
     result.dataset = options.dataset.empty() ? reader.name() : options.dataset;
+    if (const std::string split = reader.fewShotSplit(path); !split.empty()) result.dataset += "-" + split;
 
     auto& db = project_.db();
     sql::Transaction tx(db);

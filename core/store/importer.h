@@ -36,8 +36,9 @@ struct ImportResult {
 class Importer {
 public:
     Importer(Project& project, const Registry& registry) : project_(project), registry_(registry) {}
-    /// Imports one file or folder. Throws InputError (bad data; nothing of it is committed), StoreError,
-    /// or std::invalid_argument (unknown format or segmenter).
+    /// Imports one file (or a folder, for a format that reads folders: see inputFiles()). A file of a
+    /// few-shot split goes to "<dataset>-<split>" ("mmlu-dev"). Throws InputError (bad data; nothing of it is
+    /// committed), StoreError, or std::invalid_argument (unknown format or segmenter).
     ImportResult importPath(const std::string& path, const ImportOptions& options);
 
 private:

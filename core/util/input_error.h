@@ -23,6 +23,10 @@ private:
     std::string cause_;
 };
 
+/// Throws InputError "is a directory, not a file" for a folder given where a file is read (a folder opens
+/// as an empty stream on Linux, which would otherwise read as "file is empty").
+void requireNotDirectory(const std::string& path);
+
 /// Errors of the project database or of a use of it (not of outside data).
 class StoreError : public std::runtime_error {
 public:

@@ -52,6 +52,40 @@ private slots:
         QCOMPARE(r.code, 0);
         QCOMPARE(r.json["files"].toArray()[0].toObject()["dataset"].toString(), QStringLiteral("math-train"));
     }
+    void importTakesFoldersAndGlobs() {
+        QTemporaryDir dir;
+        const QString project = dir.filePath(QStringLiteral("folders.gpo"));
+        // MMLU as released: a folder of dev/, val/ and test/ CSVs; the few-shot splits keep to themselves.
+        auto r = gpo({"import", "-p", project, "-f", "mmlu", "--json", kData + "mmlu"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const auto files = r.json["files"].toArray();
+        QCOMPARE(files.size(), 6);
+        QCOMPARE(files[0].toObject()["path"].toString(), kData + "mmlu/dev/abstract_algebra_dev.csv");
+        QCOMPARE(files[0].toObject()["dataset"].toString(), QStringLiteral("mmlu-dev"));
+        QCOMPARE(files[2].toObject()["dataset"].toString(), QStringLiteral("mmlu"));
+        QCOMPARE(files[4].toObject()["dataset"].toString(), QStringLiteral("mmlu-val"));
+        r = gpo({"stats", "-p", project, "--json"});
+        const auto datasets = r.json["datasets"].toObject();
+        QCOMPARE(datasets["mmlu"].toObject()["problems"].toInt(), 200);
+        QCOMPARE(datasets["mmlu-dev"].toObject()["problems"].toInt(), 10);
+        QVERIFY(datasets.contains(QStringLiteral("mmlu-val")));
+        // BIG-Bench Hard's folder, and a quoted glob.
+        r = gpo({"import", "-p", project, "-f", "bbh", "--json", kData + "bbh"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(r.json["files"].toArray().size(), 3);
+        r = gpo({"import", "-p", project, "-f", "bbh", "--json", kData + "bbh/*.json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.json["problems_added"].toInt(), 0); // the same files again: nothing new
+        // A folder without the format's files, a glob matching nothing, a folder where a file is read.
+        r = gpo({"import", "-p", project, "-f", "mmlu", "--json", kData + "bbh"});
+        QVERIFY(r.code != 0);
+        QVERIFY2(r.json["error"].toString().contains(QStringLiteral("holds no .csv file")),
+                 qPrintable(r.json["error"].toString()));
+        r = gpo({"import", "-p", project, "-f", "bbh", "--json", kData + "bbh/*.nothing"});
+        QVERIFY(r.json["error"].toString().contains(QStringLiteral("no file matches")));
+        r = gpo({"train", "-p", project, "--config", kData + "bbh", "--json"});
+        QVERIFY2(r.code != 0 && r.err.contains(QStringLiteral("is actually a directory")), qPrintable(r.err));
+    }
     void statsPerDataset() {
         auto r = gpo({"stats", "-p", project_, "--json"});
         QCOMPARE(r.code, 0);

@@ -1,5 +1,6 @@
 // Every built-in reader on the real published samples (tests/fixtures/data), and on bad input.
 #include "builtin.h"
+#include "data/input_files.h"
 #include "data/types.h"
 #include "thrown.h"
 
@@ -233,6 +234,31 @@ private slots:
         QVERIFY2(e.has_value(), "no error");
         QCOMPARE(e->line(), int64_t(2));
         QVERIFY2(e->cause().find("unterminated") != std::string::npos, e->what());
+    }
+    void directoryWhereAFileIsRead() {
+        const auto e = thrown<InputError>([&] { read("gsm8k", kData + "gsm8k"); });
+        QVERIFY2(e.has_value(), "no error");
+        QVERIFY2(e->cause().find("is a directory") != std::string::npos, e->what());
+    }
+    void foldersAndGlobsNameTheFormatsFiles() {
+        const auto mmlu = inputFiles(kData + "mmlu", registry_->requireReader("mmlu"));
+        QCOMPARE(mmlu.size(), size_t(6));
+        QVERIFY(std::is_sorted(mmlu.begin(), mmlu.end()));
+        QCOMPARE(registry_->requireReader("mmlu").fewShotSplit(mmlu.front()), std::string("dev"));
+        QCOMPARE(registry_->requireReader("mmlu").fewShotSplit(mmlu[2]), std::string());
+        QCOMPARE(registry_->requireReader("mmlupro").fewShotSplit(
+                     kData + "mmlu_pro/validation-00000-of-00001.parquet"),
+                 std::string("validation"));
+        QCOMPARE(inputFiles(kData + "math", registry_->requireReader("math")),
+                 std::vector<std::string>{kData + "math"}); // MATH reads its own tree
+        QCOMPARE(inputFiles(kData + "bbh/*.json", registry_->requireReader("bbh")).size(), size_t(3));
+        QTemporaryDir empty;
+        const auto e = thrown<InputError>(
+            [&] { inputFiles(empty.path().toStdString(), registry_->requireReader("gsm8k")); });
+        QVERIFY2(e.has_value() && e->cause().find("no .jsonl, .json file") != std::string::npos,
+                 e ? e->what() : "no error");
+        QVERIFY(
+            thrown<InputError>([&] { inputFiles(kData + "none/*.csv", registry_->requireReader("mmlu")); }));
     }
     void missingFile() {
         const auto e = thrown<InputError>([&] { read("gsm8k", "/nonexistent/file.jsonl"); });

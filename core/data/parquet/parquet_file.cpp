@@ -228,6 +228,7 @@ PageHeader readPageHeader(CompactReader& r) {
 File File::open(const std::string& path) {
     File f;
     f.path_ = path;
+    requireNotDirectory(path);
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path, 0, std::string("cannot open: ") + std::strerror(errno));
     std::ostringstream ss;

@@ -11,6 +11,7 @@ public:
         return "BIG-Bench Hard task JSON ({examples: [{input, target}]})";
     }
     std::string defaultVerifier() const override { return "exact"; }
+    std::vector<std::string> fileExtensions() const override { return {".json"}; }
     void read(const std::string& path, const ReadContext& ctx, const RecordSink& sink,
               ReadReport& report) const override;
 };

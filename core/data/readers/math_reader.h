@@ -12,6 +12,7 @@ public:
         return "MATH: one JSON per problem in <split>/<subject>/ (folder or files)";
     }
     std::string defaultVerifier() const override { return "math"; }
+    bool readsFolders() const override { return true; }
     void read(const std::string& path, const ReadContext& ctx, const RecordSink& sink,
               ReadReport& report) const override;
 };

@@ -9,6 +9,10 @@
 
 namespace gpo {
 
+std::string MmluReader::fewShotSplit(const std::string& path) const {
+    return readers::fewShotSplitFromPath(path);
+}
+
 void MmluReader::read(const std::string& path, const ReadContext& ctx, const RecordSink& sink,
                       ReadReport& report) const {
     const std::string data = readInputFile(path);

@@ -11,6 +11,8 @@ public:
         return "MMLU CSV (no header: question,A,B,C,D,answer; subject from file name)";
     }
     std::string defaultVerifier() const override { return "choice"; }
+    std::vector<std::string> fileExtensions() const override { return {".csv"}; }
+    std::string fewShotSplit(const std::string& path) const override;
     void read(const std::string& path, const ReadContext& ctx, const RecordSink& sink,
               ReadReport& report) const override;
 };

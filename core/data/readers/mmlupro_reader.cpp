@@ -55,6 +55,10 @@ bool isParquet(const std::string& path) {
 
 } // namespace
 
+std::string MmluProReader::fewShotSplit(const std::string& path) const {
+    return readers::fewShotSplitFromPath(path);
+}
+
 void MmluProReader::read(const std::string& path, const ReadContext& ctx, const RecordSink& sink,
                          ReadReport& report) const {
     const std::string split = readers::splitFromPath(path);

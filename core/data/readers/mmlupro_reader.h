@@ -13,6 +13,8 @@ public:
         return "MMLU-Pro Parquet (Snappy) or JSONL (question, options, answer, ...)";
     }
     std::string defaultVerifier() const override { return "choice"; }
+    std::vector<std::string> fileExtensions() const override { return {".parquet", ".jsonl", ".json"}; }
+    std::string fewShotSplit(const std::string& path) const override;
     void read(const std::string& path, const ReadContext& ctx, const RecordSink& sink,
               ReadReport& report) const override;
 };

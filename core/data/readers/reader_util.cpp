@@ -23,6 +23,11 @@ std::string withChoices(const std::string& question, const std::vector<std::stri
     return out;
 }
 
+std::string fewShotSplitFromPath(const std::string& path) {
+    const std::string split = splitFromPath(path);
+    return split == "dev" || split == "val" || split == "validation" ? split : std::string();
+}
+
 std::string splitFromPath(const std::string& path) {
     const std::filesystem::path p(path);
     for (auto it = p.end(); it != p.begin();) {
@@ -31,6 +36,8 @@ std::string splitFromPath(const std::string& path) {
         for (const char* split : {"train", "test", "validation", "dev", "val"}) {
             const std::string s(split);
             if (part == s || part.rfind(s + "_", 0) == 0 || part.rfind(s + ".", 0) == 0 ||
+                part.rfind(s + "-", 0) == 0 || // Hugging Face's "validation-00000-of-00001.parquet"
+
                 part.find("_" + s + ".") != std::string::npos ||
                 part.find("_" + s + "_") != std::string::npos ||
                 part.find("-" + s + "-") != std::string::npos ||

@@ -16,6 +16,8 @@ std::string withChoices(const std::string& question, const std::vector<std::stri
 char choiceLetterAt(size_t i);
 /// "train" / "test" / "validation" / "dev" / "val" when a path names one.
 std::string splitFromPath(const std::string& path);
+/// The split of a path when it is a few-shot one ("dev", "val", "validation"), else empty.
+std::string fewShotSplitFromPath(const std::string& path);
 /// File name without folders and extension.
 std::string fileStem(const std::string& path);
 
