@@ -98,7 +98,7 @@ void ImportDialog::addFiles() {
 }
 
 void ImportDialog::addFolder() {
-    const auto dir = QFileDialog::getExistingDirectory(this, tr("Dataset Folder (MATH)"), lastFolder());
+    const auto dir = QFileDialog::getExistingDirectory(this, tr("Dataset Folder"), lastFolder());
     if (!dir.isEmpty()) {
         files_->addItem(dir);
         QSettings().setValue(QStringLiteral("import/folder"), QFileInfo(dir).absolutePath());

@@ -25,7 +25,6 @@ private:
     void addFiles();
     void addFolder();
     void updateOk();
-    /// Shows "Add Folder…" only for formats read from a folder.
     static QString lastFolder();
 
     QComboBox* format_;

@@ -16,7 +16,7 @@ enum class Kind { Bold, Value, Expression };
 struct Candidate {
     Kind kind;
     std::string text;
-    bool result = false; ///< the last side of a computation: "16 x 3 = 48", "\\(E = 32 - 14 = 18\\)"
+    bool result = false; ///< the last side of a computation: "16 x 3 = 48", "\(E = 32 - 14 = 18\)"
     /// A plain number the question gives ("the additional 14 points") or a preposition introduces ("in 4
     /// weeks"): the conclusion restates it.
     bool restated = false;
@@ -50,16 +50,6 @@ bool hasDigit(std::string_view s) {
     return std::any_of(s.begin(), s.end(), text::isDigit);
 }
 
-/// Index of the brace closing the one at `open`, or npos.
-size_t closingBrace(std::string_view s, size_t open) {
-    int depth = 0;
-    for (size_t i = open; i < s.size(); ++i) {
-        if (s[i] == '{') ++depth;
-        if (s[i] == '}' && --depth == 0) return i;
-    }
-    return std::string_view::npos;
-}
-
 /// A letter that names a variable: outside LaTeX command names and \text{…}-like groups (units, words).
 bool hasVariable(std::string_view s) {
     static const std::array<std::string_view, 8> wordGroups = {"text",   "mathrm",       "mbox",  "textbf",
@@ -72,7 +62,7 @@ bool hasVariable(std::string_view s) {
             const std::string_view command = s.substr(i + 1, e - i - 1);
             if (e < s.size() && s[e] == '{' &&
                 std::find(wordGroups.begin(), wordGroups.end(), command) != wordGroups.end()) {
-                const size_t close = closingBrace(s, e);
+                const size_t close = text::matchingBrace(s, e);
                 if (close == std::string_view::npos) return false;
                 i = close;
                 continue;
@@ -102,20 +92,29 @@ std::optional<Kind> classify(std::string_view written) {
     return std::nullopt;
 }
 
-/// A run of three or more letters that is no LaTeX command: a word, not a variable.
-bool hasWord(std::string_view s) {
+/// Calls `fn(begin, end, inDollarMath)` for every run of letters in `s`.
+template <typename Fn> void forEachLetterRun(std::string_view s, Fn&& fn) {
+    bool inMath = false;
     for (size_t i = 0; i < s.size();) {
         if (!text::isAlpha(s[i])) {
+            if (s[i] == '$') inMath = !inMath;
             ++i;
             continue;
         }
         size_t e = i;
         while (e < s.size() && text::isAlpha(s[e]))
             ++e;
-        if (e - i >= 3 && (i == 0 || s[i - 1] != '\\')) return true;
+        fn(i, e, inMath);
         i = e;
     }
-    return false;
+}
+
+/// A run of three or more letters that is no LaTeX command: a word, not a variable.
+bool hasWord(std::string_view s) {
+    bool found = false;
+    forEachLetterRun(s,
+                     [&](size_t b, size_t e, bool) { found |= e - b >= 3 && (b == 0 || s[b - 1] != '\\'); });
+    return found;
 }
 
 /// Where the `$` math opened at `open` closes, or npos when it is a currency sign: TeX-in-Markdown's rule
@@ -210,12 +209,12 @@ std::vector<Sentence> sentencesOf(std::string_view p, const Givens& given) {
     auto span = [&](std::optional<Kind> kind, std::string_view content, bool display) {
         readNumbers();
         out.back().plain += ' ';
-        // "satisfying \\(a^2 + b^2 + c^2 = 1\\)" restates the question's condition.
+        // "satisfying \(a^2 + b^2 + c^2 = 1\)" restates the question's condition.
         const bool condition = content.find('=') != std::string_view::npos &&
                                given.squeezed.find(squeeze(content)) != std::string::npos;
         if (kind && !condition) {
             const bool result = *kind == Kind::Value && lastSide(content).size() < text::trim(content).size();
-            // A value displayed alone ("… is: \\[ 100 \\]") is set off as bold text is.
+            // A value displayed alone ("… is: \[ 100 \]") is set off as bold text is.
             const Kind k = display && *kind == Kind::Value && !result ? Kind::Bold : *kind;
             out.back().candidates.push_back({k, std::string(content), result});
         }
@@ -335,26 +334,12 @@ std::string lastSide(std::string_view s) {
 
 bool isProse(std::string_view line) {
     int words = 0;
-    bool inMath = false;
-    for (size_t i = 0; i < line.size();) {
-        if (line[i] == '$') {
-            inMath = !inMath;
-            ++i;
-            continue;
-        }
-        if (!text::isAlpha(line[i])) {
-            ++i;
-            continue;
-        }
-        size_t e = i;
-        while (e < line.size() && text::isAlpha(line[e]))
-            ++e;
-        // LaTeX's own words are no prose: "\\begin{pmatrix}", "x_{max}".
-        const bool latex = i > 0 && (line[i - 1] == '\\' || line[i - 1] == '{' || line[i - 1] == '_');
-        if (!inMath && !latex && e - i >= 2) ++words;
-        i = e;
-    }
-    // "Thus, \\( b = 3 \\)." is a sentence; "5 apples" and "\\text{Monday}" are answers.
+    forEachLetterRun(line, [&](size_t b, size_t e, bool inMath) {
+        // LaTeX's own words are no prose: "\begin{pmatrix}", "x_{max}".
+        const bool latex = b > 0 && (line[b - 1] == '\\' || line[b - 1] == '{' || line[b - 1] == '_');
+        if (!inMath && !latex && e - b >= 2) ++words;
+    });
+    // "Thus, \( b = 3 \)." is a sentence; "5 apples" and "\text{Monday}" are answers.
     const bool math = line.find('$') != std::string_view::npos ||
                       line.find("\\(") != std::string_view::npos ||
                       line.find("\\[") != std::string_view::npos;

@@ -14,16 +14,6 @@ namespace {
 
 using text::replaceAll;
 
-/// Index of the brace closing the one at `open`, or npos.
-size_t matchingBrace(std::string_view s, size_t open) {
-    int depth = 0;
-    for (size_t i = open; i < s.size(); ++i) {
-        if (s[i] == '{') ++depth;
-        if (s[i] == '}' && --depth == 0) return i;
-    }
-    return std::string_view::npos;
-}
-
 bool hasDigit(std::string_view s) {
     return std::any_of(s.begin(), s.end(), text::isDigit);
 }
@@ -55,7 +45,7 @@ std::string handleTextGroups(std::string s) {
         }
         if (best == std::string::npos) break;
         const size_t open = best + nameLen;
-        const size_t close = matchingBrace(s, open);
+        const size_t close = text::matchingBrace(s, open);
         if (close == std::string::npos) break;
         const std::string content = s.substr(open + 1, close - open - 1);
         std::string rest = s.substr(0, best) + s.substr(close + 1);
@@ -73,7 +63,7 @@ std::string braceShortArguments(std::string s) {
     auto wrapNext = [&](size_t pos) {
         // Wraps the single character or command at `pos` in braces; returns the position after it.
         if (pos >= s.size() || s[pos] == '{') {
-            const size_t close = pos < s.size() ? matchingBrace(s, pos) : std::string::npos;
+            const size_t close = pos < s.size() ? text::matchingBrace(s, pos) : std::string::npos;
             return close == std::string::npos ? s.size() : close + 1;
         }
         size_t end = pos + 1;

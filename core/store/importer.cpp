@@ -104,6 +104,19 @@ ImportResult Importer::importPath(const std::string& path, const ImportOptions& 
     if (const std::string split = reader.fewShotSplit(path); !split.empty()) result.dataset += "-" + split;
 
     auto& db = project_.db();
+    // The whole file is one transaction: with SQLite's default 2 MB cache its pages spill to the WAL and
+    // are written again and again as the B-trees grow. Up to 256 MB of cache keeps each page in memory until
+    // the commit writes it once.
+    struct BulkCache {
+        sql::Database& db;
+        explicit BulkCache(sql::Database& d) : db(d) { db.exec("PRAGMA cache_size = -262144"); }
+        ~BulkCache() { // back to SQLite's default, so a long-lived studio does not hold 256 MB
+            try {
+                db.exec("PRAGMA cache_size = -2000");
+            } catch (...) {
+            }
+        }
+    } bulkCache(db);
     sql::Transaction tx(db);
     Inserter ins(db);
     const int64_t defaultDataset = ins.datasetId(result.dataset, reader.name(), reader.defaultVerifier());

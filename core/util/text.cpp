@@ -105,6 +105,15 @@ int64_t invalidUtf8Offset(std::string_view s) {
     return -1;
 }
 
+size_t matchingBrace(std::string_view s, size_t open) {
+    int depth = 0;
+    for (size_t i = open; i < s.size(); ++i) {
+        if (s[i] == '{') ++depth;
+        if (s[i] == '}' && --depth == 0) return i;
+    }
+    return std::string_view::npos;
+}
+
 std::vector<std::string> split(std::string_view s, char sep) {
     std::vector<std::string> out;
     size_t start = 0;

@@ -19,6 +19,8 @@ std::string collapseWhitespace(std::string_view s);
 /// Offset of the first byte that is not valid UTF-8, or -1 when all of `s` is valid.
 int64_t invalidUtf8Offset(std::string_view s);
 std::vector<std::string> split(std::string_view s, char sep);
+/// Index of the '}' closing the '{' at `open`, or npos when it is not closed.
+size_t matchingBrace(std::string_view s, size_t open);
 bool isSpace(char c);
 bool isDigit(char c);
 bool isAlpha(char c);

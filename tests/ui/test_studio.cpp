@@ -6,6 +6,7 @@
 #include "builtin.h"
 #include "demo_project.h"
 #include "gpo_process.h"
+#include "import_dialog.h"
 #include "main_window.h"
 #include "rollouts_dialog.h"
 #include "store/annotations.h"
@@ -20,6 +21,7 @@
 #include <QAction>
 #include <QComboBox>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -60,6 +62,23 @@ private slots:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
         registry_ = plugins::standardRegistry();
+    }
+
+    void importTakesAFolderOfEveryFormat() {
+        ui::ImportDialog d(*registry_);
+        auto* format = d.findChild<QComboBox*>();
+        QVERIFY(format);
+        QPushButton* folder = nullptr;
+        for (auto* b : d.findChildren<QPushButton*>())
+            if (b->text().startsWith(QStringLiteral("Add Folder"))) folder = b;
+        QVERIFY(folder);
+        d.show();
+        for (int i = 0; i < format->count(); ++i) {
+            format->setCurrentIndex(i);
+            QVERIFY2(folder->isVisible(), qPrintable(format->currentText()));
+        }
+        if (const QByteArray out = qgetenv("GPO_SCREENSHOT_DIR"); !out.isEmpty())
+            d.grab().save(QString::fromUtf8(out) + QStringLiteral("/import-dialog.png"));
     }
 
     void demoProjectOpens() {
