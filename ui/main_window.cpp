@@ -4,14 +4,11 @@
 #include "agreement_dashboard.h"
 #include "analyze_dialog.h"
 #include "annotation_panel.h"
-#include "data/input_files.h"
 #include "demo_project.h"
 #include "gpo_process.h"
-#include "import_dialog.h"
 #include "rollouts_dialog.h"
 #include "store/analysis.h"
 #include "store/exporter.h"
-#include "store/importer.h"
 #include "store/policies.h"
 #include "store/queries.h"
 #include "store/runs.h"
@@ -48,16 +45,6 @@
 #include <fstream>
 
 namespace gpo::ui {
-namespace {
-
-/// What an import of several files did: a line per file (its counts, or why it failed).
-struct ImportOutcome {
-    QStringList lines;
-    int failed = 0;
-};
-
-} // namespace
-
 MainWindow::MainWindow(Registry& registry, QWidget* parent) : QMainWindow(parent), registry_(registry) {
     initResources();
     setWindowTitle(tr("GPO Studio"));
@@ -733,89 +720,6 @@ std::optional<int64_t> MainWindow::chooseAnalysisRun(int64_t trajectoryId) {
     if (!chosen) chosen = newestDone ? newestDone : std::optional<int64_t>(runs.front());
     runChoice_->setCurrentIndex(runChoice_->findData(QVariant::fromValue<qlonglong>(*chosen)));
     return chosen;
-}
-
-void MainWindow::newProject() {
-    QString path =
-        QFileDialog::getSaveFileName(this, tr("New Project"), QString(), tr("GPO projects (*.gpo)"));
-    if (path.isEmpty()) return;
-    if (!path.endsWith(QLatin1String(".gpo"))) path += QLatin1String(".gpo");
-    openProject(path, true);
-}
-
-void MainWindow::chooseProject() {
-    const QString path =
-        QFileDialog::getOpenFileName(this, tr("Open Project"), QString(),
-                                     tr("GPO projects and study packs (*.gpo *.gpostudy);;All files (*)"));
-    if (!path.isEmpty()) openProject(path);
-}
-
-void MainWindow::importDataset() {
-    if (!project_ && !openDemoProject()) return;
-    ImportDialog dialog(registry_, this);
-    if (dialog.exec() != QDialog::Accepted) return;
-    const auto paths = dialog.paths();
-    const ImportOptions options = dialog.options();
-    const std::string projectPath = project_->path();
-    Registry* registry = &registry_;
-    statusBar()->showMessage(tr("Importing…"));
-    writeJob_.run<ImportOutcome>(
-        [projectPath, paths, options, registry](const JobTracker::CancelFlag& cancelled) {
-            auto project = Project::open(projectPath, OpenMode::Existing);
-            Importer importer(project, *registry);
-            // Each file is all-or-nothing on its own: a failing file is reported, and the others still go in.
-            ImportOutcome outcome;
-            // A folder stands for the format's files in it, each imported on its own.
-            QStringList files;
-            for (const QString& p : paths) {
-                try {
-                    for (const auto& f : inputFiles(p.toStdString(), registry->requireReader(options.format)))
-                        files << QString::fromStdString(f);
-                } catch (const std::exception& e) {
-                    ++outcome.failed;
-                    outcome.lines << QObject::tr("%1: FAILED: %2").arg(QFileInfo(p).fileName(), e.what());
-                }
-            }
-            for (const QString& p : files) {
-                if (cancelled->load()) break;
-                try {
-                    const auto r = importer.importPath(p.toStdString(), options);
-                    auto counted = [](int64_t n, const char* noun, const char* plural = "") {
-                        return QString::fromStdString(text::counted(n, noun, plural));
-                    };
-                    outcome.lines << QObject::tr("%1: %2; %3 and %4 added; %5 already present; %6 skipped")
-                                         .arg(QFileInfo(p).fileName(), counted(r.records, "record"),
-                                              counted(r.problemsAdded, "problem"),
-                                              counted(r.trajectoriesAdded, "trajectory", "trajectories"))
-                                         .arg(r.duplicates)
-                                         .arg(r.skipped.size());
-                    for (size_t i = 0; i < r.skipped.size() && i < 10; ++i)
-                        outcome.lines << QStringLiteral("    ") + QString::fromStdString(r.skipped[i].what());
-                } catch (const std::exception& e) {
-                    ++outcome.failed;
-                    outcome.lines << QObject::tr("%1: FAILED, nothing from it was stored: %2")
-                                         .arg(QFileInfo(p).fileName(), QString::fromStdString(e.what()));
-                }
-            }
-            return outcome;
-        },
-        [this](ImportOutcome outcome) {
-            statusBar()->showMessage(outcome.failed
-                                         ? tr("Import finished; %1 file(s) failed.").arg(outcome.failed)
-                                         : tr("Import finished."),
-                                     10000);
-            refreshDatasets();
-            reloadTrajectories();
-            const QString summary = outcome.lines.join(QLatin1Char('\n'));
-            if (outcome.failed)
-                showError(tr("Import finished with errors"), summary);
-            else if (!property("quiet").toBool())
-                QMessageBox::information(this, tr("Import finished"), summary);
-        },
-        [this](const QString& error) {
-            statusBar()->clearMessage();
-            showError(tr("Import failed"), error);
-        });
 }
 
 void MainWindow::verifyAnswers() {
