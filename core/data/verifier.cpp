@@ -74,9 +74,10 @@ std::optional<std::string> MathVerifier::extractAnswer(std::string_view response
     }
     // A one-line answer is the answer itself unless it reads as a sentence ("Thus, there are $2$
     // solutions.").
-    if (auto bare = bareAnswer(response); bare && !extract::isProse(*bare)) return bare;
+    const auto bare = bareAnswer(response);
+    if (bare && !extract::isProse(*bare)) return bare;
     if (auto c = extract::conclusion(response, question)) return c;
-    return bareAnswer(response);
+    return bare;
 }
 
 std::string MathVerifier::referenceAnswer(std::string_view reference) const {
