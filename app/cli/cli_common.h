@@ -7,11 +7,13 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace gpo::cli {
 
 struct Context {
     Registry* registry = nullptr;
+    std::vector<std::string> args; ///< the command line after the program's name (launchers rerun it)
 };
 
 /// Runs a command body; prints errors (as {"ok": false, "error": …} with --json) and returns the exit code.
@@ -69,6 +71,8 @@ void addExperiment(CLI::App& app, Context& ctx, int& rc);
 void addBenchAnalyze(CLI::App& bench, Context& ctx, int& rc);
 /// `gpo bench agreement`, under the `bench` subcommand.
 void addBenchAgreement(CLI::App& bench, Context& ctx, int& rc);
+/// `gpo bench concurrent`, under the `bench` subcommand.
+void addBenchConcurrent(CLI::App& bench, Context& ctx, int& rc);
 /// `gpo bench study`, under the `bench` subcommand.
 void addBenchStudy(CLI::App& bench, Context& ctx, int& rc);
 

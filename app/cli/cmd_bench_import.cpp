@@ -64,6 +64,7 @@ void addBench(CLI::App& app, Context& ctx, int& rc) {
     addBenchAnalyze(*bench, ctx, rc);
     addBenchAgreement(*bench, ctx, rc);
     addBenchStudy(*bench, ctx, rc);
+    addBenchConcurrent(*bench, ctx, rc);
     struct Args {
         int64_t trajectories = 100000;
         int steps = 10;

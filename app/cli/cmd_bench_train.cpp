@@ -63,7 +63,7 @@ void addBenchTrain(CLI::App& bench, Context&, int& rc) {
     cmd->add_flag("--json", a->json, "Print the result as JSON (last line)");
     cmd->callback([a, &rc] {
         rc = runCommand(a->json, [&] {
-            if (a->threads > 0) at::set_num_threads(a->threads);
+            model::setCpuThreads(a->threads);
             a->shape.intermediate = a->shape.hidden * 11 / 4;
             a->shape.heads = std::max<int64_t>(1, a->shape.hidden / 64);
             a->shape.kvHeads = a->shape.heads % 2 == 0 ? a->shape.heads / 2 : a->shape.heads;

@@ -2,8 +2,8 @@
 // with intervals; CSV, JSON and a Markdown table (jobs/experiment.h).
 #include "cli_common.h"
 #include "jobs/experiment.h"
+#include "model/torch_util.h"
 
-#include <ATen/Parallel.h>
 #include <iostream>
 
 namespace gpo::cli {
@@ -69,7 +69,7 @@ void addExperiment(CLI::App& app, Context& ctx, int& rc) {
                 for (const auto& s : list(a->seeds))
                     o.seeds.push_back(std::stoull(s));
             }
-            if (a->threads > 0) at::set_num_threads(a->threads);
+            model::setCpuThreads(a->threads);
             o.cancelled = stopOnSignals();
             o.progress = [&](const nlohmann::json& ev) {
                 if (a->json)

@@ -1,9 +1,12 @@
 // gpo train: a training run on a project, from a run.json (TRL's key names), as a resumable job whose
 // metrics stream as JSON lines and land in the project.
 #include "cli_common.h"
+#include "jobs/local_ranks.h"
 #include "jobs/train_job.h"
+#include "model/torch_util.h"
+#include "train/process_group.h"
+#include "util/child_process.h"
 
-#include <ATen/Parallel.h>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -21,7 +24,7 @@ void addTrain(CLI::App& app, Context& ctx, int& rc) {
     struct Args {
         std::string project, config, device;
         int64_t maxSteps = 0;
-        int threads = 0;
+        int threads = 0, nproc = 1, timeout = 1800;
         bool resume = false, json = false;
     };
     auto a = std::make_shared<Args>();
@@ -39,12 +42,31 @@ void addTrain(CLI::App& app, Context& ctx, int& rc) {
     cmd->add_option("--device", a->device, "auto, cpu, cuda, cuda:N (overrides the config)");
     cmd->add_option("--threads", a->threads, "CPU threads for LibTorch (0: the config's, else one per core)");
     cmd->add_flag("--json", a->json, "Progress and metrics as JSON lines on stdout; the result last");
+    cmd->add_option("--nproc", a->nproc,
+                    "Data-parallel ranks to start on this machine (each with its share of the cores); "
+                    "per_device_train_batch_size is each rank's, as in TRL")
+        ->check(CLI::Range(1, 1024));
+    cmd->add_option("--rendezvous-timeout", a->timeout,
+                    "Seconds a rank waits for the others (at the start, and at each collective)")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
     cmd->callback([a, &ctx, &rc] {
         rc = runCommand(a->json, [&] {
             const auto stop = stopOnSignals();
+            const auto distributed = train::DistributedEnv::fromEnvironment();
+            if (a->nproc > 1 && !distributed) {
+                std::vector<std::string> argv{util::selfExecutable()};
+                for (const auto& arg : jobs::withoutOption(ctx.args, "--nproc"))
+                    argv.push_back(arg);
+                jobs::LocalRanksOptions lo;
+                lo.nproc = a->nproc;
+                lo.stopRequested = stop;
+                lo.log = &std::cerr;
+                return jobs::runLocalRanks(argv, lo);
+            }
             const train::TrainConfig config = train::TrainConfig::load(a->config);
             const int threads = a->threads > 0 ? a->threads : config.threads;
-            if (threads > 0) at::set_num_threads(threads);
+            model::setCpuThreads(threads);
             Project project = Project::open(a->project, OpenMode::Existing);
             jobs::TrainJobOptions o;
             o.registry = ctx.registry;
@@ -52,6 +74,9 @@ void addTrain(CLI::App& app, Context& ctx, int& rc) {
             o.resume = a->resume;
             o.device = a->device;
             o.cancelled = stop;
+            if (distributed)
+                o.group = train::ProcessGroup::connect(*distributed, std::chrono::seconds(a->timeout));
+            const bool leader = !o.group || o.group->leader();
             o.progress = [&](const nlohmann::json& e) {
                 if (a->json) {
                     printJson(e);
@@ -87,6 +112,7 @@ void addTrain(CLI::App& app, Context& ctx, int& rc) {
                 }
             };
             const jobs::TrainJobResult r = jobs::runTrainJob(project, config, o);
+            if (!leader) return 0; // rank 0 reports the run
             nlohmann::json result = r.toJson();
             result["ok"] = true;
             if (a->json) {

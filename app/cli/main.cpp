@@ -10,7 +10,7 @@ int main(int argc, char** argv) {
     auto registry = gpo::plugins::standardRegistry(&pluginErrors);
     for (const auto& e : pluginErrors)
         std::cerr << "gpo: warning: " << e << '\n';
-    gpo::cli::Context ctx{registry.get()};
+    gpo::cli::Context ctx{registry.get(), std::vector<std::string>(argv + 1, argv + argc)};
 
     CLI::App app{"gpo — critical-step analysis and training of reasoning language models (GPO Studio)"};
     app.set_version_flag("--version", std::string("gpo 0.1.0"));

@@ -14,6 +14,7 @@
 #include "train/grpo_trainer.h"
 #include "train/ppo_trainer.h"
 #include "train/preference_trainer.h"
+#include "train/process_group.h"
 
 #include <filesystem>
 
@@ -131,8 +132,9 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
     stored["resolved"] = {
         {"policy", start.name}, {"policy_path", start.path}, {"reference_path", referencePath}};
 
+    const bool leader = !o.group || o.group->leader();
     std::optional<int64_t> resumeId;
-    if (o.resume) {
+    if (o.resume && leader) {
         for (const auto& run : listRuns(project, "training"))
             if (run.name == r.runName && run.state != "done") {
                 requireNotRunning(run);
@@ -143,7 +145,7 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
             throw std::invalid_argument("no unfinished training run named '" + r.runName + "' to resume");
     }
     auto emit = [&](nlohmann::json e) {
-        if (o.progress) o.progress(e);
+        if (o.progress && leader) o.progress(e);
     };
     const bool online = train::isOnline(c.algorithm);
     const bool needsReference = c.algorithm == train::Algorithm::Dpo ||
@@ -164,6 +166,11 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
         requireDataset(project, c.evalDataset);
         gradableProblems(project, c.evalDataset, c.evalLimit); // refused now when it has no graded problem
     }
+    // The other ranks wait for rank 0 to record the run (and build its pairs), then take its id.
+    if (!leader) {
+        r.runId = o.group->broadcast(0);
+        if (o.group->broadcast(0)) resumeId = r.runId;
+    }
     std::vector<PreferencePair> pairs;
     if (!online) {
         emit({{"event", "stage"}, {"stage", "preparing the pairs"}});
@@ -178,9 +185,18 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
         r.pairSet = c.dataset;
     }
 
-    r.runId = resumeId ? *resumeId : beginRun(project, "training", r.runName, stored);
-    if (resumeId) resumeRun(project, r.runId);
+    if (leader) {
+        r.runId = resumeId ? *resumeId : beginRun(project, "training", r.runName, stored);
+        if (resumeId) resumeRun(project, r.runId);
+        if (o.group) {
+            o.group->broadcast(r.runId);
+            o.group->broadcast(resumeId ? 1 : 0);
+        }
+    }
     r.outDir = runFolder(project.path(), r.runId);
+    auto finish = [&](const std::string& state, const std::string& error = {}) {
+        if (leader) finishRun(project, r.runId, state, error);
+    };
     try {
         model::PolicyOptions po;
         po.device = c.device;
@@ -202,6 +218,7 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
         t.resume = fromCheckpoint;
         t.loadReference = [referencePath, po] { return model::Policy::load(referencePath, po); };
         t.cancelled = o.cancelled;
+        t.group = o.group;
         t.metrics = [&](const nlohmann::json& m) {
             sql::Transaction tx(project.db());
             const int64_t step = m["step"].get<int64_t>();
@@ -237,11 +254,12 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
             r.train = train::trainOnPreferences(*policy, pairs, c, t);
         }
         if (r.train.cancelled) {
-            finishRun(project, r.runId, "cancelled");
+            finish("cancelled");
             return r;
         }
         r.policyName = c.outputName.empty() ? r.runName : c.outputName;
         r.policyPath = fs::absolute(fs::path(r.outDir) / "final").string();
+        if (!leader) return r;
         if (const model::LoraAdapter* lora = policy->model().lora()) {
             r.adapterPath = fs::absolute(fs::path(r.outDir) / "adapter").string();
             lora->save(r.adapterPath, fs::absolute(start.path).string());
@@ -252,10 +270,10 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
             registerPolicy(project, r.bestPolicyName, fs::absolute(fs::path(r.outDir) / "best").string(),
                            false);
         }
-        finishRun(project, r.runId, "done");
+        finish("done");
         return r;
     } catch (const std::exception& e) {
-        finishRun(project, r.runId, "failed", model::errorText(e));
+        finish("failed", model::errorText(e));
         throw;
     }
 }

@@ -25,6 +25,9 @@ struct TrainJobOptions {
     std::string device = "";            ///< overrides the config's device when set
     std::function<bool()> cancelled;
     std::function<void(const nlohmann::json&)> progress; ///< stage and metric events
+    /// Data-parallel ranks (null: one process). Rank 0 records the run, its metrics and its policies in
+    /// the project; the other ranks read the project only.
+    std::shared_ptr<train::ProcessGroup> group;
 };
 
 struct TrainJobResult {

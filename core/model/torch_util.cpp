@@ -1,12 +1,16 @@
 #include "model/torch_util.h"
 
+#include "util/job_slots.h"
+
 #include <ATen/Context.h>
 #include <ATen/Parallel.h>
 #include <atomic>
 #include <c10/util/Exception.h>
+#include <chrono>
 #include <cstdlib>
 #include <mutex>
 #include <stdexcept>
+#include <string>
 #include <thread>
 
 namespace gpo::model {
@@ -98,7 +102,32 @@ std::string scalarTypeName(at::ScalarType t) {
 
 namespace {
 std::atomic<int> requestedThreads{0};
+std::atomic<int> sharedThreads{0}; // 0: not sharing
+thread_local int appliedThreads = 0;
+
+bool sharingOff() {
+    const char* share = std::getenv("GPO_SHARE_CORES");
+    return share && std::string(share) == "0";
 }
+
+// Registers the process as a job and keeps its share current: the folder is read five times a second,
+// which costs nothing beside a forward pass.
+void startSharing(int cores) {
+    auto* slots = new util::JobSlots(); // lives as long as the process: the kernel drops its lock at exit
+    if (!slots->registered()) {
+        delete slots;
+        sharedThreads = cores;
+        return;
+    }
+    sharedThreads = slots->share(cores).threads;
+    std::thread([slots, cores] {
+        for (;;) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            sharedThreads = slots->share(cores).threads;
+        }
+    }).detach();
+}
+} // namespace
 
 void setCpuThreads(int threads) {
     if (threads <= 0) return;
@@ -109,10 +138,22 @@ void setCpuThreads(int threads) {
 void useAllCores() {
     static std::once_flag once;
     std::call_once(once, [] {
-        if (requestedThreads > 0 || std::getenv("OMP_NUM_THREADS")) return;
-        const unsigned cores = std::thread::hardware_concurrency();
-        if (cores > 0) at::set_num_threads(static_cast<int>(cores));
+        const int cores = static_cast<int>(std::thread::hardware_concurrency());
+        if (cores <= 0 || requestedThreads > 0 || std::getenv("OMP_NUM_THREADS")) return;
+        if (sharingOff()) {
+            sharedThreads = cores; // every core, whatever else runs
+            return;
+        }
+        startSharing(cores);
     });
+    followCoreShare();
+}
+
+void followCoreShare() {
+    const int want = sharedThreads.load(std::memory_order_relaxed);
+    if (want <= 0 || want == appliedThreads || requestedThreads > 0) return;
+    appliedThreads = want;
+    at::set_num_threads(want);
 }
 
 std::string errorText(const std::exception& e) {

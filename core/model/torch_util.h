@@ -19,10 +19,15 @@ std::string scalarTypeName(at::ScalarType t); // "float32", "bfloat16", ...
 /// An exception's message for people: LibTorch's errors without the C++ backtrace they carry.
 std::string errorText(const std::exception& e);
 
-/// Uses every core for LibTorch's and OpenBLAS's OpenMP pools unless OMP_NUM_THREADS says otherwise
-/// (Debian's LibTorch starts with one thread here, which halves matmul speed on two cores).
+/// Gives LibTorch's and OpenBLAS's OpenMP pools this process's share of the machine's cores (see
+/// util/job_slots.h): every core alone, half beside one other job, and so on, followed as jobs start
+/// and end. OMP_NUM_THREADS or setCpuThreads fix the count instead; GPO_SHARE_CORES=0 takes every core
+/// regardless. (Debian's LibTorch starts with one thread here, which halves matmul speed on two cores.)
 void useAllCores();
-/// Uses `threads` CPU threads from now on (LibTorch's pool and OpenBLAS's), whatever useAllCores says.
+/// Applies a change of this process's share of the cores on the calling thread (OpenMP's thread count
+/// is per thread). Cheap: the forward pass calls it.
+void followCoreShare();
+/// Uses `threads` CPU threads from now on (LibTorch's pool and OpenBLAS's), whatever the share says.
 void setCpuThreads(int threads);
 
 } // namespace gpo::model

@@ -2,6 +2,7 @@
 
 #include "model/kv_cache.h"
 #include "model/lora.h"
+#include "model/torch_util.h"
 #include "util/input_error.h"
 
 #include <set>
@@ -65,6 +66,7 @@ at::Tensor Transformer::conv1d(const at::Tensor& b, const at::Tensor& x, const a
 }
 
 at::Tensor Transformer::forward(const ForwardInput& input, KvCache* cache, LogitsFor which) {
+    followCoreShare(); // another job may have started or ended since the last pass
     ForwardContext ctx{
         input, AttentionMasks::build(input.valid, cache, options().dtype().toScalarType()), cache, {}, {}};
     prepare(ctx);

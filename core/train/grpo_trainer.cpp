@@ -5,6 +5,7 @@
 #include "train/example_stream.h"
 #include "train/group_advantages.h"
 #include "train/policy_loss.h"
+#include "train/process_group.h"
 #include "train/rollout_batch.h"
 
 #include <c10/core/InferenceMode.h>
@@ -48,7 +49,9 @@ TrainResult trainGrpo(model::Policy& policy, const std::vector<OnlinePrompt>& pr
     const auto n = static_cast<int64_t>(prompts.size());
     const int64_t G = c.numGenerations;
     const int64_t promptsPerMicro = c.batchSize / G;
-    const int64_t promptsPerStep = promptsPerMicro * c.gradientAccumulationSteps;
+    // Data-parallel: rank r of W samples slice r of every global batch of prompts.
+    const int64_t rank = o.group ? o.group->rank() : 0, world = o.group ? o.group->world() : 1;
+    const int64_t promptsPerStep = promptsPerMicro * c.gradientAccumulationSteps * world;
     const int64_t maxSteps = plannedSteps(c, n, promptsPerStep);
     const int32_t eos = policy.eosIds().empty() ? -1 : policy.eosIds().front();
 
@@ -58,7 +61,10 @@ TrainResult trainGrpo(model::Policy& policy, const std::vector<OnlinePrompt>& pr
         reference = o.loadReference();
     }
     TrainLoop loop(policy, c, o, maxSteps, policy.model().trainableParameters(), n, promptsPerStep);
-    const std::string samplesFile = (fs::path(o.outDir) / "samples.jsonl").string();
+    const std::string samplesFile =
+        (fs::path(o.outDir) /
+         (rank == 0 ? "samples.jsonl" : "samples-rank" + std::to_string(rank) + ".jsonl"))
+            .string();
     truncateSamples(samplesFile, loop.startStep());
     std::ofstream samples(samplesFile, std::ios::app);
 
@@ -78,7 +84,8 @@ TrainResult trainGrpo(model::Policy& policy, const std::vector<OnlinePrompt>& pr
             // Sample G completions of each prompt, with seeds fixed by (seed, step, position, index).
             std::vector<int64_t> ids, positions;
             for (int64_t i = 0; i < promptsPerMicro; ++i) {
-                positions.push_back((step * c.gradientAccumulationSteps + micro) * promptsPerMicro + i);
+                positions.push_back(
+                    ((step * c.gradientAccumulationSteps + micro) * world + rank) * promptsPerMicro + i);
                 ids.push_back(stream.at(positions.back()));
             }
             const RolloutBatch batch =

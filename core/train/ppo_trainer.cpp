@@ -5,6 +5,7 @@
 #include "train/example_stream.h"
 #include "train/gae.h"
 #include "train/policy_loss.h"
+#include "train/process_group.h"
 #include "train/rollout_batch.h"
 #include "train/value_head.h"
 
@@ -69,8 +70,16 @@ TrainResult trainPpo(model::Policy& policy, const std::vector<OnlinePrompt>& pro
     if (c.gpo && !given.gpoSelector) throw std::invalid_argument("GPO needs a critical-step selector");
     const auto t0 = std::chrono::steady_clock::now();
     const auto n = static_cast<int64_t>(prompts.size());
+    // Data-parallel: rank r of W samples slice r of every global batch of prompts.
+    const int64_t rank = given.group ? given.group->rank() : 0,
+                  world = given.group ? given.group->world() : 1;
+    // Resets make each rank's batch a different size, and with it the count of PPO's mini-batch updates,
+    // which every rank must make together.
+    if (world > 1 && c.gpo)
+        throw std::invalid_argument("PPO with GPO resets runs in one process: use GRPO with GPO for several "
+                                    "ranks, or --nproc 1");
     const int64_t promptsPerStep = c.batchSize * c.gradientAccumulationSteps;
-    const int64_t maxSteps = plannedSteps(c, n, promptsPerStep);
+    const int64_t maxSteps = plannedSteps(c, n, promptsPerStep * world);
     const int32_t eos = policy.eosIds().empty() ? -1 : policy.eosIds().front();
     const at::Device device = policy.device();
 
@@ -95,8 +104,11 @@ TrainResult trainPpo(model::Policy& policy, const std::vector<OnlinePrompt>& pro
     std::vector<at::Tensor> params = policy.model().trainableParameters();
     for (const auto& p : head.parameters())
         params.push_back(p);
-    TrainLoop loop(policy, c, o, maxSteps, params, n, promptsPerStep);
-    const std::string samplesFile = (fs::path(o.outDir) / "samples.jsonl").string();
+    TrainLoop loop(policy, c, o, maxSteps, params, n, promptsPerStep * world);
+    const std::string samplesFile =
+        (fs::path(o.outDir) /
+         (rank == 0 ? "samples.jsonl" : "samples-rank" + std::to_string(rank) + ".jsonl"))
+            .string();
     truncateSamples(samplesFile, loop.startStep());
     std::ofstream samples(samplesFile, std::ios::app);
 
@@ -111,7 +123,7 @@ TrainResult trainPpo(model::Policy& policy, const std::vector<OnlinePrompt>& pro
         StepReport report;
         std::vector<int64_t> ids, positions;
         for (int64_t i = 0; i < promptsPerStep; ++i) {
-            positions.push_back(step * promptsPerStep + i);
+            positions.push_back((step * world + rank) * promptsPerStep + i);
             ids.push_back(stream.at(positions.back()));
         }
         const RolloutBatch batch = drawRollouts(policy, prompts, ids, positions, 1, step, c, o.gpoSelector);

@@ -7,6 +7,7 @@
 #include "train/example_stream.h"
 #include "train/kto_loss.h"
 #include "train/orpo_loss.h"
+#include "train/process_group.h"
 #include "train/simpo_loss.h"
 #include "train/train_loop.h"
 #include "util/input_error.h"
@@ -52,6 +53,8 @@ TrainResult trainOnPreferences(model::Policy& policy, const std::vector<Preferen
     const int32_t eos = !policy.eosIds().empty() ? policy.eosIds().front() : tok.eosId();
     const bool kto = c.algorithm == Algorithm::Kto;
     const bool needsReference = c.algorithm == Algorithm::Dpo || kto;
+    // Data-parallel: rank r of W reads slice r of every global batch of W × per_device_train_batch_size.
+    const int64_t rank = o.group ? o.group->rank() : 0, world = o.group ? o.group->world() : 1;
 
     TrainResult result;
     std::vector<Example> examples;
@@ -83,7 +86,7 @@ TrainResult trainOnPreferences(model::Policy& policy, const std::vector<Preferen
                                         : "no pair with both sides fits in max_length");
     if (kto && c.batchSize < 2)
         throw std::invalid_argument("KTO needs per_device_train_batch_size >= 2 for its KL estimate");
-    const int64_t perStep = c.batchSize * c.gradientAccumulationSteps;
+    const int64_t perStep = c.batchSize * c.gradientAccumulationSteps * world;
     const int64_t maxSteps = plannedSteps(c, n, perStep);
     result.examples = n;
     result.maxSteps = maxSteps;
@@ -94,7 +97,9 @@ TrainResult trainOnPreferences(model::Policy& policy, const std::vector<Preferen
     at::Tensor refChosen, refRejected;
     std::unique_ptr<model::Policy> reference;
     if (needsReference) {
-        if (fs::exists(refFile)) {
+        bool haveStored = fs::exists(refFile);
+        if (o.group) haveStored = !o.group->any(!haveStored); // every rank takes the same path
+        if (haveStored) {
             const model::SafetensorsFile stored(refFile.string());
             auto column = [&](const char* name) {
                 const model::TensorInfo* t = stored.find(name);
@@ -110,8 +115,9 @@ TrainResult trainOnPreferences(model::Policy& policy, const std::vector<Preferen
             if (!o.loadReference) throw std::invalid_argument("this algorithm needs a reference policy");
             reference = o.loadReference();
             c10::InferenceMode inference;
-            std::vector<double> chosenV, rejectedV;
-            for (int64_t start = 0; start < n; start += c.batchSize) {
+            // Each rank scores every W-th batch; a sum over the ranks fills in the rest.
+            std::vector<double> chosenV(static_cast<size_t>(n), 0.0), rejectedV(static_cast<size_t>(n), 0.0);
+            for (int64_t start = rank * c.batchSize; start < n; start += c.batchSize * world) {
                 std::vector<EncodedCompletion> a, b;
                 for (int64_t i = start; i < std::min(n, start + c.batchSize); ++i) {
                     a.push_back(examples[static_cast<size_t>(i)].chosen);
@@ -120,21 +126,24 @@ TrainResult trainOnPreferences(model::Policy& policy, const std::vector<Preferen
                 const at::Tensor la =
                     completionLogprobs(reference->model(), a).scores.logps.to(at::kCPU).to(at::kDouble);
                 for (int64_t i = 0; i < la.size(0); ++i)
-                    chosenV.push_back(la[i].item<double>());
+                    chosenV[static_cast<size_t>(start + i)] = la[i].item<double>();
                 if (!kto) {
                     const at::Tensor lb =
                         completionLogprobs(reference->model(), b).scores.logps.to(at::kCPU).to(at::kDouble);
                     for (int64_t i = 0; i < lb.size(0); ++i)
-                        rejectedV.push_back(lb[i].item<double>());
-                } else {
-                    rejectedV.resize(chosenV.size(), 0.0);
+                        rejectedV[static_cast<size_t>(start + i)] = lb[i].item<double>();
                 }
             }
             refChosen = at::tensor(chosenV, at::kDouble);
             refRejected = at::tensor(rejectedV, at::kDouble);
-            model::writeSafetensors(refFile.string(),
-                                    {{"chosen", model::DType::F64, {n}, refChosen.data_ptr()},
-                                     {"rejected", model::DType::F64, {n}, refRejected.data_ptr()}});
+            if (o.group) {
+                o.group->allReduceSum(refChosen);
+                o.group->allReduceSum(refRejected);
+            }
+            if (rank == 0)
+                model::writeSafetensors(refFile.string(),
+                                        {{"chosen", model::DType::F64, {n}, refChosen.data_ptr()},
+                                         {"rejected", model::DType::F64, {n}, refRejected.data_ptr()}});
         }
         if (kto && !reference) reference = o.loadReference(); // the KL reference point's mismatched pairs
     }
@@ -147,7 +156,8 @@ TrainResult trainOnPreferences(model::Policy& policy, const std::vector<Preferen
         for (int64_t micro = 0; micro < c.gradientAccumulationSteps; ++micro) {
             std::vector<int64_t> ids;
             for (int64_t i = 0; i < c.batchSize; ++i)
-                ids.push_back(stream.at((step * c.gradientAccumulationSteps + micro) * c.batchSize + i));
+                ids.push_back(stream.at(
+                    ((step * c.gradientAccumulationSteps + micro) * world + rank) * c.batchSize + i));
             std::vector<EncodedCompletion> batch;
             for (const int64_t id : ids)
                 batch.push_back(examples[static_cast<size_t>(id)].chosen);

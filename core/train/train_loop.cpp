@@ -4,6 +4,7 @@
 #include "model/autocast.h"
 #include "model/lora.h"
 #include "model/policy.h"
+#include "train/process_group.h"
 #include "train/sft.h"
 
 #include <chrono>
@@ -154,6 +155,7 @@ TrainLoopResult TrainLoop::run(const std::function<StepReport(int64_t, const App
             policy_.saveMerged(dir);
     };
 
+    const bool leader = !o_.group || o_.group->leader();
     int64_t step = start_;
     for (auto& p : params_)
         p.requires_grad_(true);
@@ -163,6 +165,7 @@ TrainLoopResult TrainLoop::run(const std::function<StepReport(int64_t, const App
         double normSum = 0;
         int updates = 0;
         const ApplyGradients apply = [&] {
+            if (o_.group) o_.group->averageGradients(params_);
             const double norm = optimizer_.clipGradNorm(c_.maxGradNorm);
             optimizer_.step(lr);
             optimizer_.zeroGrad();
@@ -173,11 +176,18 @@ TrainLoopResult TrainLoop::run(const std::function<StepReport(int64_t, const App
         optimizer_.zeroGrad();
         // Randomness inside a step (LoRA dropout) depends on the step alone, so a resumed run repeats it.
         at::manual_seed(c_.seed ^ (0x9E3779B97F4A7C15ull * static_cast<uint64_t>(step + 1)));
-        const StepReport report = [&] {
+        StepReport report = [&] {
             const model::Autocast autocast(policy_.device(), c_.bf16);
             return stepFn(step, apply);
         }();
         if (updates == 0) throw std::logic_error("a training step applied no gradients");
+        if (o_.group) {
+            report.metrics = o_.group->averageMetrics(report.metrics);
+            at::Tensor counts = at::tensor({report.tokens, report.sampledTokens}, at::kLong);
+            o_.group->allReduceSum(counts);
+            report.tokens = counts[0].item<int64_t>();
+            report.sampledTokens = counts[1].item<int64_t>();
+        }
         numTokens_ += report.tokens;
         sampledTokens_ += report.sampledTokens;
         interval.tokens += report.tokens;
@@ -203,11 +213,11 @@ TrainLoopResult TrainLoop::run(const std::function<StepReport(int64_t, const App
             for (const auto& [key, s] : interval.sum)
                 j[key] = s / static_cast<double>(interval.count[key]);
             result.last = j;
-            if (o_.metrics) o_.metrics(j);
+            if (o_.metrics && leader) o_.metrics(j);
             interval = {};
         }
         interval_ = interval.toJson();
-        if (o_.evaluate && ((c_.evalSteps > 0 && (step + 1) % c_.evalSteps == 0) || last)) {
+        if (o_.evaluate && leader && ((c_.evalSteps > 0 && (step + 1) % c_.evalSteps == 0) || last)) {
             nlohmann::json e{{"step", step + 1}, {"max_steps", maxSteps_}};
             for (const auto& [key, v] : o_.evaluate())
                 e[key] = v;
@@ -225,8 +235,9 @@ TrainLoopResult TrainLoop::run(const std::function<StepReport(int64_t, const App
                 }
             }
         }
-        const bool stop = !last && o_.cancelled && o_.cancelled();
-        if (stop || ((step + 1) % c_.saveSteps == 0 && !last))
+        bool stop = !last && o_.cancelled && o_.cancelled();
+        if (o_.group && !last) stop = o_.group->any(stop); // every rank stops at the same step
+        if (leader && (stop || ((step + 1) % c_.saveSteps == 0 && !last)))
             save(checkpointDir(), step + 1, trainerState());
         if (stop) {
             result.cancelled = true;
@@ -238,10 +249,11 @@ TrainLoopResult TrainLoop::run(const std::function<StepReport(int64_t, const App
             break;
         }
     }
-    if (!result.cancelled) {
+    if (!result.cancelled && leader) {
         save(checkpointDir(), step, trainerState());
         writeCheckpoint(finalWeights, (fs::path(o_.outDir) / "final").string(), {});
     }
+    if (o_.group) o_.group->barrier(); // no rank reports the run done before rank 0 has written it
     for (auto& p : params_)
         p.requires_grad_(false);
     result.steps = step;

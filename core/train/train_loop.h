@@ -24,6 +24,8 @@ class Policy;
 
 namespace gpo::train {
 
+class ProcessGroup;
+
 /// What one optimizer step (or, for PPO, one rollout batch and its updates) reports.
 struct StepReport {
     std::map<std::string, double> metrics; ///< already averaged over the step's micro-batches
@@ -48,6 +50,9 @@ struct TrainLoopOptions {
     /// Writes the final policy (a plain checkpoint that gpo eval can load); default: the policy with any
     /// LoRA adapter merged in.
     std::function<void(const std::string& dir)> saveFinal;
+    /// Data-parallel ranks (null: one process). The loop averages gradients and metrics over them and
+    /// stops them together; rank 0 alone logs, evaluates and writes checkpoints.
+    std::shared_ptr<ProcessGroup> group;
 };
 
 struct TrainLoopResult {
