@@ -12,7 +12,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev libqcustomplot-dev
   nlohmann-json3-dev libsqlite3-dev libsnappy-dev libxxhash-dev libcli11-dev
-  libpcre2-dev libutf8proc-dev libtorch-dev libopenblas0-openmp
+  libpcre2-dev libutf8proc-dev libtorch-dev libgloo-dev libopenblas0-openmp
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -2,17 +2,67 @@
 // metrics stream as JSON lines and land in the project.
 #include "cli_common.h"
 #include "jobs/local_ranks.h"
+#include "jobs/slurm.h"
 #include "jobs/train_job.h"
 #include "model/torch_util.h"
+#include "store/runs.h"
 #include "train/process_group.h"
 #include "util/child_process.h"
 
+#include <ATen/Context.h>
+#include <cctype>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
 namespace gpo::cli {
 namespace {
+namespace fs = std::filesystem;
+
+/// `gpo train --slurm`: the run recorded as queued, its config copied beside it, the batch script written
+/// there and submitted; the job's ranks take the queued run up with --resume.
+nlohmann::json submitToSlurm(const std::string& projectPath, const std::string& configPath,
+                             const jobs::SlurmResources& resources, const std::vector<std::string>& extra,
+                             bool dryRun) {
+    const train::TrainConfig config = train::TrainConfig::load(configPath);
+    const std::string name = config.runName.empty() ? jobs::defaultRunName(config) : config.runName;
+    const std::string project = fs::absolute(projectPath).string();
+    std::vector<std::string> command{util::selfExecutable(), "train", "-p", project, "-c", ""};
+    command.insert(command.end(), extra.begin(), extra.end());
+    command.push_back("--resume"); // takes up the queued run (and, after a requeue, its checkpoint)
+    jobs::SlurmResources r = resources;
+    if (r.jobName == "gpo") r.jobName = "gpo-" + name;
+    for (char& ch : r.jobName)
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.') ch = '_';
+    if (dryRun) {
+        command[5] = fs::absolute(configPath).string();
+        return {{"ok", true}, {"script", jobs::sbatchScript(r, command, project + ".runs/slurm-%j.out")}};
+    }
+    Project p = Project::open(projectPath, OpenMode::Existing);
+    nlohmann::json stored = config.toJson();
+    const int64_t runId = queueRun(p, "training", name, stored);
+    const fs::path dir = jobs::runFolder(project, runId);
+    fs::create_directories(dir);
+    fs::copy_file(configPath, dir / "run.json", fs::copy_options::overwrite_existing);
+    command[5] = (dir / "run.json").string();
+    const std::string script = jobs::sbatchScript(r, command, (dir / "slurm-%j.out").string());
+    writeFile((dir / "slurm.sbatch").string(), [&](std::ostream& out) { out << script; });
+    std::string jobId;
+    try {
+        jobId = jobs::submitSlurmScript((dir / "slurm.sbatch").string());
+    } catch (const std::exception& e) {
+        finishRun(p, runId, "failed", e.what());
+        throw;
+    }
+    setRunSlurmJob(p, runId, jobId);
+    return {{"ok", true},
+            {"run_id", runId},
+            {"run_name", name},
+            {"slurm_job", jobId},
+            {"script", (dir / "slurm.sbatch").string()}};
+}
+
 std::string fixed(double v, int digits) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.*f", digits, v);
@@ -25,7 +75,8 @@ void addTrain(CLI::App& app, Context& ctx, int& rc) {
         std::string project, config, device;
         int64_t maxSteps = 0;
         int threads = 0, nproc = 1, timeout = 1800;
-        bool resume = false, json = false;
+        bool resume = false, json = false, slurm = false, dryRun = false;
+        jobs::SlurmResources resources;
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand(
@@ -50,8 +101,40 @@ void addTrain(CLI::App& app, Context& ctx, int& rc) {
                     "Seconds a rank waits for the others (at the start, and at each collective)")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
+    cmd->add_flag("--slurm", a->slurm,
+                  "Submit the run to Slurm (sbatch) instead of running it here; it is recorded as queued "
+                  "with its job id");
+    cmd->add_option("--nodes", a->resources.nodes, "Slurm: nodes")->check(CLI::PositiveNumber);
+    cmd->add_option("--gpus-per-node", a->resources.gpusPerNode, "Slurm: GPUs per node (0: a CPU job)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--ntasks-per-node", a->resources.tasksPerNode,
+                    "Slurm: ranks per node (default: one per GPU)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--cpus-per-task", a->resources.cpusPerTask, "Slurm: CPU cores per rank")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--partition", a->resources.partition, "Slurm: partition");
+    cmd->add_option("--time", a->resources.time, "Slurm: time limit (e.g. 04:00:00)");
+    cmd->add_option("--account", a->resources.account, "Slurm: account to charge");
+    cmd->add_flag("--dry-run", a->dryRun, "Slurm: print the batch script; submit nothing, record nothing");
     cmd->callback([a, &ctx, &rc] {
         rc = runCommand(a->json, [&] {
+            if (a->slurm || a->dryRun) {
+                std::vector<std::string> extra;
+                if (a->maxSteps > 0) extra = {"--max-steps", std::to_string(a->maxSteps)};
+                if (!a->device.empty()) extra.insert(extra.end(), {"--device", a->device});
+                const auto j = submitToSlurm(a->project, a->config, a->resources, extra, a->dryRun);
+                if (a->json)
+                    printJson(j);
+                else if (a->dryRun)
+                    std::cout << j["script"].get<std::string>();
+                else
+                    std::printf(
+                        "run %lld queued as Slurm job %s (%s); gpo runs -p %s --slurm %lld follows it\n",
+                        static_cast<long long>(j["run_id"].get<int64_t>()),
+                        j["slurm_job"].get<std::string>().c_str(), j["script"].get<std::string>().c_str(),
+                        a->project.c_str(), static_cast<long long>(j["run_id"].get<int64_t>()));
+                return 0;
+            }
             const auto stop = stopOnSignals();
             const auto distributed = train::DistributedEnv::fromEnvironment();
             if (a->nproc > 1 && !distributed) {
@@ -74,8 +157,13 @@ void addTrain(CLI::App& app, Context& ctx, int& rc) {
             o.resume = a->resume;
             o.device = a->device;
             o.cancelled = stop;
-            if (distributed)
+            if (distributed) {
                 o.group = train::ProcessGroup::connect(*distributed, std::chrono::seconds(a->timeout));
+                // Each rank of a node takes its own GPU, as torchrun's LOCAL_RANK means.
+                const std::string d = a->device.empty() ? config.device : a->device;
+                if (at::hasCUDA() && (d.empty() || d == "auto" || d == "cuda"))
+                    o.device = "cuda:" + std::to_string(distributed->localRank);
+            }
             const bool leader = !o.group || o.group->leader();
             o.progress = [&](const nlohmann::json& e) {
                 if (a->json) {

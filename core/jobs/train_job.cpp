@@ -84,6 +84,8 @@ void requireSameTokenizer(const std::string& policyDir, const std::string& refer
                                     "): their log-probabilities cannot be compared");
 }
 
+} // namespace
+
 std::string defaultRunName(const train::TrainConfig& c) {
     if (train::isOnline(c.algorithm))
         return (c.gpo ? "gpo-" : "") + train::algorithmName(c.algorithm) + "-" + c.dataset;
@@ -92,8 +94,6 @@ std::string defaultRunName(const train::TrainConfig& c) {
                                                 : c.pairs.build.value("from", std::string("gpo"));
     return train::algorithmName(c.algorithm) + "-" + pairs;
 }
-
-} // namespace
 
 std::string runFolder(const std::string& projectPath, int64_t runId) {
     return projectPath + ".runs/run-" + std::to_string(runId);

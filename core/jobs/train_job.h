@@ -44,6 +44,9 @@ struct TrainJobResult {
 TrainJobResult runTrainJob(Project& project, const train::TrainConfig& config,
                            const TrainJobOptions& options);
 
+/// The name a run without "run_name" gets: algorithm and data, e.g. "dpo-gpo" or "gpo-grpo-demo-train".
+std::string defaultRunName(const train::TrainConfig& config);
+
 /// Where a run keeps its checkpoints: <project>.runs/run-<id>.
 std::string runFolder(const std::string& projectPath, int64_t runId);
 

@@ -50,7 +50,8 @@ void bindOwner(sql::Statement& st, int first) {
 
 constexpr const char* kSummaryColumns =
     "SELECT id, kind, name, status, coalesce(started_at, ''), coalesce(finished_at, ''), "
-    "coalesce(error, ''), coalesce(host, ''), pid, process_start FROM runs";
+    "coalesce(error, ''), coalesce(host, ''), pid, process_start, "
+    "coalesce(json_extract(config, '$.slurm.job_id'), '') FROM runs";
 
 RunSummary summaryFromRow(const sql::Statement& st) {
     RunSummary r;
@@ -64,6 +65,7 @@ RunSummary summaryFromRow(const sql::Statement& st) {
     r.host = st.columnText(7);
     if (!st.columnIsNull(8)) r.pid = st.columnInt(8);
     const int64_t start = st.columnIsNull(9) ? -1 : st.columnInt(9); // -1: not recorded
+    r.slurmJob = st.columnText(10);
     r.state = r.status;
     if (r.status == "running") {
         if (!r.pid)
@@ -94,6 +96,22 @@ int64_t beginRun(Project& project, const std::string& kind, const std::string& n
     bindOwner(st, 4);
     st.run();
     return project.db().lastInsertId();
+}
+
+int64_t queueRun(Project& project, const std::string& kind, const std::string& name,
+                 const nlohmann::json& config) {
+    auto st = project.db().prepare("INSERT INTO runs(kind, name, config, status) VALUES(?, ?, ?, 'queued')");
+    st.bind(1, kind).bind(2, name).bind(3, config.dump()).run();
+    return project.db().lastInsertId();
+}
+
+void setRunSlurmJob(Project& project, int64_t runId, const std::string& jobId) {
+    project.db()
+        .prepare(
+            "UPDATE runs SET config = json_set(config, '$.slurm', json_object('job_id', ?)) WHERE id = ?")
+        .bind(1, jobId)
+        .bind(2, runId)
+        .run();
 }
 
 void resumeRun(Project& project, int64_t runId) {

@@ -15,6 +15,12 @@ namespace gpo {
 /// Records a new run (status "running", owned by this process) and returns its id.
 int64_t beginRun(Project& project, const std::string& kind, const std::string& name,
                  const nlohmann::json& config);
+/// Records a run submitted to a scheduler and not started yet (status "queued", no process): the job's
+/// rank 0 takes it up with `--resume` when it starts.
+int64_t queueRun(Project& project, const std::string& kind, const std::string& name,
+                 const nlohmann::json& config);
+/// Records the Slurm job that runs it (config.slurm.job_id).
+void setRunSlurmJob(Project& project, int64_t runId, const std::string& jobId);
 /// Marks an existing run running again, owned by this process (a resumed run).
 void resumeRun(Project& project, int64_t runId);
 /// status: "done", "failed" or "cancelled"; `error` says why for the last two.
@@ -38,6 +44,7 @@ struct RunSummary {
     std::string state;
     std::string startedAt, finishedAt, error, host;
     std::optional<int64_t> pid;
+    std::string slurmJob; ///< the Slurm job that runs it, when one was submitted
     /// A run that did not finish and has no live process: `--resume` may take it.
     bool resumable() const { return state == "stopped" || state == "cancelled" || state == "failed"; }
 };

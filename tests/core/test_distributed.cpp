@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -176,14 +177,81 @@ private slots:
         QCOMPARE(resumed.last()["steps"].toInt(), 6);
     }
 
+    // --slurm: the run recorded as queued with its job id, the script beside it; status and cancel go
+    // through squeue/sacct/scancel. Stand-ins for Slurm's commands answer as Slurm does and record their
+    // arguments; then the script's own command, run here, takes the queued run up.
+    void slurmSubmitsFollowsAndCancels() {
+        const QString bin = dir_.filePath(QStringLiteral("slurm-bin"));
+        QDir().mkpath(bin);
+        const QString calls = dir_.filePath(QStringLiteral("slurm-calls.txt"));
+        auto tool = [&](const QString& name, const QString& answer) {
+            writeConfig(bin + "/" + name,
+                        "#!/bin/sh\necho \"" + name + " $*\" >> '" + calls + "'\nprintf '" + answer + "'\n");
+            QFile::setPermissions(bin + "/" + name, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        };
+        tool("sbatch", "4242;cluster\\n");
+        tool("squeue", "4242|PENDING|0:00|(Resources)\\n");
+        tool("sacct", "");
+        tool("scancel", "");
+        const QStringList path{"PATH=" + bin + ":" + qEnvironmentVariable("PATH")};
+        const QString config =
+            writeConfig(dir_.filePath("slurm.json"), R"({"algorithm": "dpo", "run_name": "on-slurm",
+            "pairs": {"from": "whole", "dataset": "demo-test"}, "max_steps": 2})");
+        Run r = runGpo({"train", "-p", project_, "-c", config, "--slurm", "--nodes", "2", "--gpus-per-node",
+                        "4", "--partition", "gpu", "--time", "04:00:00", "--json"},
+                       path);
+        QVERIFY2(r.code == 0, qPrintable(r.err + r.last()["error"].toString()));
+        QCOMPARE(r.last()["slurm_job"].toString(), QString("4242"));
+        const int run = r.last()["run_id"].toInt();
+        QFile script(r.last()["script"].toString());
+        QVERIFY(script.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(script.readAll());
+        QVERIFY(text.contains("#SBATCH --nodes=2\n#SBATCH --ntasks-per-node=4\n#SBATCH --gpus-per-node=4\n"));
+        QVERIFY(text.contains("#SBATCH --partition=gpu\n#SBATCH --time=04:00:00\n"));
+        QVERIFY(text.contains("'train' '-p' '" + QFileInfo(project_).absoluteFilePath() + "'"));
+        QVERIFY(text.contains("'--resume'\n"));
+        r = runGpo({"runs", "-p", project_, "--slurm", QString::number(run), "--json"}, path);
+        QVERIFY2(r.code == 0, qPrintable(r.err + r.last()["error"].toString()));
+        QCOMPARE(r.last()["slurm"].toObject()["state"].toString(), QString("PENDING"));
+        QCOMPARE(r.last()["run"].toObject()["state"].toString(), QString("queued"));
+        QCOMPARE(r.last()["run"].toObject()["slurm_job"].toString(), QString("4242"));
+
+        // The job starts: its command (here, one rank) takes the queued run up and finishes it.
+        QStringList args;
+        const QString srun = text.section("srun --kill-on-bad-exit=1 ", 1).trimmed();
+        for (const QString& word : srun.split("' '"))
+            args << QString(word).remove('\'');
+        args.removeFirst(); // the gpo executable itself
+        r = runGpo(args + QStringList{"--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err + r.last()["error"].toString()));
+        QCOMPARE(r.last()["run_id"].toInt(), run);
+        r = runGpo({"runs", "-p", project_, "--json"});
+        bool found = false;
+        for (const auto& v : r.last()["runs"].toArray())
+            if (v.toObject()["id"].toInt() == run) {
+                found = true;
+                QCOMPARE(v.toObject()["state"].toString(), QString("done"));
+            }
+        QVERIFY(found);
+        r = runGpo({"runs", "-p", project_, "--cancel", QString::number(run), "--json"}, path);
+        QVERIFY2(r.code == 0, qPrintable(r.err + r.last()["error"].toString()));
+        QFile log(calls);
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        const QString called = QString::fromUtf8(log.readAll());
+        QVERIFY2(called.contains("sbatch --parsable " + QFileInfo(script).absoluteFilePath()),
+                 qPrintable(called));
+        QVERIFY(called.contains("squeue -h -j 4242 -o %i|%T|%M|%R"));
+        QVERIFY(called.contains("scancel 4242"));
+    }
+
     // torchrun's variables first, Slurm's when they are absent; a bad value is named.
     void badEnvironmentIsNamed() {
-        Run r = runGpo({"train", "-p", project_, "-c", dir_.filePath("one.json"), "--json"},
-                       {"WORLD_SIZE=2", "RANK=5"});
+        const QString config =
+            writeConfig(dir_.filePath("env.json"), R"({"algorithm": "dpo", "max_steps": 1})");
+        Run r = runGpo({"train", "-p", project_, "-c", config, "--json"}, {"WORLD_SIZE=2", "RANK=5"});
         QVERIFY(r.code != 0);
         QVERIFY2(r.last()["error"].toString().contains("RANK='5'"), qPrintable(r.last()["error"].toString()));
-        r = runGpo({"train", "-p", project_, "-c", dir_.filePath("one.json"), "--json"},
-                   {"SLURM_NTASKS=2", "SLURM_PROCID=x"});
+        r = runGpo({"train", "-p", project_, "-c", config, "--json"}, {"SLURM_NTASKS=2", "SLURM_PROCID=x"});
         QVERIFY2(r.last()["error"].toString().contains("SLURM_PROCID='x'"),
                  qPrintable(r.last()["error"].toString()));
     }
