@@ -3,9 +3,13 @@
 #include "jobs/analysis_job.h"
 #include "model/checkpoint_fingerprint.h"
 #include "policy_args.h"
+#include "slurm_args.h"
 #include "store/runs.h"
+#include "util/child_process.h"
 #include "util/text.h"
 
+#include <chrono>
+#include <filesystem>
 #include <iostream>
 
 namespace gpo::cli {
@@ -23,6 +27,8 @@ struct AnalysisArgs {
     int64_t batch = AnalysisConfig{}.batch, group = AnalysisConfig{}.group;
     bool resume = false, json = false;
     jobs::AnalysisOptions options;
+    SlurmArgs slurm;
+    int shards = 0;
 };
 
 /// "I/N" -> (I, N).
@@ -63,6 +69,50 @@ AnalysisConfig configFromArgs(const AnalysisArgs& a, const Registry& registry, c
     c.group = a.group;
     c.name = a.runName.empty() ? analysisRunName(c) : a.runName;
     return c;
+}
+
+/// `gpo analyze --slurm --shards N`: an array job whose task i does shard i/N into its own file beside
+/// the project; `gpo merge` folds them in when the job is done.
+int submitShards(const AnalysisArgs& a, const std::vector<std::string>& args) {
+    namespace fs = std::filesystem;
+    if (a.shards < 1) throw std::invalid_argument("--slurm needs --shards N for the analysis");
+    if (!a.shard.empty() || !a.out.empty())
+        throw std::invalid_argument("--slurm makes the shards: no --shard/--out");
+    const std::string project = fs::absolute(a.project).string();
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    const fs::path dir = project + ".runs/shards-" +
+                         std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now).count());
+    std::vector<std::string> command{util::selfExecutable()};
+    for (const auto& arg : SlurmArgs::without(args))
+        command.push_back(arg == a.project ? project : arg);
+    const std::string n = std::to_string(a.shards);
+    command.insert(command.end(), {"--shard", "{task}/" + n, "--out", (dir / "shard-{task}.db").string()});
+    jobs::SlurmResources r = a.slurm.resources;
+    r.arrayTasks = a.shards;
+    if (r.jobName == "gpo") r.jobName = "gpo-analyze";
+    const std::string script = jobs::sbatchScript(r, command, (dir / "slurm-%A_%a.out").string());
+    const std::string merge = "gpo merge -p " + project + " " + (dir / "shard-*.db").string();
+    if (a.slurm.dryRun) {
+        if (a.json)
+            printJson({{"ok", true}, {"script", script}, {"merge", merge}});
+        else
+            std::cout << script;
+        return 0;
+    }
+    fs::create_directories(dir);
+    writeFile((dir / "slurm.sbatch").string(), [&](std::ostream& out) { out << script; });
+    const std::string jobId = jobs::submitSlurmScript((dir / "slurm.sbatch").string());
+    const nlohmann::json j{{"ok", true},
+                           {"slurm_job", jobId},
+                           {"script", (dir / "slurm.sbatch").string()},
+                           {"shards", a.shards},
+                           {"merge", merge}};
+    if (a.json)
+        printJson(j);
+    else
+        std::printf("Slurm array job %s: %d shards into %s; when it is done: %s\n", jobId.c_str(), a.shards,
+                    dir.string().c_str(), merge.c_str());
+    return 0;
 }
 
 } // namespace
@@ -122,8 +172,12 @@ void addAnalyze(CLI::App& app, Context& ctx, int& rc) {
                     "Do slice I of N of the run (I/N), into --out; merge with gpo merge");
     cmd->add_option("--out", a->out, "The shard's result file (with --shard)");
     cmd->add_flag("--json", a->json, "Progress as JSON lines on stdout; the result last");
+    a->slurm.addTo(cmd, "the analysis as an array job of --shards shards");
+    cmd->add_option("--shards", a->shards, "Slurm: shards of the array job (each task does one)")
+        ->check(CLI::PositiveNumber);
     cmd->callback([a, &ctx, &rc] {
         rc = runCommand(a->json, [&] {
+            if (a->slurm.wanted()) return submitShards(*a, ctx.args);
             const auto stopRequested = stopOnSignals();
             const Registry& registry = *ctx.registry;
             const bool sharded = !a->shard.empty();

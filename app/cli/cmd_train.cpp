@@ -5,6 +5,7 @@
 #include "jobs/slurm.h"
 #include "jobs/train_job.h"
 #include "model/torch_util.h"
+#include "slurm_args.h"
 #include "store/runs.h"
 #include "train/process_group.h"
 #include "util/child_process.h"
@@ -32,7 +33,7 @@ nlohmann::json submitToSlurm(const std::string& projectPath, const std::string& 
     command.insert(command.end(), extra.begin(), extra.end());
     command.push_back("--resume"); // takes up the queued run (and, after a requeue, its checkpoint)
     jobs::SlurmResources r = resources;
-    if (r.jobName == "gpo") r.jobName = "gpo-" + name;
+    if (r.jobName == "gpo") r.jobName = name.rfind("gpo", 0) == 0 ? name : "gpo-" + name;
     for (char& ch : r.jobName)
         if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.') ch = '_';
     if (dryRun) {
@@ -75,8 +76,8 @@ void addTrain(CLI::App& app, Context& ctx, int& rc) {
         std::string project, config, device;
         int64_t maxSteps = 0;
         int threads = 0, nproc = 1, timeout = 1800;
-        bool resume = false, json = false, slurm = false, dryRun = false;
-        jobs::SlurmResources resources;
+        bool resume = false, json = false;
+        SlurmArgs slurm;
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand(
@@ -101,31 +102,18 @@ void addTrain(CLI::App& app, Context& ctx, int& rc) {
                     "Seconds a rank waits for the others (at the start, and at each collective)")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    cmd->add_flag("--slurm", a->slurm,
-                  "Submit the run to Slurm (sbatch) instead of running it here; it is recorded as queued "
-                  "with its job id");
-    cmd->add_option("--nodes", a->resources.nodes, "Slurm: nodes")->check(CLI::PositiveNumber);
-    cmd->add_option("--gpus-per-node", a->resources.gpusPerNode, "Slurm: GPUs per node (0: a CPU job)")
-        ->check(CLI::NonNegativeNumber);
-    cmd->add_option("--ntasks-per-node", a->resources.tasksPerNode,
-                    "Slurm: ranks per node (default: one per GPU)")
-        ->check(CLI::NonNegativeNumber);
-    cmd->add_option("--cpus-per-task", a->resources.cpusPerTask, "Slurm: CPU cores per rank")
-        ->check(CLI::NonNegativeNumber);
-    cmd->add_option("--partition", a->resources.partition, "Slurm: partition");
-    cmd->add_option("--time", a->resources.time, "Slurm: time limit (e.g. 04:00:00)");
-    cmd->add_option("--account", a->resources.account, "Slurm: account to charge");
-    cmd->add_flag("--dry-run", a->dryRun, "Slurm: print the batch script; submit nothing, record nothing");
+    a->slurm.addTo(cmd, "the run");
     cmd->callback([a, &ctx, &rc] {
         rc = runCommand(a->json, [&] {
-            if (a->slurm || a->dryRun) {
+            if (a->slurm.wanted()) {
                 std::vector<std::string> extra;
                 if (a->maxSteps > 0) extra = {"--max-steps", std::to_string(a->maxSteps)};
                 if (!a->device.empty()) extra.insert(extra.end(), {"--device", a->device});
-                const auto j = submitToSlurm(a->project, a->config, a->resources, extra, a->dryRun);
+                const auto j =
+                    submitToSlurm(a->project, a->config, a->slurm.resources, extra, a->slurm.dryRun);
                 if (a->json)
                     printJson(j);
-                else if (a->dryRun)
+                else if (a->slurm.dryRun)
                     std::cout << j["script"].get<std::string>();
                 else
                     std::printf(

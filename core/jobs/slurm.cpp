@@ -63,7 +63,9 @@ std::string sbatchScript(const SlurmResources& r, const std::vector<std::string>
     requireSlurmValue("output", logFile);
     std::ostringstream s;
     s << "#!/bin/bash\n"
-      << "# Written by gpo: one task per rank; each reads SLURM_PROCID and SLURM_NTASKS.\n"
+      << (r.arrayTasks > 0
+              ? "# Written by gpo: an array job, each task one shard of the work.\n"
+              : "# Written by gpo: one task per rank; each reads SLURM_PROCID and SLURM_NTASKS.\n")
       << "#SBATCH --job-name=" << r.jobName << "\n"
       << "#SBATCH --nodes=" << r.nodes << "\n"
       << "#SBATCH --ntasks-per-node=" << r.tasksPerNodeOrDefault() << "\n";
@@ -75,6 +77,21 @@ std::string sbatchScript(const SlurmResources& r, const std::vector<std::string>
         if (value.empty()) continue;
         requireSlurmValue(option, value);
         s << "#SBATCH --" << option << "=" << value << "\n";
+    }
+    if (r.arrayTasks > 0) {
+        // Independent tasks: each runs the command once, with its index where "{task}" stands.
+        s << "#SBATCH --array=0-" << r.arrayTasks - 1 << "\n"
+          << "#SBATCH --output=" << logFile << "\n"
+          << "set -euo pipefail\n";
+        const std::string task = "{task}";
+        for (size_t i = 0; i < command.size(); ++i) {
+            std::string word = shellQuote(command[i]);
+            for (size_t at = word.find(task); at != std::string::npos; at = word.find(task))
+                word.replace(at, task.size(), "'\"${SLURM_ARRAY_TASK_ID}\"'");
+            s << (i ? " " : "") << word;
+        }
+        s << "\n";
+        return s.str();
     }
     s << "#SBATCH --output=" << logFile << "\n"
       << "set -euo pipefail\n"

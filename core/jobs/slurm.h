@@ -16,6 +16,9 @@ struct SlurmResources {
     int cpusPerTask = 0;                  ///< 0: Slurm's default
     std::string partition, time, account; ///< empty: the cluster's defaults
     std::string jobName = "gpo";
+    /// An array job of this many independent tasks (gpo analyze's shards); 0: one job of many ranks.
+    /// In an array job's command, "{task}" stands for the task's index (SLURM_ARRAY_TASK_ID).
+    int arrayTasks = 0;
     int tasksPerNodeOrDefault() const { return tasksPerNode > 0 ? tasksPerNode : std::max(1, gpusPerNode); }
 };
 

@@ -121,6 +121,15 @@ srun --kill-on-bad-exit=1 '/usr/bin/gpo' 'train' '-p' '/data/x.gpo' '-c' '/data/
     const std::string one = jobs::sbatchScript(cpu, {"gpo"}, "out-%j");
     QVERIFY(one.find("--ntasks-per-node=1\n") != std::string::npos);
     QVERIFY(one.find("gpus-per-node") == std::string::npos);
+    // An array job (gpo analyze's shards): "{task}" becomes each task's index when the shell runs it.
+    jobs::SlurmResources array;
+    array.arrayTasks = 4;
+    const std::string shards = jobs::sbatchScript(
+        array, {"printf", "%s|", "--shard", "{task}/4", "--out", "/d/it's/shard-{task}.db"}, "o");
+    QVERIFY(shards.find("#SBATCH --array=0-3\n") != std::string::npos);
+    const std::string line = shards.substr(shards.rfind("'printf'"));
+    const auto ran = util::runProgram({"sh", "-c", "SLURM_ARRAY_TASK_ID=2; " + line});
+    QCOMPARE(QString::fromStdString(ran.out), QString("--shard|2/4|--out|/d/it's/shard-2.db|"));
 }
 
 void TestJobs::noValueInjectsACommand() {
