@@ -2,9 +2,10 @@
 # Sets GPO Studio up on Debian 12 and runs it:
 #   bash packaging/setup.sh studio   install packages, build, open the studio on its demo project
 #   bash packaging/setup.sh test     install packages, build, run the whole test suite (CTest)
+#   bash packaging/setup.sh deb      install packages, build, make the .deb (build/gpo-studio_*.deb)
 set -euo pipefail
 mode="${1:-}"
-case "$mode" in studio|test) ;; *) echo "usage: $0 studio|test" >&2; exit 2 ;; esac
+case "$mode" in studio|test|deb) ;; *) echo "usage: $0 studio|test|deb" >&2; exit 2 ;; esac
 cd "$(dirname "$0")/.."
 
 # Why each package is here: README.md, "Dependencies".
@@ -13,6 +14,7 @@ packages=(
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev libqcustomplot-dev
   nlohmann-json3-dev libsqlite3-dev libsnappy-dev libxxhash-dev libcli11-dev
   libpcre2-dev libutf8proc-dev libtorch-dev libgloo-dev libopenblas0-openmp
+  desktop-file-utils appstream
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -30,6 +32,12 @@ echo "== building"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGPO_BUILD_STUDIO=ON -DGPO_BUILD_TESTS=ON
 cmake --build build --parallel "$(nproc)"
 
+if [ "$mode" = deb ]; then
+  echo "== packaging"
+  cd build
+  cpack -G DEB
+  exec ls -1 "$PWD"/gpo-studio_*.deb
+fi
 if [ "$mode" = test ]; then
   echo "== testing"
   cd build

@@ -4,8 +4,10 @@
 #include "agreement_dashboard.h"
 #include "analyze_dialog.h"
 #include "annotation_panel.h"
+#include "builtin.h"
 #include "demo_project.h"
 #include "gpo_process.h"
+#include "plugins_dialog.h"
 #include "rollouts_dialog.h"
 #include "store/analysis.h"
 #include "store/exporter.h"
@@ -16,6 +18,7 @@
 #include "store/verification.h"
 #include "trajectory_table_model.h"
 #include "trajectory_view.h"
+#include "util/build_info.h"
 #include "util/text.h"
 #include "value_plot.h"
 
@@ -32,6 +35,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProcess>
 #include <QProgressBar>
 #include <QSettings>
 #include <QSplitter>
@@ -305,12 +309,27 @@ void MainWindow::buildActions() {
         box.setTextFormat(Qt::RichText);
         box.exec();
     });
-    help->addAction(tr("&About GPO Studio"), this, [this] {
-        QMessageBox::about(
-            this, tr("About GPO Studio"),
-            tr("<b>GPO Studio</b> 0.1<p>Critical-step analysis and training of reasoning language "
-               "models (Guided Pivotal Optimization).</p>"));
+    help->addAction(tr("&Plugins…"), this, [this] {
+        QStringList folders;
+        for (const auto& f : plugins::pluginFolders())
+            folders << QString::fromStdString(f);
+        PluginsDialog(registry_, folders, this).exec();
     });
+    help->addAction(tr("&About GPO Studio"), this,
+                    [this] { QMessageBox::about(this, tr("About GPO Studio"), aboutHtml()); });
+}
+
+QString MainWindow::aboutHtml() {
+    // LibTorch lives in gpo, not in the studio: ask it what it was built with and what it finds.
+    QProcess gpo;
+    gpo.start(GpoProcess::executable(), {QStringLiteral("--version")});
+    QString engine = tr("the gpo command was not found beside the studio or on PATH");
+    if (gpo.waitForFinished(10000) && gpo.exitCode() == 0)
+        engine = QString::fromUtf8(gpo.readAllStandardOutput()).trimmed().toHtmlEscaped();
+    return tr("<b>GPO Studio</b> %1 (commit %2)<p>Critical-step analysis and training of reasoning language "
+              "models (Guided Pivotal Optimization).</p><p>Engine: %3</p><p>Plugin API version %4.</p>")
+        .arg(QString::fromStdString(version()), QString::fromStdString(gitCommit()), engine)
+        .arg(kPluginApiVersion);
 }
 
 QString MainWindow::projectPath() const {

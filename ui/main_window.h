@@ -36,6 +36,8 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(Registry& registry, QWidget* parent = nullptr);
+    /// Help > About's text: the studio's version and commit, and what gpo --version says of LibTorch.
+    static QString aboutHtml();
     ~MainWindow() override;
 
     /// Opens a project file (created when `create`); shows an error and returns false on failure.

@@ -67,6 +67,13 @@ void addRuns(CLI::App& app, Context& ctx, int& rc);
 void addPairs(CLI::App& app, Context& ctx, int& rc);
 void addTrain(CLI::App& app, Context& ctx, int& rc);
 void addExperiment(CLI::App& app, Context& ctx, int& rc);
+void addPlugins(CLI::App& app, Context& ctx, int& rc);
+/// What `gpo plugins` says, as JSON and as text (gpo doctor says it too).
+nlohmann::json pluginsJson(const Registry& registry);
+void printPlugins(const Registry& registry);
+void addDoctor(CLI::App& app, Context& ctx, int& rc);
+/// "gpo 0.1.0 (commit …), LibTorch 1.13.0, CUDA not available": what --version prints.
+std::string versionText();
 /// `gpo bench analyze`, under the `bench` subcommand.
 void addBenchAnalyze(CLI::App& bench, Context& ctx, int& rc);
 /// `gpo bench agreement`, under the `bench` subcommand.

@@ -26,6 +26,7 @@ void addFormats(CLI::App& app, Context& ctx, int& rc) {
                     j["selectors"].push_back({{"name", s->name()}, {"description", s->description()}});
                 for (const auto& p : r.plugins())
                     j["plugins"].push_back({{"name", p.name},
+                                            {"version", p.version},
                                             {"readers", p.readers},
                                             {"verifiers", p.verifiers},
                                             {"segmenters", p.segmenters},

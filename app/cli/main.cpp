@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
     gpo::cli::Context ctx{registry.get(), std::vector<std::string>(argv + 1, argv + argc)};
 
     CLI::App app{"gpo — critical-step analysis and training of reasoning language models (GPO Studio)"};
-    app.set_version_flag("--version", std::string("gpo 0.1.0"));
+    app.set_version_flag("--version", [] { return gpo::cli::versionText(); });
     app.require_subcommand(1);
     int rc = 0;
     gpo::cli::addImport(app, ctx, rc);
@@ -40,6 +40,8 @@ int main(int argc, char** argv) {
     gpo::cli::addPairs(app, ctx, rc);
     gpo::cli::addTrain(app, ctx, rc);
     gpo::cli::addExperiment(app, ctx, rc);
+    gpo::cli::addPlugins(app, ctx, rc);
+    gpo::cli::addDoctor(app, ctx, rc);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -7,6 +7,7 @@
 #include "annotation_panel.h"
 #include "builtin.h"
 #include "main_window.h"
+#include "util/build_info.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -63,7 +64,8 @@ struct StudioOptions {
 void nameApplication() {
     QCoreApplication::setOrganizationName(QStringLiteral("GPO Studio"));
     QCoreApplication::setApplicationName(QStringLiteral("GPO Studio"));
-    QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QCoreApplication::setApplicationVersion(
+        QString::fromStdString(gpo::version() + " (commit " + gpo::gitCommit() + ")"));
 }
 
 } // namespace

@@ -2,6 +2,9 @@
 
 #include "util/text.h"
 
+#include <csetjmp>
+#include <csignal>
+#include <cstring>
 #include <dlfcn.h>
 #include <filesystem>
 #include <stdexcept>
@@ -99,13 +102,91 @@ std::vector<const mc::Selector*> Registry::selectors() const {
     return all(selectors_);
 }
 
-void Registry::registerPlugin(const std::string& name, PluginEntry entry) {
+namespace {
+
+// A fatal signal inside a plugin's entry point jumps back here instead of ending the application.
+thread_local sigjmp_buf* crashLanding = nullptr;
+
+void onCrash(int sig) {
+    if (crashLanding) siglongjmp(*crashLanding, sig);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+template <class T>
+std::vector<std::string> namesFrom(const std::vector<std::unique_ptr<T>>& items, size_t from) {
+    std::vector<std::string> out;
+    for (size_t i = from; i < items.size(); ++i)
+        out.push_back(items[i]->name());
+    return out;
+}
+
+template <class T> void takeBack(std::vector<std::unique_ptr<T>>& items, size_t count) {
+    // The objects' code may be broken: let them go without running it (the library stays loaded).
+    for (size_t i = count; i < items.size(); ++i)
+        (void)items[i].release();
+    items.resize(count);
+}
+
+} // namespace
+
+void Registry::describePlugin(const std::string& name, const std::string& version) {
+    if (!describing_) throw std::logic_error("describePlugin() is for a plugin's entry point");
+    describing_->name = name;
+    describing_->version = version;
+}
+
+void Registry::registerPlugin(const std::string& name, PluginEntry entry, const std::string& file) {
     const size_t r = readers_.size(), v = verifiers_.size(), s = segmenters_.size(), c = selectors_.size();
-    const int rc = entry(kPluginApiVersion, this);
-    if (rc != 0)
-        throw std::runtime_error("plugin " + name + " refused to register (code " + std::to_string(rc) + ")");
-    plugins_.push_back({name, static_cast<int>(readers_.size() - r), static_cast<int>(verifiers_.size() - v),
-                        static_cast<int>(segmenters_.size() - s), static_cast<int>(selectors_.size() - c)});
+    PluginInfo info;
+    info.name = name;
+    info.file = file;
+    describing_ = &info;
+    std::string failure;
+    volatile int rc = 0; // volatile: read after a siglongjmp back into this frame
+    sigjmp_buf landing;
+    struct sigaction crash {
+    }, old[4];
+    crash.sa_handler = onCrash;
+    sigemptyset(&crash.sa_mask);
+    crash.sa_flags = SA_NODEFER;
+    const int signals[4] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+    for (int i = 0; i < 4; ++i)
+        sigaction(signals[i], &crash, &old[i]);
+    if (const int sig = sigsetjmp(landing, 1); sig != 0) {
+        failure = "crashed in its entry point (signal " + std::to_string(sig) + ", " + strsignal(sig) + ")";
+    } else {
+        crashLanding = &landing;
+        try {
+            rc = entry(kPluginApiVersion, this);
+        } catch (const std::exception& e) {
+            failure = std::string("threw in its entry point: ") + e.what();
+        } catch (...) {
+            failure = "threw in its entry point";
+        }
+    }
+    crashLanding = nullptr;
+    for (int i = 0; i < 4; ++i)
+        sigaction(signals[i], &old[i], nullptr);
+    describing_ = nullptr;
+    if (failure.empty() && rc < 0)
+        failure = "was built for plugin API version " + std::to_string(-rc) +
+                  "; this GPO Studio has version " + std::to_string(kPluginApiVersion) +
+                  ": rebuild it against this SDK";
+    else if (failure.empty() && rc != 0)
+        failure = "refused to register (code " + std::to_string(rc) + ")";
+    if (!failure.empty()) {
+        takeBack(readers_, r);
+        takeBack(verifiers_, v);
+        takeBack(segmenters_, s);
+        takeBack(selectors_, c);
+        throw std::runtime_error("plugin " + (file.empty() ? name : file) + " " + failure);
+    }
+    info.readers = namesFrom(readers_, r);
+    info.verifiers = namesFrom(verifiers_, v);
+    info.segmenters = namesFrom(segmenters_, s);
+    info.selectors = namesFrom(selectors_, c);
+    plugins_.push_back(std::move(info));
 }
 
 void Registry::loadPluginLibrary(const std::string& path) {
@@ -114,10 +195,10 @@ void Registry::loadPluginLibrary(const std::string& path) {
     auto entry = reinterpret_cast<PluginEntry>(dlsym(handle, kPluginEntryPoint));
     if (!entry) {
         dlclose(handle);
-        throw std::runtime_error("plugin " + path + " has no " + kPluginEntryPoint + "()");
+        throw std::runtime_error(path + " is not a GPO Studio plugin: it has no " + kPluginEntryPoint + "()");
     }
     libraries_.push_back(handle); // kept loaded: the registry holds objects made by its code
-    registerPlugin(path, entry);
+    registerPlugin(std::filesystem::path(path).stem().string(), entry, path);
 }
 
 std::vector<std::string> Registry::loadPluginFolders(const std::string& folders) {
@@ -134,6 +215,7 @@ std::vector<std::string> Registry::loadPluginFolders(const std::string& folders)
                 loadPluginLibrary(lib);
             } catch (const std::exception& ex) {
                 errors.push_back(ex.what());
+                failures_.push_back({lib, ex.what()});
             }
         }
     }

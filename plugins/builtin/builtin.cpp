@@ -10,6 +10,8 @@
 #include "data/readers/prm800k_reader.h"
 #include "data/readers/processbench_reader.h"
 #include "mc/selectors.h"
+#include "util/build_info.h"
+#include "util/text.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -18,7 +20,9 @@
 namespace gpo::plugins {
 
 int registerBuiltins(int apiVersion, Registry* registry) {
-    if (apiVersion != kPluginApiVersion || !registry) return 1;
+    if (apiVersion != kPluginApiVersion) return -kPluginApiVersion;
+    if (!registry) return 1;
+    registry->describePlugin("builtin", version());
     registry->addReader(std::make_unique<Gsm8kReader>());
     registry->addReader(std::make_unique<MathReader>());
     registry->addReader(std::make_unique<Math500Reader>());
@@ -45,15 +49,21 @@ int registerBuiltins(int apiVersion, Registry* registry) {
     return 0;
 }
 
+std::vector<std::string> pluginFolders() {
+    std::vector<std::string> folders;
+    if (const char* env = std::getenv("GPO_PLUGIN_PATH"))
+        for (const auto& f : text::split(env, ':'))
+            if (!f.empty()) folders.push_back(f);
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) folders.push_back((exe.parent_path().parent_path() / "lib" / "gpo" / "plugins").string());
+    return folders;
+}
+
 std::unique_ptr<Registry> standardRegistry(std::vector<std::string>* errors) {
     auto registry = std::make_unique<Registry>();
     registry->registerPlugin("builtin", &registerBuiltins);
-    std::string folders;
-    if (const char* env = std::getenv("GPO_PLUGIN_PATH")) folders = env;
-    std::error_code ec;
-    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (!ec) folders += ":" + (exe.parent_path().parent_path() / "lib" / "gpo" / "plugins").string();
-    auto loadErrors = registry->loadPluginFolders(folders);
+    auto loadErrors = registry->loadPluginFolders(text::join(pluginFolders(), ":"));
     if (errors) *errors = std::move(loadErrors);
     return registry;
 }

@@ -28,7 +28,7 @@ public:
 } // namespace
 
 GPO_PLUGIN_ENTRY {
-    if (apiVersion != gpo::kPluginApiVersion) return 1;
+    registry->describePlugin("sentences", "1.2.0");
     registry->addSegmenter(std::make_unique<SentenceSegmenter>());
     return 0;
 }

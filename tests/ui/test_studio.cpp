@@ -8,6 +8,7 @@
 #include "gpo_process.h"
 #include "import_dialog.h"
 #include "main_window.h"
+#include "plugins_dialog.h"
 #include "rollouts_dialog.h"
 #include "store/annotations.h"
 #include "store/importer.h"
@@ -30,6 +31,7 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QToolButton>
+#include <QTreeWidget>
 #include <QtTest>
 
 using namespace gpo;
@@ -64,6 +66,27 @@ private slots:
         registry_ = plugins::standardRegistry();
     }
 
+    // Help > Plugins lists what loaded and what was refused, as gpo plugins does; About names the engine.
+    void pluginsDialogListsLoadedAndRefused() {
+        Registry r;
+        r.registerPlugin("builtin", &plugins::registerBuiltins);
+        r.loadPluginFolders(GPO_BAD_PLUGIN_DIR);
+        ui::PluginsDialog dialog(r, {QStringLiteral(GPO_BAD_PLUGIN_DIR)});
+        QTreeWidget* tree = dialog.tree();
+        QCOMPARE(tree->topLevelItemCount(), 5); // builtin + four refused
+        QCOMPARE(tree->topLevelItem(0)->text(0), QString("builtin"));
+        QCOMPARE(tree->topLevelItem(0)->child(0)->text(0), QString("formats"));
+        QVERIFY(tree->topLevelItem(0)->child(0)->text(2).startsWith("gsm8k, math"));
+        QCOMPARE(tree->topLevelItem(3)->text(0), QString("libgpo_bad_plugin_3.so"));
+        QCOMPARE(tree->topLevelItem(3)->text(1), QString("refused"));
+        QVERIFY(tree->topLevelItem(3)->text(2).startsWith("crashed in its entry point (signal 11"));
+        dialog.show();
+        if (qEnvironmentVariableIsSet("GPO_SCREENSHOTS"))
+            dialog.grab().save(qEnvironmentVariable("GPO_SCREENSHOTS") + "/plugins.png");
+        const QString about = ui::MainWindow::aboutHtml();
+        QVERIFY2(about.contains("LibTorch 1.13"), qPrintable(about));
+        QVERIFY(about.contains("Plugin API version 2"));
+    }
     void importTakesAFolderOfEveryFormat() {
         ui::ImportDialog d(*registry_);
         auto* format = d.findChild<QComboBox*>();
