@@ -159,9 +159,13 @@ void ProcessGroup::averageGradients(const std::vector<at::Tensor>& parameters) {
 
 std::map<std::string, double> ProcessGroup::averageMetrics(const std::map<std::string, double>& metrics) {
     // Ranks may report different keys (a metric only some batches have): gathered through the store.
-    const std::string round = "metrics/" + std::to_string(impl_->metricRound++) + "/";
+    const int64_t n = impl_->metricRound++;
+    const std::string round = "metrics/" + std::to_string(n) + "/";
     const std::string mine = nlohmann::json(metrics).dump();
     impl_->store->set(round + std::to_string(rank()), std::vector<uint8_t>(mine.begin(), mine.end()));
+    // Every rank has read round n-2 by now (it wrote round n-1 after reading it): drop our key of it, so
+    // the store does not grow with the run.
+    if (n >= 2) impl_->store->deleteKey("metrics/" + std::to_string(n - 2) + "/" + std::to_string(rank()));
     std::map<std::string, double> sum;
     std::map<std::string, int> count;
     for (int r = 0; r < world(); ++r) {
