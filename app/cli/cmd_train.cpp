@@ -76,7 +76,7 @@ void addTrain(CLI::App& app, Context& ctx, int& rc) {
         std::string project, config, device;
         int64_t maxSteps = 0;
         int threads = 0, nproc = 1, timeout = 1800;
-        bool resume = false, json = false;
+        bool resume = false, json = false, check = false;
         SlurmArgs slurm;
     };
     auto a = std::make_shared<Args>();
@@ -91,6 +91,8 @@ void addTrain(CLI::App& app, Context& ctx, int& rc) {
         ->check(CLI::PositiveNumber);
     cmd->add_flag("--resume", a->resume,
                   "Take up the newest unfinished run of this config from its checkpoint");
+    cmd->add_flag("--check", a->check,
+                  "Check the config against the project and report what the run would train on; run nothing");
     cmd->add_option("--device", a->device, "auto, cpu, cuda, cuda:N (overrides the config)");
     cmd->add_option("--threads", a->threads, "CPU threads for LibTorch (0: the config's, else one per core)");
     cmd->add_flag("--json", a->json, "Progress and metrics as JSON lines on stdout; the result last");
@@ -121,6 +123,22 @@ void addTrain(CLI::App& app, Context& ctx, int& rc) {
                         static_cast<long long>(j["run_id"].get<int64_t>()),
                         j["slurm_job"].get<std::string>().c_str(), j["script"].get<std::string>().c_str(),
                         a->project.c_str(), static_cast<long long>(j["run_id"].get<int64_t>()));
+                return 0;
+            }
+            if (a->check) {
+                Project project = Project::open(a->project, OpenMode::ReadOnly);
+                jobs::TrainJobOptions o;
+                o.registry = ctx.registry;
+                if (a->maxSteps > 0) o.maxSteps = a->maxSteps;
+                const auto j = jobs::checkTrainJob(project, train::TrainConfig::load(a->config), o);
+                if (a->json)
+                    printJson(j);
+                else
+                    std::printf("%s: run '%s' would train '%s' on %lld examples of '%s'\n", a->config.c_str(),
+                                j["run_name"].get<std::string>().c_str(),
+                                j["policy"].get<std::string>().c_str(),
+                                static_cast<long long>(j["examples"].get<int64_t>()),
+                                j.value("pairs", j.value("dataset", std::string())).c_str());
                 return 0;
             }
             const auto stop = stopOnSignals();

@@ -8,6 +8,7 @@
 #include "store/pairs.h"
 #include "store/policies.h"
 #include "store/queries.h"
+#include "store/run_overview.h"
 #include "store/runs.h"
 #include "train/gpo_pairs.h"
 #include "train/greedy_eval.h"
@@ -96,7 +97,7 @@ std::string defaultRunName(const train::TrainConfig& c) {
 }
 
 std::string runFolder(const std::string& projectPath, int64_t runId) {
-    return projectPath + ".runs/run-" + std::to_string(runId);
+    return runFolderOf(projectPath, runId);
 }
 
 nlohmann::json TrainJobResult::toJson() const {
@@ -119,15 +120,94 @@ nlohmann::json TrainJobResult::toJson() const {
             {"seconds", train.seconds}};
 }
 
+namespace {
+
+/// What a run starts from, found and checked before anything is recorded.
+struct CheckedSettings {
+    PolicyEntry start;
+    std::string referencePath;
+    const mc::Selector* gpoSelector = nullptr;
+};
+
+/// The checks every run passes before it is recorded (and that `gpo train --check` runs): the policy and
+/// reference, the GPO selector, the evaluation and prompt datasets.
+CheckedSettings checkSettings(Project& project, const train::TrainConfig& c, const Registry* registry) {
+    CheckedSettings s{resolvePolicy(project, c.policy), {}, nullptr};
+    s.referencePath = c.reference.empty() ? s.start.path : resolvePolicy(project, c.reference).path;
+    const bool online = train::isOnline(c.algorithm);
+    const bool needsReference = c.algorithm == train::Algorithm::Dpo ||
+                                c.algorithm == train::Algorithm::Kto ||
+                                (c.algorithm == train::Algorithm::Grpo && c.beta > 0) ||
+                                (c.algorithm == train::Algorithm::Ppo && c.klCoef > 0);
+    if (needsReference) requireSameTokenizer(s.start.path, s.referencePath);
+    if (online && c.gpo) {
+        if (!registry) throw std::invalid_argument("online GPO needs the selectors of a registry");
+        s.gpoSelector = registry->selector(c.gpoOnline.selector);
+        if (!s.gpoSelector)
+            throw std::invalid_argument("\"gpo_selector\": no selector named '" + c.gpoOnline.selector +
+                                        "' (gpo formats lists them)");
+    }
+    if (!c.evalDataset.empty()) {
+        if (!registry) throw std::invalid_argument("evaluation needs the verifiers of a registry");
+        requireDataset(project, c.evalDataset);
+        gradableProblems(project, c.evalDataset, c.evalLimit); // refused now when it has no graded problem
+    }
+    if (online) {
+        if (!registry) throw std::invalid_argument("online training needs the verifiers of a registry");
+        requireDataset(project, c.dataset);
+    }
+    return s;
+}
+
+} // namespace
+
+nlohmann::json checkTrainJob(Project& project, const train::TrainConfig& given, const TrainJobOptions& o) {
+    train::TrainConfig c = given;
+    if (o.maxSteps) c.maxSteps = *o.maxSteps;
+    const std::string runName = c.runName.empty() ? defaultRunName(c) : c.runName;
+    const CheckedSettings s = checkSettings(project, c, o.registry);
+    nlohmann::json out{{"ok", true}, {"run_name", runName}, {"policy", s.start.name}};
+    int64_t examples = 0;
+    if (train::isOnline(c.algorithm)) {
+        examples = static_cast<int64_t>(gradableProblems(project, c.dataset, c.limit).size());
+        out["dataset"] = c.dataset;
+    } else if (!c.pairs.set.empty()) {
+        const PairSet set = requirePairSet(project, c.pairs.set);
+        examples = set.pairs + set.unpaired;
+        out["pairs"] = set.name;
+    } else if (!c.pairs.file.empty()) {
+        examples = static_cast<int64_t>(readPairsJsonl(c.pairs.file).size());
+        out["pairs"] = c.pairs.file;
+    } else {
+        const std::string name = runName + "-pairs";
+        bool found = false;
+        for (const auto& set : listPairSets(project))
+            if (set.name == name) {
+                examples = set.pairs + set.unpaired;
+                found = true;
+            }
+        if (!found) {
+            const train::PreparedPairSet p = train::preparePairSet(project, c.pairs.build, "\"pairs\"");
+            examples = static_cast<int64_t>(p.built.pairs.size());
+            out["pairs_report"] = p.built.report.toJson();
+        }
+        out["pairs"] = name;
+    }
+    out["examples"] = examples;
+    if (c.maxSteps > 0) out["max_steps"] = c.maxSteps;
+    return out;
+}
+
 TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, const TrainJobOptions& o) {
     train::TrainConfig c = given;
     if (o.maxSteps) c.maxSteps = *o.maxSteps;
     if (!o.device.empty()) c.device = o.device;
     TrainJobResult r;
     r.runName = c.runName.empty() ? defaultRunName(c) : c.runName;
-    const PolicyEntry start = resolvePolicy(project, c.policy);
-    const std::string referencePath =
-        c.reference.empty() ? start.path : resolvePolicy(project, c.reference).path;
+    const CheckedSettings checked = checkSettings(project, c, o.registry);
+    const PolicyEntry& start = checked.start;
+    const std::string& referencePath = checked.referencePath;
+    const mc::Selector* gpoSelector = checked.gpoSelector;
     nlohmann::json stored = c.toJson();
     stored["resolved"] = {
         {"policy", start.name}, {"policy_path", start.path}, {"reference_path", referencePath}};
@@ -148,24 +228,6 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
         if (o.progress && leader) o.progress(e);
     };
     const bool online = train::isOnline(c.algorithm);
-    const bool needsReference = c.algorithm == train::Algorithm::Dpo ||
-                                c.algorithm == train::Algorithm::Kto ||
-                                (c.algorithm == train::Algorithm::Grpo && c.beta > 0) ||
-                                (c.algorithm == train::Algorithm::Ppo && c.klCoef > 0);
-    if (needsReference) requireSameTokenizer(start.path, referencePath);
-    const mc::Selector* gpoSelector = nullptr;
-    if (online && c.gpo) {
-        if (!o.registry) throw std::invalid_argument("online GPO needs the selectors of a registry");
-        gpoSelector = o.registry->selector(c.gpoOnline.selector);
-        if (!gpoSelector)
-            throw std::invalid_argument("\"gpo_selector\": no selector named '" + c.gpoOnline.selector +
-                                        "' (gpo formats lists them)");
-    }
-    if (!c.evalDataset.empty()) {
-        if (!o.registry) throw std::invalid_argument("evaluation needs the verifiers of a registry");
-        requireDataset(project, c.evalDataset);
-        gradableProblems(project, c.evalDataset, c.evalLimit); // refused now when it has no graded problem
-    }
     // The other ranks wait for rank 0 to record the run (and build its pairs), then take its id.
     if (!leader) {
         r.runId = o.group->broadcast(0);
@@ -179,8 +241,6 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
         r.pairSet = setName;
         stored["resolved"]["pairs"] = setName;
     } else {
-        if (!o.registry) throw std::invalid_argument("online training needs the verifiers of a registry");
-        requireDataset(project, c.dataset);
         gradableProblems(project, c.dataset, c.limit); // an empty selection is refused before the run starts
         r.pairSet = c.dataset;
     }
@@ -212,6 +272,9 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
                     ? model::LoraAdapter::load(checkpoint, policy->model())
                     : model::LoraAdapter::create(policy->model(), {c.lora.r, c.lora.alpha, c.lora.dropout,
                                                                    c.lora.targetModules, c.seed}));
+        if (leader)
+            setRunConfigValue(project, r.runId, "$.resolved.device",
+                              nlohmann::json(policy->device().str()).dump());
         train::OnlineTrainOptions t;
         t.gpoSelector = gpoSelector;
         t.outDir = r.outDir;
@@ -219,9 +282,14 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
         t.loadReference = [referencePath, po] { return model::Policy::load(referencePath, po); };
         t.cancelled = o.cancelled;
         t.group = o.group;
+        bool totalRecorded = false;
         t.metrics = [&](const nlohmann::json& m) {
             sql::Transaction tx(project.db());
             const int64_t step = m["step"].get<int64_t>();
+            if (!totalRecorded && m.contains("max_steps")) { // the Runs tab's step of total and time left
+                setRunConfigValue(project, r.runId, "$.resolved.max_steps", m["max_steps"].dump());
+                totalRecorded = true;
+            }
             for (const auto& [key, v] : m.items())
                 if (v.is_number() && key != "step" && key != "max_steps")
                     recordMetric(project, r.runId, key, step, v.get<double>());

@@ -44,6 +44,13 @@ struct TrainJobResult {
 TrainJobResult runTrainJob(Project& project, const train::TrainConfig& config,
                            const TrainJobOptions& options);
 
+/// Checks a config against the project without running or recording anything (`gpo train --check`, the
+/// studio's launch dialog): the checks a run passes before it starts, and the pairs or prompts it would
+/// train on. Returns {"ok", "run_name", "policy", "pairs" | "dataset", "examples", …}; throws what the run
+/// would throw.
+nlohmann::json checkTrainJob(Project& project, const train::TrainConfig& config,
+                             const TrainJobOptions& options);
+
 /// The name a run without "run_name" gets: algorithm and data, e.g. "dpo-gpo" or "gpo-grpo-demo-train".
 std::string defaultRunName(const train::TrainConfig& config);
 

@@ -218,10 +218,16 @@ CREATE INDEX pairs_by_trajectory ON pairs(trajectory_id);
 ALTER TABLE metrics ADD COLUMN wall_time REAL;  -- seconds since 1970 when the value was recorded
 )SQL";
 
+// Migration 6: the studio follows a run's curves while it writes them, reading only what was recorded
+// since its last look.
+constexpr std::string_view kV6 = R"SQL(
+CREATE INDEX metrics_by_time ON metrics(run_id, wall_time);
+)SQL";
+
 } // namespace
 
 const std::vector<std::string_view>& migrations() {
-    static const std::vector<std::string_view> all = {kV1, kV2, kV3, kV4, kV5};
+    static const std::vector<std::string_view> all = {kV1, kV2, kV3, kV4, kV5, kV6};
     return all;
 }
 

@@ -138,8 +138,7 @@ PairBuild buildWholePairs(Project& project, const model::Tokenizer& tok, const m
     return out;
 }
 
-PairSet buildPairSet(Project& project, const std::string& name, const nlohmann::json& options,
-                     const std::string& where) {
+PreparedPairSet preparePairSet(Project& project, const nlohmann::json& options, const std::string& where) {
     if (!options.is_object())
         throw std::invalid_argument(where + ": pair-building options are a JSON object");
     static const std::set<std::string> known = {"from",       "run",     "selector", "rejected",
@@ -212,7 +211,14 @@ PairSet buildPairSet(Project& project, const std::string& name, const nlohmann::
         throw std::invalid_argument(where + ": \"from\" is gpo, random-reset or whole, not '" + from + "'");
     }
     if (built.pairs.empty()) throw std::invalid_argument("no pairs: " + built.report.toJson().dump());
-    storePairSet(project, name, from, config, built.pairs, built.report.toJson(), built.report.tokensSampled);
+    return {from, std::move(config), std::move(built)};
+}
+
+PairSet buildPairSet(Project& project, const std::string& name, const nlohmann::json& options,
+                     const std::string& where) {
+    const PreparedPairSet p = preparePairSet(project, options, where);
+    storePairSet(project, name, p.from, p.config, p.built.pairs, p.built.report.toJson(),
+                 p.built.report.tokensSampled);
     return requirePairSet(project, name);
 }
 

@@ -54,6 +54,13 @@ PairBuild buildWholePairs(Project& project, const model::Tokenizer& tok, const m
 
 namespace gpo::train {
 
+/// The pairs `gpo pairs build`'s options yield, built in memory (nothing stored): what the set would hold.
+struct PreparedPairSet {
+    std::string from;
+    nlohmann::json config;
+    PairBuild built;
+};
+PreparedPairSet preparePairSet(Project& project, const nlohmann::json& options, const std::string& where);
 /// Builds and stores a pair set from `gpo pairs build`'s options as JSON: {"from": "gpo" | "random-reset"
 /// | "whole", "run", "selector", "rejected": "own" | "sampled", "per_prefix", "dataset", "policy",
 /// "source"}. An unknown key or a build that yields no pair is refused (naming `where`).

@@ -493,6 +493,15 @@ private slots:
         const QDir presets(QStringLiteral(GPO_PRESETS));
         const QStringList files = presets.entryList({"*.json"}, QDir::Files, QDir::Name);
         QCOMPARE(files.size(), 14); // dpo, ipo, kto, simpo, orpo, grpo, ppo: each with and without GPO
+        // --check (the studio's launch dialog) reports what a run would train on, and records nothing.
+        const int runsBefore = gpo({"runs", "-p", demo, "--json"}).json["runs"].toArray().size();
+        r = gpo({"train", "-p", demo, "-c", presets.filePath("gpo-dpo.json"), "--check", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.json["error"].toString() + r.err));
+        QCOMPARE(r.json["run_name"].toString(), QStringLiteral("gpo-dpo"));
+        QVERIFY(r.json["examples"].toInt() > 0);
+        QCOMPARE(gpo({"runs", "-p", demo, "--json"}).json["runs"].toArray().size(), runsBefore);
+        r = gpo({"train", "-p", demo, "-c", presets.filePath("gpo-grpo.json"), "--check", "--json"});
+        QCOMPARE(r.json["dataset"].toString(), QStringLiteral("demo-train"));
         for (const QString& file : files) {
             r = gpo({"train", "-p", demo, "-c", presets.filePath(file), "--max-steps", "1", "--json"});
             QVERIFY2(r.code == 0, qPrintable(file + ": " + r.json["error"].toString() + r.err));
