@@ -9,6 +9,7 @@
 #include "gpo_process.h"
 #include "plugins_dialog.h"
 #include "rollouts_dialog.h"
+#include "runs_panel.h"
 #include "store/analysis.h"
 #include "store/exporter.h"
 #include "store/policies.h"
@@ -16,6 +17,7 @@
 #include "store/runs.h"
 #include "store/study_pack.h"
 #include "store/verification.h"
+#include "trajectory_lineage.h"
 #include "trajectory_table_model.h"
 #include "trajectory_view.h"
 #include "util/build_info.h"
@@ -198,8 +200,12 @@ void MainWindow::buildLayout() {
     auto* detail = new QSplitter(Qt::Vertical, this);
     detail->addWidget(viewPane);
     detail->addWidget(valuePlot_);
+    lineage_ = new TrajectoryLineage(this);
+    lineage_->hide(); // until the trajectory shown made a pair
+    detail->addWidget(lineage_);
     detail->setStretchFactor(0, 3);
     detail->setStretchFactor(1, 1);
+    detail->setStretchFactor(2, 1);
     heatmap_ = new AdvantageHeatmap(this);
     connect(heatmap_, &AdvantageHeatmap::cellClicked, this, &MainWindow::openTrajectoryAt);
     tabs_ = new QTabWidget(this);
@@ -210,27 +216,17 @@ void MainWindow::buildLayout() {
     connect(annotate_, &AnnotationPanel::failed, this,
             [this](const QString& message) { statusBar()->showMessage(message, 10000); });
     dashboard_ = new AgreementDashboard(this);
-    connect(dashboard_, &AgreementDashboard::trajectoryActivated, this, [this](int64_t id) {
-        // The list may be filtered to other trajectories: show them all first.
-        if (model_->rowOf(id) < 0) {
-            datasetFilter_->setCurrentIndex(0);
-            verdictFilter_->setCurrentIndex(0);
-            textFilter_->clear();
-            reloadTrajectories();
-            connect(
-                this, &MainWindow::trajectoriesLoaded, this, [this, id] { openTrajectoryAt(id, 0); },
-                Qt::SingleShotConnection);
-            return;
-        }
-        openTrajectoryAt(id, 0);
-    });
+    connect(dashboard_, &AgreementDashboard::trajectoryActivated, this,
+            [this](int64_t id) { showTrajectoryAnywhere(id, 0); });
     tabs_->addTab(dashboard_, tr("Agreement"));
+    buildRunsTab();
     connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
         if (tabs_->widget(index) == heatmap_) refreshHeatmap();
         if (tabs_->widget(index) == dashboard_) dashboard_->refresh();
         if (tabs_->widget(index) == annotate_) annotate_->reloadChoices();
         // Annotators see one trajectory at a time, not the list with its verdicts and labels.
-        table_->setVisible(tabs_->widget(index) != annotate_ && tabs_->widget(index) != dashboard_);
+        table_->setVisible(tabs_->widget(index) != annotate_ && tabs_->widget(index) != dashboard_ &&
+                           tabs_->widget(index) != runs_);
         updateKeyOwnership();
     });
     splitter_ = new QSplitter(Qt::Horizontal, this);
@@ -302,6 +298,8 @@ void MainWindow::buildActions() {
     study->addAction(tr("&Merge Returned Packs…"), this, &MainWindow::chooseStudyPacksToMerge);
     study->addAction(tr("Import Dataset &Labels as Annotator"), this, &MainWindow::importDatasetLabels);
 
+    buildTrainingMenu();
+
     auto* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard Shortcuts"), QKeySequence::HelpContents, this, [this] {
         QMessageBox box(QMessageBox::NoIcon, tr("Keyboard Shortcuts"), shortcutsHtml(), QMessageBox::Close,
@@ -363,6 +361,7 @@ bool MainWindow::openProject(const QString& path, bool create) {
     heatmap_->setRows({});
     annotate_->setProject(project_.get());
     dashboard_->setProjectPath(path);
+    runs_->setProjectPath(path);
     if (tabs_->currentWidget() == dashboard_) dashboard_->refresh();
     refreshDatasets();
     reloadTrajectories();
@@ -703,6 +702,7 @@ void MainWindow::showCurrentTrajectory() {
             std::optional<TrajectoryAnalysis> analysis;
             if (const auto run = chooseAnalysisRun(id)) analysis = loadAnalysis(*project_, *run, id);
             view_->showTrajectory(*d, analysis);
+            lineage_->showTrajectory(*project_, id);
             valuePlot_->setVisible(analysis.has_value());
             if (analysis) {
                 const auto pick = analysis->picks.find("abs-advantage");

@@ -28,6 +28,8 @@ class AdvantageHeatmap;
 class AgreementDashboard;
 class AnnotationPanel;
 class GpoProcess;
+class RunsPanel;
+class TrajectoryLineage;
 class TrajectoryTableModel;
 class TrajectoryView;
 class ValuePlot;
@@ -54,6 +56,11 @@ public:
     QTabWidget* viewTabs() const { return tabs_; }
     AnnotationPanel* annotationPanel() const { return annotate_; }
     AgreementDashboard* agreementDashboard() const { return dashboard_; }
+    RunsPanel* runsPanel() const { return runs_; }
+    TrajectoryLineage* trajectoryLineage() const { return lineage_; }
+    /// Shows a trajectory at a step (0-based) wherever it is: the list's filters are cleared when they
+    /// hide it.
+    void showTrajectoryAnywhere(int64_t trajectoryId, int step);
     /// Creates a study over the trajectories in the list (`sample` of them at random; 0: all), as
     /// Study → New Study does after its dialog, and opens it in the Annotate tab. False on failure.
     bool createStudyFromList(const QString& name, const StudyConfig& config, int sample);
@@ -132,6 +139,9 @@ private:
     /// Annotation keys (j, k, digits) belong to the Annotate tab while it is shown.
     void updateKeyOwnership();
     void updateStatus();
+    /// The Runs tab, the Training menu and the trajectory view's "trained on" panel (main_window_runs).
+    void buildRunsTab();
+    void buildTrainingMenu();
 
     Registry& registry_;
     std::unique_ptr<Project> project_;
@@ -145,6 +155,8 @@ private:
     AdvantageHeatmap* heatmap_;
     AnnotationPanel* annotate_;
     AgreementDashboard* dashboard_;
+    RunsPanel* runs_ = nullptr;
+    TrajectoryLineage* lineage_ = nullptr;
     QAction* nextTrajectory_ = nullptr;
     QAction* previousTrajectory_ = nullptr;
     QTabWidget* tabs_;

@@ -2,17 +2,23 @@
 //   gpo-studio [PROJECT]          open a project (default: the last one, else the demo project)
 //   gpo-studio --demo             open the demo project
 //   gpo-studio --screenshot FILE  save a picture of the window once loaded, then quit
+//   gpo-studio --bench-live-curves [--seconds S] [--points-per-minute N]
+//                                 the Runs tab following a run that writes N points a minute: the UI
+//                                 thread's longest stall, as JSON
 #include "advantage_heatmap.h"
 #include "agreement_dashboard.h"
 #include "annotation_panel.h"
 #include "builtin.h"
+#include "live_curves_bench.h"
 #include "main_window.h"
+#include "runs_panel.h"
 #include "util/build_info.h"
 
 #include <QApplication>
 #include <QComboBox>
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QSettings>
 #include <QTabWidget>
 #include <QTableView>
@@ -40,8 +46,20 @@ struct StudioOptions {
         QStringLiteral("With --screenshot: take it after this many ms, loaded or not"), QStringLiteral("ms")};
     QCommandLineOption view{
         QStringLiteral("view"),
-        QStringLiteral("With --screenshot: show this tab (trajectory, heatmap, annotate or agreement)"),
+        QStringLiteral("With --screenshot: show this tab (trajectory, heatmap, annotate, agreement or runs)"),
         QStringLiteral("tab")};
+    QCommandLineOption runs{QStringLiteral("runs"),
+                            QStringLiteral("With --view runs: select these runs (ids, comma-separated)"),
+                            QStringLiteral("ids")};
+    QCommandLineOption benchLiveCurves{
+        QStringLiteral("bench-live-curves"),
+        QStringLiteral("Benchmark the Runs tab following a run that writes many points; JSON on stdout")};
+    QCommandLineOption seconds{QStringLiteral("seconds"),
+                               QStringLiteral("With --bench-live-curves: how long"), QStringLiteral("s"),
+                               QStringLiteral("60")};
+    QCommandLineOption pointsPerMinute{QStringLiteral("points-per-minute"),
+                                       QStringLiteral("With --bench-live-curves: the run's writing rate"),
+                                       QStringLiteral("n"), QStringLiteral("5000")};
     QCommandLineOption study{QStringLiteral("study"),
                              QStringLiteral("With --view annotate: annotate this study"),
                              QStringLiteral("name")};
@@ -57,7 +75,8 @@ struct StudioOptions {
         parser.addHelpOption();
         parser.addVersionOption();
         parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("Project file to open"));
-        parser.addOptions({demo, screenshot, select, dataset, screenshotAfter, view, study, annotator});
+        parser.addOptions({demo, screenshot, select, dataset, screenshotAfter, view, study, annotator, runs,
+                           benchLiveCurves, seconds, pointsPerMinute});
     }
 };
 
@@ -95,6 +114,20 @@ int main(int argc, char** argv) {
     const auto& annotator = options.annotator;
     parser.process(app);
 
+    if (parser.isSet(options.benchLiveCurves)) {
+        gpo::ui::LiveCurvesBenchOptions o;
+        o.seconds = parser.value(options.seconds).toDouble();
+        o.pointsPerMinute = parser.value(options.pointsPerMinute).toInt();
+        if (parser.isSet(screenshot)) o.screenshot = parser.value(screenshot);
+        if (o.seconds <= 0 || o.pointsPerMinute <= 0) {
+            std::cerr << "gpo-studio: --seconds and --points-per-minute must be positive\n";
+            return 2;
+        }
+        std::cout << QJsonDocument(gpo::ui::benchLiveCurves(o)).toJson(QJsonDocument::Compact).toStdString()
+                  << std::endl;
+        return 0;
+    }
+
     std::vector<std::string> pluginErrors;
     auto registry = gpo::plugins::standardRegistry(&pluginErrors);
     for (const auto& e : pluginErrors)
@@ -120,6 +153,7 @@ int main(int argc, char** argv) {
         const QString tab = parser.value(view);
         const bool heatmap = tab == QLatin1String("heatmap");
         const QString studyName = parser.value(study), annotatorName = parser.value(annotator);
+        const QString runIds = parser.value(options.runs);
         if (parser.isSet(screenshotAfter)) {
             QTimer::singleShot(parser.value(screenshotAfter).toInt(), &window, [&window, file] {
                 window.grab().save(file);
@@ -127,43 +161,54 @@ int main(int argc, char** argv) {
             });
             return QApplication::exec();
         }
-        QObject::connect(&window, &gpo::ui::MainWindow::trajectoriesLoaded, &window,
-                         [&window, file, row, only, heatmap, tab, studyName, annotatorName](int count) {
-                             if (window.isRunningJob()) return; // e.g. the demo policy is still answering
-                             QComboBox* filter = window.datasetFilter();
-                             if (!only.isEmpty() && filter->currentData().toString() != only) {
-                                 const int i = filter->findData(only);
-                                 if (i >= 0) {
-                                     filter->setCurrentIndex(i); // reloads; the next load takes the shot
-                                     return;
-                                 }
-                             }
-                             if (row > 0 && row < count) window.trajectoryTable()->selectRow(row);
-                             auto shoot = [&window, file] {
-                                 QTimer::singleShot(300, &window, [&window, file] {
-                                     window.grab().save(file);
-                                     QApplication::quit();
-                                 });
-                             };
-                             if (heatmap) { // read on a worker thread: shoot once it is drawn
-                                 QObject::connect(&window, &gpo::ui::MainWindow::heatmapLoaded, &window,
-                                                  shoot);
-                                 window.viewTabs()->setCurrentWidget(window.heatmap());
-                                 return;
-                             }
-                             if (tab == QLatin1String("agreement")) {
-                                 QObject::connect(window.agreementDashboard(),
-                                                  &gpo::ui::AgreementDashboard::computed, &window, shoot);
-                                 window.viewTabs()->setCurrentWidget(window.agreementDashboard());
-                                 return;
-                             }
-                             if (tab == QLatin1String("annotate")) {
-                                 window.viewTabs()->setCurrentWidget(window.annotationPanel());
-                                 if (!studyName.isEmpty())
-                                     window.annotationPanel()->start(studyName, annotatorName);
-                             }
-                             shoot();
-                         });
+        QObject::connect(
+            &window, &gpo::ui::MainWindow::trajectoriesLoaded, &window,
+            [&window, file, row, only, heatmap, tab, studyName, annotatorName, runIds](int count) {
+                if (window.isRunningJob()) return; // e.g. the demo policy is still answering
+                QComboBox* filter = window.datasetFilter();
+                if (!only.isEmpty() && filter->currentData().toString() != only) {
+                    const int i = filter->findData(only);
+                    if (i >= 0) {
+                        filter->setCurrentIndex(i); // reloads; the next load takes the shot
+                        return;
+                    }
+                }
+                if (row > 0 && row < count) window.trajectoryTable()->selectRow(row);
+                auto shoot = [&window, file] {
+                    QTimer::singleShot(300, &window, [&window, file] {
+                        window.grab().save(file);
+                        QApplication::quit();
+                    });
+                };
+                if (heatmap) { // read on a worker thread: shoot once it is drawn
+                    QObject::connect(&window, &gpo::ui::MainWindow::heatmapLoaded, &window, shoot);
+                    window.viewTabs()->setCurrentWidget(window.heatmap());
+                    return;
+                }
+                if (tab == QLatin1String("agreement")) {
+                    QObject::connect(window.agreementDashboard(), &gpo::ui::AgreementDashboard::computed,
+                                     &window, shoot);
+                    window.viewTabs()->setCurrentWidget(window.agreementDashboard());
+                    return;
+                }
+                if (tab == QLatin1String("runs")) {
+                    window.viewTabs()->setCurrentWidget(window.runsPanel());
+                    std::vector<int64_t> ids;
+                    for (const QString& id : runIds.split(QLatin1Char(','), Qt::SkipEmptyParts))
+                        ids.push_back(id.toLongLong());
+                    window.runsPanel()->selectRuns(ids);
+                    QTimer::singleShot(1500, &window, [&window, file] {
+                        window.grab().save(file);
+                        QApplication::quit();
+                    });
+                    return;
+                }
+                if (tab == QLatin1String("annotate")) {
+                    window.viewTabs()->setCurrentWidget(window.annotationPanel());
+                    if (!studyName.isEmpty()) window.annotationPanel()->start(studyName, annotatorName);
+                }
+                shoot();
+            });
     }
     return QApplication::exec();
 }

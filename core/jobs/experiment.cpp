@@ -12,6 +12,7 @@
 #include "store/pairs.h"
 #include "store/policies.h"
 #include "store/queries.h"
+#include "store/run_overview.h"
 #include "store/runs.h"
 #include "train/gpo_pairs.h"
 
@@ -133,6 +134,7 @@ int64_t Experiment::experimentRun() {
     for (const auto& run : listRuns(project_, "experiment")) {
         if (run.name != o_.name) continue;
         nlohmann::json stored = runConfig(project_, run.id);
+        if (stored.is_object()) stored.erase("out_dir"); // where it writes, not what it computes
         if (stored != config)
             throw std::invalid_argument("experiment '" + o_.name + "' (run " + std::to_string(run.id) +
                                         ") was started with other settings: " + stored.dump() +
@@ -384,6 +386,9 @@ ExperimentResult Experiment::run() {
         throw std::invalid_argument("--name must be a word (no spaces or slashes)");
     result.outDir = o_.outDir.empty() ? o_.projectPath + "." + o_.name : o_.outDir;
     result.runId = experimentRun();
+    // Where its tables are written: the studio's Runs tab charts them from there.
+    setRunConfigValue(project_, result.runId, "$.out_dir",
+                      nlohmann::json(fs::absolute(result.outDir).string()).dump());
     try {
         run(result);
     } catch (const std::exception& e) {

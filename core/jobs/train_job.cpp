@@ -195,6 +195,15 @@ nlohmann::json checkTrainJob(Project& project, const train::TrainConfig& given, 
     }
     out["examples"] = examples;
     if (c.maxSteps > 0) out["max_steps"] = c.maxSteps;
+    // Every setting as the run would read it, and what each is when the config leaves it out.
+    out["config"] = c.toJson();
+    nlohmann::json minimal{{"algorithm", train::algorithmName(c.algorithm)}, {"gpo", c.gpo}};
+    if (train::isOnline(c.algorithm))
+        minimal["dataset"] = c.dataset;
+    else
+        minimal["pairs"] = out["config"]["pairs"];
+    if (c.lora.enabled) minimal["use_peft"] = true;
+    out["defaults"] = train::TrainConfig::fromJson(minimal, "defaults").toJson();
     return out;
 }
 
@@ -254,6 +263,7 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
         }
     }
     r.outDir = runFolder(project.path(), r.runId);
+    emit({{"event", "run"}, {"run_id", r.runId}, {"run_name", r.runName}, {"resumed", resumeId.has_value()}});
     auto finish = [&](const std::string& state, const std::string& error = {}) {
         if (leader) finishRun(project, r.runId, state, error);
     };

@@ -6,17 +6,17 @@
 
 namespace gpo {
 
-void MetricSeries::upsert(int64_t step, double value, double wallTime) {
+bool MetricSeries::upsert(int64_t step, double value, double wallTime) {
     if (steps.empty() || step > steps.back()) {
         steps.push_back(step);
         values.push_back(value);
         wallTimes.push_back(wallTime);
-        return;
+        return true;
     }
     const auto it = std::lower_bound(steps.begin(), steps.end(), step);
     const size_t i = static_cast<size_t>(it - steps.begin());
     if (it != steps.end() && *it == step) {
-        if (values[i] == value) return; // read again at the poll's boundary: nothing changed
+        if (values[i] == value) return false; // read again at the poll's boundary: nothing changed
         values[i] = value;
         wallTimes[i] = wallTime;
     } else {
@@ -25,6 +25,7 @@ void MetricSeries::upsert(int64_t step, double value, double wallTime) {
         wallTimes.insert(wallTimes.begin() + static_cast<std::ptrdiff_t>(i), wallTime);
     }
     firstChanged = std::min(firstChanged, i);
+    return true;
 }
 
 size_t MetricFollower::poll(Project& project) {
@@ -37,19 +38,18 @@ size_t MetricFollower::poll(Project& project) {
                   : "SELECT name, step, value, wall_time FROM metrics WHERE run_id = ? ORDER BY name, step");
     st.bind(1, runId_);
     if (lastWall_) st.bind(2, *lastWall_ - kOverlapSeconds);
-    size_t read = 0;
+    size_t changed = 0;
     const double nan = std::numeric_limits<double>::quiet_NaN();
     while (st.step()) {
         const double wall = st.columnIsNull(3) ? nan : st.columnDouble(3);
-        series_[st.columnText(0)].upsert(st.columnInt(1), st.columnDouble(2), wall);
+        changed += series_[st.columnText(0)].upsert(st.columnInt(1), st.columnDouble(2), wall);
         if (!std::isnan(wall)) {
             lastWall_ = std::max(lastWall_.value_or(wall), wall);
             start_ = std::min(start_.value_or(wall), wall);
         }
-        ++read;
     }
     if (!lastWall_) lastWall_ = 0.0; // nothing with a wall time yet: from now on read by time
-    return read;
+    return changed;
 }
 
 } // namespace gpo

@@ -21,8 +21,8 @@ struct MetricSeries {
     /// The first index changed since the last markDrawn() (points after it may all have changed).
     size_t firstChanged = 0;
 
-    /// Adds a point, or replaces the value at a step it has.
-    void upsert(int64_t step, double value, double wallTime);
+    /// Adds a point, or replaces the value at a step it has; false when it had that point already.
+    bool upsert(int64_t step, double value, double wallTime);
     size_t size() const { return steps.size(); }
     bool changed() const { return firstChanged < steps.size(); }
     void markDrawn() { firstChanged = steps.size(); }
@@ -31,7 +31,7 @@ struct MetricSeries {
 class MetricFollower {
 public:
     explicit MetricFollower(int64_t runId) : runId_(runId) {}
-    /// Reads what the run recorded since the last poll; returns how many points it read.
+    /// Reads what the run recorded since the last poll; returns how many points were new or changed.
     size_t poll(Project& project);
     int64_t runId() const { return runId_; }
     std::map<std::string, MetricSeries>& series() { return series_; }

@@ -78,6 +78,8 @@ PolicyComparison comparePolicies(Project& project, const std::string& dataset, c
         const auto y = b.find(problem);
         if (y == b.end()) continue;
         ++c.problems;
+        c.answersA += static_cast<double>(x.total);
+        c.answersB += static_cast<double>(y->second.total);
         sumA += x.fraction();
         sumB += y->second.fraction();
         if (x.solved() == y->second.solved()) continue;
@@ -88,6 +90,8 @@ PolicyComparison comparePolicies(Project& project, const std::string& dataset, c
     if (c.problems == 0)
         throw std::invalid_argument("'" + policyA + "' and '" + policyB + "' answered no problem of '" +
                                     dataset + "' in common");
+    c.answersA /= static_cast<double>(c.problems);
+    c.answersB /= static_cast<double>(c.problems);
     c.passA = sumA / static_cast<double>(c.problems);
     c.passB = sumB / static_cast<double>(c.problems);
     const mc::Interval ia = mc::wilson(sumA, c.problems), ib = mc::wilson(sumB, c.problems);

@@ -22,6 +22,7 @@ struct PolicyComparison {
     int64_t problems = 0; ///< answered by both
     double passA = 0, passB = 0;
     double lowA = 0, highA = 0, lowB = 0, highB = 0;
+    double answersA = 0, answersB = 0;        ///< answers a problem, on average (pass@1 averages over them)
     std::vector<ProblemOutcome> onlyA, onlyB; ///< solved by one and not the other
 };
 

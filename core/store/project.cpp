@@ -4,7 +4,7 @@
 #include "util/input_error.h"
 
 #include <filesystem>
-#include <fstream>
+#include <unistd.h>
 
 namespace gpo {
 namespace {
@@ -30,9 +30,13 @@ Project Project::open(const std::string& path, OpenMode mode) {
         throw StoreError(path + ": no such project (create one with 'gpo import' or the studio)");
     if (exists && fs::is_directory(path, ec)) throw StoreError(path + ": is a folder, not a project file");
     if (exists && mode != OpenMode::ReadOnly) {
-        // SQLite would only say "readonly" at the first write; say it now.
-        std::ofstream probe(path, std::ios::app | std::ios::binary);
-        if (!probe) throw StoreError(path + ": the project file is not writable (read-only file or folder)");
+        // SQLite would only say "readonly" at the first write; say it now. Never by opening the file: closing
+        // any descriptor of it drops every POSIX lock this process holds on it, so another process would
+        // think this one's connections gone and delete the WAL from under them (stale reads ever after).
+        const std::string folder =
+            fs::path(path).parent_path().empty() ? "." : fs::path(path).parent_path().string();
+        if (::access(path.c_str(), W_OK) != 0 || ::access(folder.c_str(), W_OK) != 0)
+            throw StoreError(path + ": the project file is not writable (read-only file or folder)");
     }
     if (!exists) {
         const auto parent = fs::path(path).parent_path();

@@ -5,8 +5,8 @@ namespace {
 
 constexpr const char* kPairColumns =
     "SELECT p.id, s.name, coalesce(p.chosen, ''), coalesce(p.rejected, ''), p.prompt, p.trajectory_id, "
-    "p.analysis_run_id, p.step_idx, coalesce(p.selector, '') FROM pairs p JOIN pair_sets s ON s.id = "
-    "p.set_id";
+    "p.analysis_run_id, p.step_idx, coalesce(p.selector, ''), t.first_error FROM pairs p "
+    "JOIN pair_sets s ON s.id = p.set_id LEFT JOIN trajectories t ON t.id = p.trajectory_id";
 
 std::string lastLine(const std::string& prompt) {
     std::string s = prompt;
@@ -40,6 +40,7 @@ std::vector<TracedPair> readPairs(Project& project, sql::Statement& st) {
         if (!st.columnIsNull(6)) p.analysisRunId = st.columnInt(6);
         if (!st.columnIsNull(7)) p.stepIdx = static_cast<int>(st.columnInt(7));
         p.selector = st.columnText(8);
+        if (!st.columnIsNull(9) && st.columnInt(9) >= 0) p.labelledError = static_cast<int>(st.columnInt(9));
         out.push_back(std::move(p));
     }
     for (TracedPair& p : out)

@@ -20,7 +20,8 @@ struct TracedPair {
     std::optional<int64_t> trajectoryId, analysisRunId;
     std::optional<int> stepIdx; ///< the critical step (0-based)
     std::string selector;
-    std::vector<int> humanSteps; ///< the steps people picked in this trajectory (0-based)
+    std::vector<int> humanSteps;      ///< the steps people picked in this trajectory (0-based)
+    std::optional<int> labelledError; ///< the dataset's labelled first error (0-based), when it has one
 };
 
 struct TrainedRun {

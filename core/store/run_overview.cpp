@@ -29,6 +29,8 @@ void readConfig(RunOverview& o, const nlohmann::json& config) {
     } else {
         o.algorithm = o.run.kind;
         o.policy = text(config, "policy");
+        if (o.policy.empty() && config.contains("sampling") && config["sampling"].is_object())
+            o.policy = text(config["sampling"], "policy"); // an analysis samples with its policy
         o.data = text(config, "dataset");
     }
     o.device = text(resolved, "device");

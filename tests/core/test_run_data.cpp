@@ -187,6 +187,7 @@ private slots:
         addAnswers(p, {{"policy", {0, 0}}});
         p.db().exec("INSERT INTO annotators(name) VALUES('ann')");
         p.db().exec("INSERT INTO annotations(annotator_id, trajectory_id, critical_step) VALUES(1, 1, 2)");
+        p.db().exec("UPDATE trajectories SET first_error = 3 WHERE id = 1");
         PreferencePair a{"Q\nstep one\n", std::string("good"), std::string("bad"), 1, 1, std::nullopt, 1,
                          "abs-advantage"};
         PreferencePair b{"Q2\n",       std::string("g2"), std::string("b2"), 2,
@@ -200,6 +201,7 @@ private slots:
         QCOMPARE(fromTrajectory[0].promptTail, std::string("step one"));
         QCOMPARE(*fromTrajectory[0].stepIdx, 1);
         QCOMPARE(fromTrajectory[0].humanSteps, (std::vector<int>{2}));
+        QCOMPARE(*fromTrajectory[0].labelledError, 3);
         const auto runs = runsTrainedOn(p, "set");
         QCOMPARE(runs.size(), size_t(1));
         QCOMPARE(runs[0].id, run);
@@ -221,6 +223,7 @@ private slots:
         QCOMPARE(c.problems, int64_t(4));
         QCOMPARE(c.passA, 0.5);
         QCOMPARE(c.passB, 0.75);
+        QCOMPARE(c.answersA, 1.0);
         QVERIFY(c.lowA < 0.5 && c.highA > 0.5 && c.lowB < 0.75 && c.highB > 0.75);
         QCOMPARE(c.onlyA.size(), size_t(1));
         QCOMPARE(c.onlyA[0].problemId, int64_t(4));

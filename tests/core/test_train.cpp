@@ -10,6 +10,7 @@
 #include "model/weights.h"
 #include "train/grpo_trainer.h"
 #include "train/preference_trainer.h"
+#include "train/setting_help.h"
 #include "train/sft.h"
 
 #include <QTemporaryDir>
@@ -299,6 +300,18 @@ void TestTrain::everyPreferenceAlgorithmTrains() {
             std::string::npos);
     const auto ok = train::TrainConfig::fromJson({{"pairs", "x"}, {"loss_type", "ipo"}}, "run.json");
     QCOMPARE(train::TrainConfig::fromJson(ok.toJson(), "again").toJson(), ok.toJson());
+    // The launch dialog describes every setting a config of any algorithm can hold.
+    for (const std::string algorithm : {"dpo", "kto", "simpo", "orpo", "grpo", "ppo"})
+        for (bool gpo : {false, true}) {
+            nlohmann::json j{{"algorithm", algorithm}, {"gpo", gpo}, {"use_peft", true}};
+            if (algorithm == "grpo" || algorithm == "ppo")
+                j["dataset"] = "d";
+            else
+                j["pairs"] = "x";
+            const nlohmann::json settings = train::TrainConfig::fromJson(j, "run.json").toJson();
+            for (const auto& [key, value] : settings.items())
+                QVERIFY2(train::settingHelp().count(key), (key + " of " + algorithm).c_str());
+        }
 }
 
 // GRPO on demo-task prompts: groups sampled, graded and learned from; a run stopped after step 2 and

@@ -1,0 +1,371 @@
+#include "runs_panel.h"
+
+#include "experiment_view.h"
+#include "gpo_process.h"
+#include "launch_run_dialog.h"
+#include "policy_compare_dialog.h"
+#include "run_curves.h"
+#include "run_pairs_view.h"
+#include "run_samples_view.h"
+#include "runs_table_model.h"
+#include "store/run_overview.h"
+
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <set>
+
+namespace gpo::ui {
+
+RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
+    kind_ = new QComboBox(this);
+    kind_->addItem(tr("All kinds"), QString());
+    kind_->addItem(tr("Training"), QStringLiteral("training"));
+    kind_->addItem(tr("Analysis"), QStringLiteral("analysis"));
+    kind_->addItem(tr("Evaluation"), QStringLiteral("eval"));
+    kind_->addItem(tr("Experiment"), QStringLiteral("experiment"));
+    state_ = new QComboBox(this);
+    state_->addItem(tr("Any state"), QString());
+    for (const char* s : {"running", "done", "failed", "cancelled", "stopped", "queued"})
+        state_->addItem(QString::fromLatin1(s), QString::fromLatin1(s));
+    newRun_ = new QPushButton(tr("New Run…"), this);
+    newRun_->setToolTip(tr("Train a policy: a preset for each algorithm, with and without GPO"));
+    stop_ = new QPushButton(tr("Stop"), this);
+    stop_->setToolTip(tr("Ask the run to stop: it saves a checkpoint and can be resumed"));
+    resume_ = new QPushButton(tr("Resume"), this);
+    resume_->setToolTip(tr("Take a stopped, cancelled or failed training run up from its last checkpoint"));
+    compare_ = new QPushButton(tr("Compare Policies…"), this);
+    compare_->setToolTip(
+        tr("pass@1 of two policies on a dataset, and the problems one solves and the other not"));
+    count_ = new QLabel(this);
+    auto* bar = new QHBoxLayout;
+    bar->setContentsMargins(4, 4, 4, 0);
+    bar->addWidget(kind_);
+    bar->addWidget(state_);
+    bar->addWidget(count_);
+    bar->addStretch(1);
+    bar->addWidget(newRun_);
+    bar->addWidget(stop_);
+    bar->addWidget(resume_);
+    bar->addWidget(compare_);
+
+    model_ = new RunsTableModel(this);
+    table_ = new QTableView(this);
+    table_->setModel(model_);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    table_->setAlternatingRowColors(true);
+    table_->verticalHeader()->hide();
+    table_->verticalHeader()->setDefaultSectionSize(22);
+    table_->horizontalHeader()->setStretchLastSection(true);
+    table_->setWordWrap(false);
+    table_->setToolTip(tr("Select runs to overlay their curves (Ctrl or Shift for several)"));
+    table_->setColumnWidth(RunsTableModel::Id, 44);
+    table_->setColumnWidth(RunsTableModel::Name, 200);
+    connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &RunsPanel::selectionChanged);
+
+    curves_ = new RunCurves(this);
+    samples_ = new RunSamplesView(this);
+    pairs_ = new RunPairsView(this);
+    experiment_ = new ExperimentView(this);
+    details_ = new QTabWidget(this);
+    details_->addTab(curves_, tr("Curves"));
+    details_->addTab(samples_, tr("Samples"));
+    details_->addTab(pairs_, tr("Pairs"));
+    details_->addTab(experiment_, tr("Experiment"));
+    connect(pairs_, &RunPairsView::trajectoryActivated, this, &RunsPanel::trajectoryActivated);
+
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(table_);
+    split->addWidget(details_);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 3);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(bar);
+    layout->addWidget(split, 1);
+
+    connect(kind_, &QComboBox::currentIndexChanged, this, &RunsPanel::refresh);
+    connect(state_, &QComboBox::currentIndexChanged, this, &RunsPanel::refresh);
+    connect(newRun_, &QPushButton::clicked, this, &RunsPanel::newRun);
+    connect(compare_, &QPushButton::clicked, this, &RunsPanel::comparePolicies);
+    connect(stop_, &QPushButton::clicked, this, [this] {
+        for (int64_t id : selectedRuns())
+            if (const QString e = stopRun(id); !e.isEmpty()) emit message(e);
+    });
+    connect(resume_, &QPushButton::clicked, this, [this] {
+        for (int64_t id : selectedRuns())
+            if (const QString e = resumeRun(id); !e.isEmpty()) emit message(e);
+    });
+    refreshTimer_.setInterval(2000);
+    connect(&refreshTimer_, &QTimer::timeout, this, &RunsPanel::refresh);
+    updateButtons();
+}
+
+RunsPanel::~RunsPanel() = default;
+
+void RunsPanel::setProjectPath(const QString& path) {
+    project_.reset();
+    projectPath_ = path;
+    detailsRun_ = -1;
+    curves_->setProjectPath(path);
+    samples_->setRunFolder({});
+    pairs_->clear();
+    if (!path.isEmpty()) project_ = std::make_unique<Project>(Project::open(path.toStdString()));
+    model_->setRuns({});
+    refresh();
+}
+
+void RunsPanel::refresh() {
+    if (!project_) return;
+    const std::vector<int64_t> selected = selectedRuns();
+    std::vector<RunOverview> runs;
+    const std::string state = state_->currentData().toString().toStdString();
+    try {
+        for (RunOverview& o : listRunOverviews(*project_, kind_->currentData().toString().toStdString()))
+            if (state.empty() || o.run.state == state) runs.push_back(std::move(o));
+    } catch (const std::exception& e) {
+        emit message(QString::fromStdString(e.what()));
+        return;
+    }
+    const bool reset = static_cast<int>(runs.size()) != model_->rowCount() || [&] {
+        for (size_t i = 0; i < runs.size(); ++i)
+            if (model_->run(static_cast<int>(i)).run.id != runs[i].run.id) return true;
+        return false;
+    }();
+    count_->setText(tr("%n run(s)", nullptr, static_cast<int>(runs.size())));
+    model_->setRuns(std::move(runs));
+    if (reset) selectRuns(selected);
+    updateButtons();
+    // The selected run's samples grow while it runs (only what was appended is read).
+    if (detailsRun_ >= 0) samples_->refresh();
+}
+
+bool RunsPanel::selectRun(int64_t runId) {
+    if (model_->rowOf(runId) < 0) {
+        kind_->setCurrentIndex(0);
+        state_->setCurrentIndex(0);
+        refresh();
+    }
+    const int row = model_->rowOf(runId);
+    if (row < 0) return false;
+    table_->selectRow(row);
+    table_->scrollTo(model_->index(row, 0));
+    return true;
+}
+
+void RunsPanel::selectRuns(const std::vector<int64_t>& runIds) {
+    QItemSelection selection;
+    for (int64_t id : runIds) {
+        const int row = model_->rowOf(id);
+        if (row >= 0)
+            selection.select(model_->index(row, 0), model_->index(row, RunsTableModel::ColumnCount - 1));
+    }
+    table_->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+}
+
+std::vector<int64_t> RunsPanel::selectedRuns() const {
+    std::vector<int64_t> out;
+    for (const QModelIndex& index : table_->selectionModel()->selectedRows())
+        out.push_back(model_->run(index.row()).run.id);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+void RunsPanel::selectionChanged() {
+    const std::vector<int64_t> ids = selectedRuns();
+    std::vector<RunCurves::RunRef> refs;
+    for (int64_t id : ids) {
+        const RunOverview& o = model_->run(model_->rowOf(id));
+        refs.push_back({id, QStringLiteral("%1 %2").arg(id).arg(QString::fromStdString(o.run.name))});
+    }
+    // Keep the curves when only the table was re-read.
+    bool same = refs.size() == curves_->runs().size();
+    for (size_t i = 0; same && i < refs.size(); ++i)
+        same = refs[i].id == curves_->runs()[i].id;
+    if (!same) curves_->setRuns(refs);
+    showDetails(ids.size() == 1 ? ids.front() : -1);
+    updateButtons();
+}
+
+void RunsPanel::showDetails(int64_t runId) {
+    if (runId == detailsRun_) return;
+    detailsRun_ = runId;
+    if (runId < 0 || !project_) {
+        samples_->setRunFolder({});
+        pairs_->clear();
+        return;
+    }
+    samples_->setRunFolder(QString::fromStdString(runFolderOf(project_->path(), runId)));
+    pairs_->showRun(*project_, runId);
+    const RunOverview& o = model_->run(model_->rowOf(runId));
+    if (o.run.kind == "experiment") {
+        const nlohmann::json config = runConfig(*project_, runId);
+        const std::string dir =
+            config.is_object() && config.contains("out_dir") && config["out_dir"].is_string()
+                ? config["out_dir"].get<std::string>()
+                : project_->path() + "." + o.run.name;
+        experiment_->showFile(QString::fromStdString(dir + "/experiment.json"));
+    } else {
+        experiment_->showSummary(nlohmann::json::array());
+    }
+    details_->setTabEnabled(details_->indexOf(experiment_), o.run.kind == "experiment");
+}
+
+void RunsPanel::updateButtons() {
+    const auto ids = selectedRuns();
+    bool canStop = false, canResume = false;
+    for (int64_t id : ids) {
+        const RunOverview& o = model_->run(model_->rowOf(id));
+        canStop |= o.run.state == "running" || o.run.state == "queued";
+        canResume |= o.run.kind == "training" && o.run.resumable();
+    }
+    stop_->setEnabled(canStop);
+    resume_->setEnabled(canResume);
+    newRun_->setEnabled(project_ != nullptr);
+    compare_->setEnabled(project_ != nullptr);
+}
+
+QString RunsPanel::configFolder() const {
+    return projectPath_ + QStringLiteral(".runs/configs");
+}
+
+GpoProcess* RunsPanel::launch(const QStringList& args, const QString& what) {
+    auto* process = new GpoProcess(this);
+    children_.push_back({process, 0});
+    connect(process, &GpoProcess::event, this, [this, process](const QJsonObject& e) {
+        if (!e.contains(QStringLiteral("run_id"))) return;
+        for (Child& c : children_)
+            if (c.process == process && c.runId == 0) {
+                c.runId = e.value(QStringLiteral("run_id")).toInteger();
+                refresh();
+                selectRun(c.runId); // follow what the user just started
+            }
+    });
+    connect(process, &GpoProcess::finished, this,
+            [this, process, what](bool ok, const QJsonObject& result, const QString& error) {
+                int64_t runId = result.value(QStringLiteral("run_id")).toInteger();
+                for (auto it = children_.begin(); it != children_.end(); ++it)
+                    if (it->process == process) {
+                        if (runId == 0) runId = it->runId;
+                        children_.erase(it);
+                        break;
+                    }
+                process->deleteLater();
+                refresh();
+                curves_->poll(); // its last points, before anyone looks
+                emit message(ok ? tr("%1: done").arg(what) : tr("%1: %2").arg(what, error));
+                emit runEnded(runId, ok, error);
+            });
+    process->start(args);
+    return process;
+}
+
+QString RunsPanel::startRun(const QJsonObject& config, bool slurm, int ranks) {
+    if (!project_) return tr("Open a project first");
+    if (!QDir().mkpath(configFolder())) return tr("Cannot create %1").arg(configFolder());
+    QString name = config.value(QStringLiteral("run_name")).toString();
+    if (name.isEmpty()) name = config.value(QStringLiteral("algorithm")).toString(QStringLiteral("run"));
+    name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]")), QStringLiteral("_"));
+    const QString path =
+        QDir(configFolder())
+            .filePath(name + QDateTime::currentDateTime().toString(QStringLiteral("-yyyyMMdd-HHmmss")) +
+                      QStringLiteral(".json"));
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) return tr("Cannot write %1").arg(path);
+    f.write(QJsonDocument(config).toJson());
+    f.close();
+    QStringList args{QStringLiteral("train"), QStringLiteral("-p"), projectPath_, QStringLiteral("-c"), path};
+    if (slurm) args << QStringLiteral("--slurm");
+    if (ranks > 1) args << QStringLiteral("--nproc") << QString::number(ranks);
+    launch(args, tr("Training %1").arg(name));
+    emit message(tr("Started training %1 (%2)").arg(name, path));
+    return {};
+}
+
+QString RunsPanel::stopRun(int64_t runId) {
+    for (Child& c : children_)
+        if (c.runId == runId) {
+            c.process->cancel();
+            emit message(tr("Stopping run %1: it saves a checkpoint first").arg(runId));
+            return {};
+        }
+    // Started elsewhere (the CLI, an earlier studio, Slurm): gpo runs --cancel finds its process or job.
+    launch({QStringLiteral("runs"), QStringLiteral("-p"), projectPath_, QStringLiteral("--cancel"),
+            QString::number(runId)},
+           tr("Stopping run %1").arg(runId));
+    return {};
+}
+
+QString RunsPanel::resumeRun(int64_t runId) {
+    if (!project_) return tr("Open a project first");
+    const auto run = runSummary(*project_, runId);
+    if (!run) return tr("The project has no run %1").arg(runId);
+    if (run->kind != "training")
+        return tr("Run %1 is %2: resume it from its own menu")
+            .arg(runId)
+            .arg(QString::fromStdString(run->kind));
+    if (!run->resumable())
+        return tr("Run %1 is %2, not resumable").arg(runId).arg(QString::fromStdString(run->state));
+    nlohmann::json config = runConfig(*project_, runId);
+    if (!config.is_object()) return tr("Run %1 has no config to resume with").arg(runId);
+    config.erase("resolved");
+    config.erase("slurm");
+    if (!QDir().mkpath(configFolder())) return tr("Cannot create %1").arg(configFolder());
+    const QString path = QDir(configFolder()).filePath(QStringLiteral("run-%1.json").arg(runId));
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) return tr("Cannot write %1").arg(path);
+    f.write(QByteArray::fromStdString(config.dump(2)));
+    f.close();
+    GpoProcess* p = launch({QStringLiteral("train"), QStringLiteral("-p"), projectPath_, QStringLiteral("-c"),
+                            path, QStringLiteral("--resume")},
+                           tr("Resuming run %1").arg(runId));
+    children_.back().runId = runId;
+    Q_UNUSED(p);
+    emit message(tr("Resuming run %1 from its checkpoint").arg(runId));
+    return {};
+}
+
+int RunsPanel::activeRuns() const {
+    return static_cast<int>(children_.size());
+}
+
+void RunsPanel::newRun() {
+    if (!project_) return;
+    LaunchRunDialog dialog(projectPath_, this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    if (const QString e = startRun(dialog.config(), dialog.useSlurm(), dialog.ranks()); !e.isEmpty())
+        emit message(e);
+}
+
+void RunsPanel::comparePolicies() {
+    if (!project_) return;
+    auto* dialog = new PolicyCompareDialog(projectPath_, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &PolicyCompareDialog::trajectoryActivated, this, &RunsPanel::trajectoryActivated);
+    dialog->show();
+}
+
+void RunsPanel::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    refresh();
+    refreshTimer_.start();
+}
+
+void RunsPanel::hideEvent(QHideEvent* event) {
+    QWidget::hideEvent(event);
+    refreshTimer_.stop();
+}
+
+} // namespace gpo::ui

@@ -1,0 +1,47 @@
+#pragma once
+// The Runs tab's list: every run of the project with its kind or algorithm, state, policy, device,
+// progress (step of total, time left), best eval pass@1 and times. Refreshing keeps rows in place when
+// the runs are the same (only their cells change), so a selection survives the periodic refresh.
+#include "store/run_overview.h"
+
+#include <QAbstractTableModel>
+#include <vector>
+
+namespace gpo::ui {
+
+class RunsTableModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column {
+        Id,
+        Name,
+        Algorithm,
+        State,
+        Policy,
+        Device,
+        Progress,
+        Eta,
+        Best,
+        Started,
+        Ended,
+        ColumnCount
+    };
+
+    using QAbstractTableModel::QAbstractTableModel;
+    void setRuns(std::vector<RunOverview> runs);
+    const RunOverview& run(int row) const { return runs_[static_cast<size_t>(row)]; }
+    int rowOf(int64_t runId) const;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+
+    /// "1 h 05 min", "3 min 20 s", "12 s".
+    static QString durationText(double seconds);
+
+private:
+    std::vector<RunOverview> runs_;
+};
+
+} // namespace gpo::ui
