@@ -151,7 +151,9 @@ bool MetricChart::refreshData(bool replotNow) {
         rescaleAxes(true);
         if (!logY_) {
             const QCPRange r = yAxis->range();
-            const double pad = r.size() > 0 ? r.size() * 0.05 : std::max(1e-9, std::abs(r.center()) * 0.05);
+            // A flat curve gets a band around its value, not a range of rounding errors.
+            const double flat = std::max(1e-9, std::abs(r.center()) * 0.05);
+            const double pad = r.size() > flat * 1e-3 ? r.size() * 0.05 : flat;
             yAxis->setRange(r.lower - pad, r.upper + pad);
         }
     }

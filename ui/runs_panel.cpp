@@ -194,7 +194,13 @@ void RunsPanel::selectionChanged() {
     bool same = refs.size() == curves_->runs().size();
     for (size_t i = 0; same && i < refs.size(); ++i)
         same = refs[i].id == curves_->runs()[i].id;
-    if (!same) curves_->setRuns(refs);
+    if (!same) {
+        curves_->setRuns(refs);
+        std::map<int64_t, QColor> colours;
+        for (size_t i = 0; i < refs.size(); ++i)
+            colours[refs[i].id] = RunCurves::runColour(i);
+        model_->setColours(std::move(colours));
+    }
     showDetails(ids.size() == 1 ? ids.front() : -1);
     updateButtons();
 }

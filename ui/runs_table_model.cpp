@@ -47,6 +47,11 @@ void RunsTableModel::setRuns(std::vector<RunOverview> runs) {
     if (!runs_.empty()) emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
 }
 
+void RunsTableModel::setColours(std::map<int64_t, QColor> colours) {
+    colours_ = std::move(colours);
+    if (!runs_.empty()) emit dataChanged(index(0, Name), index(rowCount() - 1, Name), {Qt::DecorationRole});
+}
+
 int RunsTableModel::rowOf(int64_t runId) const {
     for (size_t i = 0; i < runs_.size(); ++i)
         if (runs_[i].run.id == runId) return static_cast<int>(i);
@@ -72,6 +77,11 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid()) return {};
     const RunOverview& o = runs_[static_cast<size_t>(index.row())];
     if (role == Qt::ForegroundRole && index.column() == State) return stateColour(o.run.state);
+    if (role == Qt::DecorationRole && index.column() == Name) {
+        const auto it = colours_.find(o.run.id);
+        if (it != colours_.end()) return it->second; // its curves' colour
+        return {};
+    }
     if (role == Qt::ToolTipRole) {
         if (!o.run.error.empty()) return QString::fromStdString(o.run.error);
         if (o.run.state == "stopped")

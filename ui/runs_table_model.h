@@ -5,6 +5,8 @@
 #include "store/run_overview.h"
 
 #include <QAbstractTableModel>
+#include <QColor>
+#include <map>
 #include <vector>
 
 namespace gpo::ui {
@@ -29,6 +31,8 @@ public:
 
     using QAbstractTableModel::QAbstractTableModel;
     void setRuns(std::vector<RunOverview> runs);
+    /// The colours of the runs drawn in the curves (a swatch beside their names).
+    void setColours(std::map<int64_t, QColor> colours);
     const RunOverview& run(int row) const { return runs_[static_cast<size_t>(row)]; }
     int rowOf(int64_t runId) const;
 
@@ -42,6 +46,7 @@ public:
 
 private:
     std::vector<RunOverview> runs_;
+    std::map<int64_t, QColor> colours_;
 };
 
 } // namespace gpo::ui

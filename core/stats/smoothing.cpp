@@ -10,8 +10,11 @@ TensorBoardSmoother::TensorBoardSmoother(double weight)
 
 double TensorBoardSmoother::push(double y) {
     if (!std::isfinite(y)) return y;
+    if (accumulated_ == 0) first_ = y;
+    constant_ = constant_ && y == first_;
     last_ = last_ * weight_ + (1 - weight_) * y;
     ++accumulated_;
+    if (constant_ && weight_ < 1.0) return y; // a constant filtered is the constant, up to rounding: exact
     const double debias = weight_ == 1.0 ? 1.0 : 1.0 - std::pow(weight_, static_cast<double>(accumulated_));
     return last_ / debias;
 }

@@ -23,6 +23,8 @@ private:
     double weight_;
     double last_ = 0;
     size_t accumulated_ = 0;
+    double first_ = 0;
+    bool constant_ = true; ///< every finite value so far equals the first: shown exactly (TensorBoard #786)
 };
 
 /// The whole series smoothed, as TensorBoard shows it.

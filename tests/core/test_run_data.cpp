@@ -78,6 +78,10 @@ private slots:
         QCOMPARE(stats::tensorBoardSmoothing({0.1, 0.1, 0.1}, 0.9), (std::vector<double>{0.1, 0.1, 0.1}));
         // Weights out of range are clamped, as TensorBoard does.
         QCOMPARE(stats::tensorBoardSmoothing({3, 1, 4}, -2.0), (std::vector<double>{3, 1, 4}));
+        // Point by point, a constant stays exact too (a flat curve is drawn flat).
+        stats::TensorBoardSmoother flat(0.9);
+        for (int i = 0; i < 5; ++i)
+            QCOMPARE(flat.push(0.1), 0.1);
         // Pushing point by point gives the same curve as smoothing it whole.
         stats::TensorBoardSmoother smoother(0.6);
         QVERIFY(std::abs(smoother.push(1) - s[0]) < 1e-15);
