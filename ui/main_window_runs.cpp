@@ -42,6 +42,10 @@ void MainWindow::buildTrainingMenu() {
     });
     training->addAction(tr("&Runs"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this,
                         [this] { tabs_->setCurrentWidget(runs_); });
+    training->addAction(tr("Run &Experiment…"), this, [this] {
+        tabs_->setCurrentWidget(runs_);
+        runs_->newExperiment();
+    });
     training->addAction(tr("&Compare Policies…"), this, [this] {
         tabs_->setCurrentWidget(runs_);
         runs_->comparePolicies();

@@ -1,5 +1,6 @@
 #include "runs_panel.h"
 
+#include "experiment_dialog.h"
 #include "experiment_view.h"
 #include "gpo_process.h"
 #include "launch_run_dialog.h"
@@ -300,6 +301,14 @@ QString RunsPanel::startRun(const QJsonObject& config, bool slurm, int ranks) {
     return {};
 }
 
+QString RunsPanel::startExperiment(const QStringList& options) {
+    if (!project_) return tr("Open a project first");
+    launch(QStringList{QStringLiteral("experiment"), QStringLiteral("-p"), projectPath_} + options,
+           tr("Experiment"));
+    emit message(tr("Started the experiment: its runs appear here as they start"));
+    return {};
+}
+
 QString RunsPanel::stopRun(int64_t runId) {
     for (Child& c : children_)
         if (c.runId == runId) {
@@ -353,6 +362,13 @@ void RunsPanel::newRun() {
     if (dialog.exec() != QDialog::Accepted) return;
     if (const QString e = startRun(dialog.config(), dialog.useSlurm(), dialog.ranks()); !e.isEmpty())
         emit message(e);
+}
+
+void RunsPanel::newExperiment() {
+    if (!project_) return;
+    ExperimentDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    if (const QString e = startExperiment(dialog.arguments()); !e.isEmpty()) emit message(e);
 }
 
 void RunsPanel::comparePolicies() {

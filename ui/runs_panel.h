@@ -45,6 +45,8 @@ public:
     std::vector<int64_t> selectedRuns() const;
     /// Starts `gpo train` on a config (written to <project>.runs/configs/); an error text, or empty.
     QString startRun(const QJsonObject& config, bool slurm = false, int ranks = 1);
+    /// Starts `gpo experiment` with these options (ExperimentDialog::arguments); an error text, or empty.
+    QString startExperiment(const QStringList& options);
     /// Stops a run: the studio's own child gets SIGTERM; any other goes through `gpo runs --cancel`.
     QString stopRun(int64_t runId);
     /// Takes up a stopped, cancelled or failed training run from its checkpoint (gpo train --resume).
@@ -53,6 +55,8 @@ public:
     void newRun();
     /// Opens the policy comparison (Training > Compare Policies…).
     void comparePolicies();
+    /// Opens the experiment's settings and starts it (Training > Run Experiment…).
+    void newExperiment();
     /// Runs started from the studio that are still going.
     int activeRuns() const;
 

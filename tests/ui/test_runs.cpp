@@ -3,6 +3,7 @@
 // pairs' critical steps, stop and resume, an online run's samples, two policies compared, curves that
 // grow while a run writes (with TensorBoard's smoothing), exports, and the live-curves benchmark.
 #include "builtin.h"
+#include "experiment_dialog.h"
 #include "experiment_view.h"
 #include "gpo_process.h"
 #include "launch_run_dialog.h"
@@ -336,6 +337,35 @@ private slots:
         QCOMPARE(view.table()->item(2, 0)->text(), QStringLiteral("gpo-dpo"));
         QCOMPARE(view.chart()->plottableCount(), 2); // bars and their intervals
         QVERIFY(!view.showFile(dir_.filePath("missing.json")));
+    }
+
+    // An experiment started from the tab: its runs listed, its comparison charted when it ends.
+    void experimentFromTheTab() {
+        ui::ExperimentDialog dialog;
+        QVERIFY(dialog.arguments().join(" ").contains(
+            "--methods dpo,gpo-dpo,random-dpo,grpo,gpo-grpo,random-grpo"));
+        ui::RunsPanel panel;
+        panel.setProjectPath(demo_);
+        panel.resize(1200, 800);
+        panel.show();
+        QSignalSpy ended(&panel, &ui::RunsPanel::runEnded);
+        QVERIFY(panel
+                    .startExperiment({"--name", "small", "--seeds", "1", "--methods", "dpo,gpo-dpo",
+                                      "--train-pool", "100", "--train-problems", "6", "--samples", "2",
+                                      "--heldout", "8", "--dpo-steps", "2"})
+                    .isEmpty());
+        QVERIFY(ended.wait(240000));
+        QVERIFY2(ended[0][1].toBool(), qPrintable(ended[0][2].toString()));
+        panel.refresh();
+        int64_t experiment = 0;
+        for (int row = 0; row < panel.model()->rowCount(); ++row)
+            if (panel.model()->run(row).run.kind == "experiment") experiment = panel.model()->run(row).run.id;
+        QVERIFY(experiment > 0);
+        QVERIFY(panel.selectRun(experiment));
+        panel.detailTabs()->setCurrentWidget(panel.experiment());
+        QCOMPARE(panel.experiment()->table()->rowCount(), 3); // the starting policy, dpo, gpo-dpo
+        QCOMPARE(panel.experiment()->table()->item(2, 0)->text(), QStringLiteral("gpo-dpo"));
+        keepPicture(&panel, "runs-experiment");
     }
 
     // The benchmark runs end to end: everything written is drawn.
