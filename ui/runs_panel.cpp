@@ -1,5 +1,6 @@
 #include "runs_panel.h"
 
+#include "detached_job.h"
 #include "experiment_dialog.h"
 #include "experiment_view.h"
 #include "gpo_process.h"
@@ -248,35 +249,45 @@ QString RunsPanel::configFolder() const {
     return projectPath_ + QStringLiteral(".runs/configs");
 }
 
-GpoProcess* RunsPanel::launch(const QStringList& args, const QString& what) {
-    auto* process = new GpoProcess(this);
-    children_.push_back({process, 0});
-    connect(process, &GpoProcess::event, this, [this, process](const QJsonObject& e) {
+QString RunsPanel::launch(const QStringList& args, const QString& what, int64_t runId) {
+    const QString logs = projectPath_ + QStringLiteral(".runs/logs");
+    if (!QDir().mkpath(logs)) return tr("Cannot create %1").arg(logs);
+    QString base = what;
+    base.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]")), QStringLiteral("_"));
+    base = QDir(logs).filePath(base +
+                               QDateTime::currentDateTime().toString(QStringLiteral("-yyyyMMdd-HHmmss-zzz")));
+    auto* job = new DetachedJob(args, base, this);
+    if (!job->isRunning()) {
+        const QString error = job->error();
+        delete job;
+        return error;
+    }
+    children_.push_back({job, runId});
+    connect(job, &DetachedJob::event, this, [this, job](const QJsonObject& e) {
         if (!e.contains(QStringLiteral("run_id"))) return;
         for (Child& c : children_)
-            if (c.process == process && c.runId == 0) {
+            if (c.job == job && c.runId == 0) {
                 c.runId = e.value(QStringLiteral("run_id")).toInteger();
                 refresh();
                 selectRun(c.runId); // follow what the user just started
             }
     });
-    connect(process, &GpoProcess::finished, this,
-            [this, process, what](bool ok, const QJsonObject& result, const QString& error) {
-                int64_t runId = result.value(QStringLiteral("run_id")).toInteger();
+    connect(job, &DetachedJob::finished, this,
+            [this, job, what](bool ok, const QJsonObject& result, const QString& error) {
+                int64_t id = result.value(QStringLiteral("run_id")).toInteger();
                 for (auto it = children_.begin(); it != children_.end(); ++it)
-                    if (it->process == process) {
-                        if (runId == 0) runId = it->runId;
+                    if (it->job == job) {
+                        if (id == 0) id = it->runId;
                         children_.erase(it);
                         break;
                     }
-                process->deleteLater();
+                job->deleteLater();
                 refresh();
                 curves_->poll(); // its last points, before anyone looks
                 emit message(ok ? tr("%1: done").arg(what) : tr("%1: %2").arg(what, error));
-                emit runEnded(runId, ok, error);
+                emit runEnded(id, ok, error);
             });
-    process->start(args);
-    return process;
+    return {};
 }
 
 QString RunsPanel::startRun(const QJsonObject& config, bool slurm, int ranks) {
@@ -296,15 +307,18 @@ QString RunsPanel::startRun(const QJsonObject& config, bool slurm, int ranks) {
     QStringList args{QStringLiteral("train"), QStringLiteral("-p"), projectPath_, QStringLiteral("-c"), path};
     if (slurm) args << QStringLiteral("--slurm");
     if (ranks > 1) args << QStringLiteral("--nproc") << QString::number(ranks);
-    launch(args, tr("Training %1").arg(name));
+    if (const QString e = launch(args, tr("Training %1").arg(name)); !e.isEmpty()) return e;
     emit message(tr("Started training %1 (%2)").arg(name, path));
     return {};
 }
 
 QString RunsPanel::startExperiment(const QStringList& options) {
     if (!project_) return tr("Open a project first");
-    launch(QStringList{QStringLiteral("experiment"), QStringLiteral("-p"), projectPath_} + options,
-           tr("Experiment"));
+    if (const QString e =
+            launch(QStringList{QStringLiteral("experiment"), QStringLiteral("-p"), projectPath_} + options,
+                   tr("Experiment"));
+        !e.isEmpty())
+        return e;
     emit message(tr("Started the experiment: its runs appear here as they start"));
     return {};
 }
@@ -312,14 +326,21 @@ QString RunsPanel::startExperiment(const QStringList& options) {
 QString RunsPanel::stopRun(int64_t runId) {
     for (Child& c : children_)
         if (c.runId == runId) {
-            c.process->cancel();
+            c.job->stop();
             emit message(tr("Stopping run %1: it saves a checkpoint first").arg(runId));
             return {};
         }
     // Started elsewhere (the CLI, an earlier studio, Slurm): gpo runs --cancel finds its process or job.
-    launch({QStringLiteral("runs"), QStringLiteral("-p"), projectPath_, QStringLiteral("--cancel"),
-            QString::number(runId)},
-           tr("Stopping run %1").arg(runId));
+    auto* cancel = new GpoProcess(this);
+    connect(cancel, &GpoProcess::finished, this,
+            [this, cancel, runId](bool ok, const QJsonObject&, const QString& error) {
+                cancel->deleteLater();
+                emit message(ok ? tr("Asked run %1 to stop").arg(runId)
+                                : tr("Stopping run %1: %2").arg(runId).arg(error));
+                refresh();
+            });
+    cancel->start({QStringLiteral("runs"), QStringLiteral("-p"), projectPath_, QStringLiteral("--cancel"),
+                   QString::number(runId)});
     return {};
 }
 
@@ -343,11 +364,11 @@ QString RunsPanel::resumeRun(int64_t runId) {
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) return tr("Cannot write %1").arg(path);
     f.write(QByteArray::fromStdString(config.dump(2)));
     f.close();
-    GpoProcess* p = launch({QStringLiteral("train"), QStringLiteral("-p"), projectPath_, QStringLiteral("-c"),
-                            path, QStringLiteral("--resume")},
-                           tr("Resuming run %1").arg(runId));
-    children_.back().runId = runId;
-    Q_UNUSED(p);
+    if (const QString e = launch({QStringLiteral("train"), QStringLiteral("-p"), projectPath_,
+                                  QStringLiteral("-c"), path, QStringLiteral("--resume")},
+                                 tr("Resuming run %1").arg(runId), runId);
+        !e.isEmpty())
+        return e;
     emit message(tr("Resuming run %1 from its checkpoint").arg(runId));
     return {};
 }

@@ -2,9 +2,10 @@
 // The Runs tab: every run of the project (training, analysis, evaluation, experiment), whoever started
 // it, with its progress; the selected runs' curves overlaid and live; what a run sampled, the pairs it
 // trained on (each a click from its trajectory's critical step) and an experiment's comparison. Training
-// starts from the launch dialog as a `gpo train` child process (or on Slurm), and stops and resumes from
-// here. The list is re-read every few seconds, so a run started from the CLI, or one still going when
-// the studio was reopened, appears and is followed; a run whose process is gone reads "stopped".
+// starts from the launch dialog as a detached `gpo train` (it goes on if the studio is closed) or on Slurm,
+// and stops and resumes from here. The list is re-read every few seconds, so a run started from the CLI, or
+// one still going when the studio was reopened, appears and is followed; a run whose process is gone reads
+// "stopped".
 #include "store/project.h"
 
 #include <QJsonObject>
@@ -22,7 +23,7 @@ class QTabWidget;
 namespace gpo::ui {
 
 class ExperimentView;
-class GpoProcess;
+class DetachedJob;
 class RunCurves;
 class RunPairsView;
 class RunSamplesView;
@@ -57,7 +58,7 @@ public:
     void comparePolicies();
     /// Opens the experiment's settings and starts it (Training > Run Experiment…).
     void newExperiment();
-    /// Runs started from the studio that are still going.
+    /// Runs started from this studio that are still going (they go on if it is closed).
     int activeRuns() const;
 
     // For tests and the benchmark.
@@ -87,7 +88,9 @@ private:
     void selectionChanged();
     void showDetails(int64_t runId);
     void updateButtons();
-    GpoProcess* launch(const QStringList& args, const QString& what);
+    /// Starts `gpo ARGS` detached (it outlives the studio; its output goes to <project>.runs/logs/); an
+    /// error text, or empty.
+    QString launch(const QStringList& args, const QString& what, int64_t runId = 0);
     QString configFolder() const;
 
     std::unique_ptr<Project> project_;
@@ -108,7 +111,7 @@ private:
     ExperimentView* experiment_;
     QTimer refreshTimer_;
     struct Child {
-        GpoProcess* process = nullptr;
+        DetachedJob* job = nullptr;
         int64_t runId = 0; ///< known from its first event that names it
     };
     std::vector<Child> children_;

@@ -80,6 +80,8 @@ RunSummary summaryFromRow(const sql::Statement& st) {
 
 } // namespace
 
+bool isProcessAlive(int64_t pid) { return processAlive(pid, -1); }
+
 std::string hostName() {
     char name[256] = {};
     if (::gethostname(name, sizeof name - 1) != 0) return "localhost";

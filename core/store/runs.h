@@ -66,6 +66,9 @@ struct MetricPoint {
 /// A run's metrics by name and step.
 std::vector<MetricPoint> runMetrics(Project& project, int64_t runId);
 
+/// Whether process `pid` is alive on this machine (a zombie is not: it will never write again).
+bool isProcessAlive(int64_t pid);
+
 /// This machine's host name (as runs record it).
 std::string hostName();
 

@@ -33,6 +33,7 @@
 #include <QTreeWidget>
 #include <QtTest>
 #include <cmath>
+#include <csignal>
 
 using namespace gpo;
 
@@ -58,6 +59,14 @@ class TestRuns : public QObject {
     }
 
 private slots:
+    // Runs started from the tab are detached: none may outlive a failed test and take the next suite's cores.
+    void cleanupTestCase() {
+        if (demo_.isEmpty()) return;
+        Project p = Project::open(demo_.toStdString());
+        for (const RunSummary& r : listRuns(p))
+            if (r.state == "running" && r.pid) ::kill(static_cast<pid_t>(*r.pid), SIGTERM);
+    }
+
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
         registry_ = plugins::standardRegistry();
@@ -170,59 +179,56 @@ private slots:
         QCOMPARE(panel->selectedRuns(), std::vector<int64_t>{run});
     }
 
-    // Stop asks the run to save and end (cancelled, resumable); Resume finishes it from its checkpoint.
+    // A run started from the tab outlives it: a tab opened later (a reopened studio) finds it running and
+    // stops it (it saves and ends: cancelled, resumable); Resume takes it up from its checkpoint.
     void stopAndResumeFromTheTab() {
+        auto first = std::make_unique<ui::RunsPanel>();
+        first->setProjectPath(demo_);
+        QVERIFY(first
+                    ->startRun({{"algorithm", "dpo"},
+                                {"gpo", true},
+                                {"run_name", "stopped-dpo"},
+                                {"pairs", QJsonObject{{"from", "gpo"}}},
+                                {"max_steps", 400},
+                                {"logging_steps", 1},
+                                {"save_steps", 1000}})
+                    .isEmpty());
+        QCOMPARE(first->activeRuns(), 1);
+        int64_t run = 0;
+        auto progress = [&](ui::RunsPanel& panel) -> const RunOverview* {
+            panel.refresh();
+            for (int row = 0; row < panel.model()->rowCount(); ++row)
+                if (panel.model()->run(row).run.name == "stopped-dpo") return &panel.model()->run(row);
+            return nullptr;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(progress(*first) && progress(*first)->step >= 2, 120000);
+        run = progress(*first)->run.id;
+        first.reset(); // the studio closes; the run goes on
         ui::RunsPanel panel;
         panel.setProjectPath(demo_);
-        panel.show();
-        QSignalSpy ended(&panel, &ui::RunsPanel::runEnded);
-        QVERIFY(panel
-                    .startRun({{"algorithm", "dpo"},
-                               {"gpo", true},
-                               {"run_name", "stopped-dpo"},
-                               {"pairs", QJsonObject{{"from", "gpo"}}},
-                               {"max_steps", 400},
-                               {"logging_steps", 1},
-                               {"save_steps", 1000}})
-                    .isEmpty());
-        int64_t run = 0;
-        QTRY_VERIFY_WITH_TIMEOUT(
-            [&] {
-                panel.refresh();
-                for (int row = 0; row < panel.model()->rowCount(); ++row)
-                    if (panel.model()->run(row).run.name == "stopped-dpo" &&
-                        panel.model()->run(row).step >= 2)
-                        run = panel.model()->run(row).run.id;
-                return run > 0;
-            }(),
-            120000);
-        QCOMPARE(panel.activeRuns(), 1);
-        QVERIFY(panel.stopRun(run).isEmpty());
-        QVERIFY(ended.wait(60000));
-        panel.refresh();
-        const RunOverview& stopped = panel.model()->run(panel.model()->rowOf(run));
-        QCOMPARE(QString::fromStdString(stopped.run.state), QStringLiteral("cancelled"));
-        QVERIFY(stopped.run.resumable());
-        const int64_t stoppedAt = stopped.step;
+        QCOMPARE(QString::fromStdString(progress(panel)->run.state), QStringLiteral("running"));
+        QCOMPARE(panel.activeRuns(), 0);
+        QVERIFY(panel.stopRun(run).isEmpty()); // not its own: through gpo runs --cancel
+        QTRY_COMPARE_WITH_TIMEOUT(QString::fromStdString(progress(panel)->run.state),
+                                  QStringLiteral("cancelled"), 60000);
+        QVERIFY(progress(panel)->run.resumable());
+        const int64_t stoppedAt = progress(panel)->step;
         QVERIFY(stoppedAt < 400);
+        QSignalSpy ended(&panel, &ui::RunsPanel::runEnded);
         QVERIFY(panel.resumeRun(run).isEmpty());
-        QTRY_VERIFY_WITH_TIMEOUT(
-            [&] {
-                panel.refresh();
-                return panel.model()->run(panel.model()->rowOf(run)).step > stoppedAt;
-            }(),
-            120000);
-        panel.stopRun(run); // enough: it took the run up again
+        QTRY_VERIFY_WITH_TIMEOUT(progress(panel)->step > stoppedAt, 120000);
+        QVERIFY(panel.stopRun(run).isEmpty()); // its own now
         QVERIFY(ended.wait(60000));
+        QCOMPARE(ended[0][0].toLongLong(), run);
+        QCOMPARE(QString::fromStdString(progress(panel)->run.state), QStringLiteral("cancelled"));
         // A run whose process was killed reads "stopped" (not running forever) and can be resumed.
         {
             Project p = Project::open(demo_.toStdString());
             p.db().exec("UPDATE runs SET status = 'running', pid = 999999999 WHERE id = " +
                         std::to_string(run));
         }
-        panel.refresh();
-        QCOMPARE(QString::fromStdString(panel.model()->run(panel.model()->rowOf(run)).run.state),
-                 QStringLiteral("stopped"));
+        QCOMPARE(QString::fromStdString(progress(panel)->run.state), QStringLiteral("stopped"));
+        QVERIFY(progress(panel)->run.resumable());
     }
 
     // An online run's samples, step by step, with GPO's resets.
