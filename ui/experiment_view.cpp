@@ -1,6 +1,7 @@
 #include "experiment_view.h"
 
 #include "qcustomplot.h"
+#include "record_table.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -16,12 +17,8 @@ ExperimentView::ExperimentView(QWidget* parent) : QWidget(parent) {
     note_->setWordWrap(true);
     plot_ = new QCustomPlot(this);
     plot_->setMinimumSize(360, 260);
-    table_ = new QTableWidget(0, 5, this);
-    table_->setHorizontalHeaderLabels(
-        {tr("Method"), tr("Seeds"), tr("pass@1"), tr("95% interval"), tr("Sampled tokens")});
-    table_->verticalHeader()->hide();
-    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table_->horizontalHeader()->setStretchLastSection(true);
+    table_ = makeRecordTable(
+        {tr("Method"), tr("Seeds"), tr("pass@1"), tr("95% interval"), tr("Sampled tokens")}, this);
     auto* body = new QHBoxLayout;
     body->addWidget(plot_, 3);
     body->addWidget(table_, 2);

@@ -1,6 +1,7 @@
 #include "policy_compare_dialog.h"
 
 #include "gpo_process.h"
+#include "record_table.h"
 #include "store/policies.h"
 #include "store/queries.h"
 
@@ -31,12 +32,8 @@ PolicyCompareDialog::PolicyCompareDialog(const QString& projectPath, QWidget* pa
     summary_->setWordWrap(true);
     summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto makeList = [this] {
-        auto* t = new QTableWidget(0, 3, this);
-        t->setHorizontalHeaderLabels({tr("Problem"), tr("Right answers A / B"), tr("Question")});
-        t->verticalHeader()->hide();
-        t->setSelectionBehavior(QAbstractItemView::SelectRows);
-        t->setEditTriggers(QAbstractItemView::NoEditTriggers);
-        t->horizontalHeader()->setStretchLastSection(true);
+        auto* t = makeRecordTable({tr("Problem"), tr("Right answers A / B"), tr("Question")}, this);
+        t->setSelectionMode(QAbstractItemView::ExtendedSelection);
         t->setToolTip(tr("Double-click to open the answer of the policy that failed it"));
         return t;
     };

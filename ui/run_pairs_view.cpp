@@ -1,5 +1,7 @@
 #include "run_pairs_view.h"
 
+#include "record_table.h"
+
 #include <QHeaderView>
 #include <QLabel>
 #include <QPlainTextEdit>
@@ -22,17 +24,9 @@ QString stepsText(const std::vector<int>& steps) {
 RunPairsView::RunPairsView(QWidget* parent) : QWidget(parent) {
     summary_ = new QLabel(this);
     summary_->setWordWrap(true);
-    table_ = new QTableWidget(0, 7, this);
-    table_->setHorizontalHeaderLabels({tr("Trajectory"), tr("Critical step"), tr("People's pick"),
-                                       tr("Labelled error"), tr("Selector"), tr("Prompt ends"),
-                                       tr("Chosen")});
-    table_->verticalHeader()->hide();
-    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table_->setSelectionMode(QAbstractItemView::SingleSelection);
-    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table_->horizontalHeader()->setStretchLastSection(true);
-    table_->verticalHeader()->setDefaultSectionSize(22);
-    table_->setWordWrap(false);
+    table_ = makeRecordTable({tr("Trajectory"), tr("Critical step"), tr("People's pick"),
+                              tr("Labelled error"), tr("Selector"), tr("Prompt ends"), tr("Chosen")},
+                             this);
     table_->setToolTip(tr("Double-click a pair to open its trajectory at the critical step"));
     text_ = new QPlainTextEdit(this);
     text_->setReadOnly(true);

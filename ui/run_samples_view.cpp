@@ -1,5 +1,7 @@
 #include "run_samples_view.h"
 
+#include "record_table.h"
+
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -17,16 +19,8 @@ RunSamplesView::RunSamplesView(QWidget* parent) : QWidget(parent) {
     slider_->setToolTip(tr("The logged steps of the run"));
     stepLabel_ = new QLabel(this);
     stepLabel_->setMinimumWidth(160);
-    table_ = new QTableWidget(0, 6, this);
-    table_->setHorizontalHeaderLabels(
-        {tr("Problem"), tr("#"), tr("Reward"), tr("Ended"), tr("GPO reset"), tr("Completion")});
-    table_->verticalHeader()->hide();
-    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    table_->setSelectionMode(QAbstractItemView::SingleSelection);
-    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    table_->horizontalHeader()->setStretchLastSection(true);
-    table_->verticalHeader()->setDefaultSectionSize(22);
-    table_->setWordWrap(false);
+    table_ = makeRecordTable(
+        {tr("Problem"), tr("#"), tr("Reward"), tr("Ended"), tr("GPO reset"), tr("Completion")}, this);
     text_ = new QPlainTextEdit(this);
     text_->setReadOnly(true);
     text_->setPlaceholderText(tr("Select a sample to read its whole completion"));
