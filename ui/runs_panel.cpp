@@ -141,14 +141,8 @@ void RunsPanel::refresh() {
         emit message(QString::fromStdString(e.what()));
         return;
     }
-    const bool reset = static_cast<int>(runs.size()) != model_->rowCount() || [&] {
-        for (size_t i = 0; i < runs.size(); ++i)
-            if (model_->run(static_cast<int>(i)).run.id != runs[i].run.id) return true;
-        return false;
-    }();
     count_->setText(tr("%n run(s)", nullptr, static_cast<int>(runs.size())));
-    model_->setRuns(std::move(runs));
-    if (reset) selectRuns(selected);
+    if (model_->setRuns(std::move(runs))) selectRuns(selected);
     updateButtons();
     // The selected run's samples grow while it runs (only what was appended is read).
     if (detailsRun_ >= 0) samples_->refresh();

@@ -33,7 +33,7 @@ QString RunsTableModel::durationText(double seconds) {
     return tr("%1 s").arg(s);
 }
 
-void RunsTableModel::setRuns(std::vector<RunOverview> runs) {
+bool RunsTableModel::setRuns(std::vector<RunOverview> runs) {
     bool same = runs.size() == runs_.size();
     for (size_t i = 0; same && i < runs.size(); ++i)
         same = runs[i].run.id == runs_[i].run.id;
@@ -41,10 +41,11 @@ void RunsTableModel::setRuns(std::vector<RunOverview> runs) {
         beginResetModel();
         runs_ = std::move(runs);
         endResetModel();
-        return;
+        return true;
     }
     runs_ = std::move(runs);
     if (!runs_.empty()) emit dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+    return false;
 }
 
 void RunsTableModel::setColours(std::map<int64_t, QColor> colours) {

@@ -30,7 +30,8 @@ public:
     };
 
     using QAbstractTableModel::QAbstractTableModel;
-    void setRuns(std::vector<RunOverview> runs);
+    /// Replaces the runs; true when the rows changed (a reset: the view's selection is gone).
+    bool setRuns(std::vector<RunOverview> runs);
     /// The colours of the runs drawn in the curves (a swatch beside their names).
     void setColours(std::map<int64_t, QColor> colours);
     const RunOverview& run(int row) const { return runs_[static_cast<size_t>(row)]; }

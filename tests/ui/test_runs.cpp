@@ -231,6 +231,51 @@ private slots:
         QVERIFY(progress(panel)->run.resumable());
     }
 
+    // A run killed with SIGKILL: the tab that started it reports the failure, and the run reads "stopped"
+    // (resumable), not running forever. A second run started at once beside it finishes.
+    void killedRunReadsStoppedAndNeighbourFinishes() {
+        ui::RunsPanel panel;
+        panel.setProjectPath(demo_);
+        QSignalSpy ended(&panel, &ui::RunsPanel::runEnded);
+        const QJsonObject config{{"algorithm", "dpo"},
+                                 {"gpo", true},
+                                 {"pairs", QJsonObject{{"from", "gpo"}}},
+                                 {"logging_steps", 1},
+                                 {"save_steps", 1000}};
+        QJsonObject killed = config, neighbour = config;
+        killed["run_name"] = "killed-dpo";
+        killed["max_steps"] = 400;
+        neighbour["run_name"] = "neighbour-dpo";
+        neighbour["max_steps"] = 5;
+        QVERIFY(panel.startRun(killed).isEmpty());
+        QVERIFY(panel.startRun(neighbour).isEmpty());
+        QCOMPARE(panel.activeRuns(), 2);
+        const RunOverview* victim = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                panel.refresh();
+                for (int row = 0; row < panel.model()->rowCount(); ++row)
+                    if (panel.model()->run(row).run.name == "killed-dpo" && panel.model()->run(row).step >= 1)
+                        victim = &panel.model()->run(row);
+                return victim != nullptr;
+            }(),
+            120000);
+        const int64_t id = victim->run.id;
+        QVERIFY(victim->run.pid);
+        QCOMPARE(::kill(static_cast<pid_t>(*victim->run.pid), SIGKILL), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(ended.size(), 2, 120000);
+        for (const auto& e : ended) {
+            if (e[0].toLongLong() == id)
+                QCOMPARE(e[1].toBool(), false); // killed: no result line
+            else
+                QVERIFY2(e[1].toBool(), qPrintable(e[2].toString()));
+        }
+        panel.refresh();
+        const RunOverview& after = panel.model()->run(panel.model()->rowOf(id));
+        QCOMPARE(QString::fromStdString(after.run.state), QStringLiteral("stopped"));
+        QVERIFY(after.run.resumable());
+    }
+
     // An online run's samples, step by step, with GPO's resets.
     void onlineRunShowsItsSamples() {
         ui::RunsPanel panel;
