@@ -14,8 +14,8 @@
 #include <QPushButton>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
-#include <set>
 
 namespace gpo::ui {
 
@@ -27,12 +27,16 @@ PolicyCompareDialog::PolicyCompareDialog(const QString& projectPath, QWidget* pa
         dataset_->addItem(QString::fromStdString(name));
     policyA_ = new QComboBox(this);
     policyB_ = new QComboBox(this);
+    sampling_ = new QComboBox(this);
+    sampling_->setToolTip(
+        tr("Both policies are compared as evaluated this way; one that was not is evaluated "
+           "so first"));
     compare_ = new QPushButton(tr("Compare"), this);
     summary_ = new QLabel(this);
     summary_->setWordWrap(true);
     summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto makeList = [this] {
-        auto* t = makeRecordTable({tr("Problem"), tr("Right answers A / B"), tr("Question")}, this);
+        auto* t = makeRecordTable({tr("Problem"), tr("Right A / B"), tr("Question")}, this);
         t->setSelectionMode(QAbstractItemView::ExtendedSelection);
         t->setToolTip(tr("Double-click to open the answer of the policy that failed it"));
         return t;
@@ -45,6 +49,7 @@ PolicyCompareDialog::PolicyCompareDialog(const QString& projectPath, QWidget* pa
     form->addRow(tr("Dataset"), dataset_);
     form->addRow(tr("Policy A"), policyA_);
     form->addRow(tr("Policy B"), policyB_);
+    form->addRow(tr("Answers"), sampling_);
     auto* lists = new QGridLayout;
     lists->addWidget(onlyALabel_, 0, 0);
     lists->addWidget(onlyBLabel_, 0, 1);
@@ -61,7 +66,7 @@ PolicyCompareDialog::PolicyCompareDialog(const QString& projectPath, QWidget* pa
     resize(900, 600);
 
     eval_ = new GpoProcess(this);
-    connect(dataset_, &QComboBox::currentTextChanged, this, &PolicyCompareDialog::fillPolicies);
+    connect(dataset_, &QComboBox::currentTextChanged, this, &PolicyCompareDialog::fillSamplings);
     connect(compare_, &QPushButton::clicked, this, &PolicyCompareDialog::compare);
     for (QTableWidget* t : {onlyA_, onlyB_})
         connect(t, &QTableWidget::cellDoubleClicked, this, [this, t](int row) {
@@ -72,44 +77,78 @@ PolicyCompareDialog::PolicyCompareDialog(const QString& projectPath, QWidget* pa
             emit trajectoryActivated(t == onlyA_ ? o.trajectoryB : o.trajectoryA, 0);
         });
     fillPolicies();
+    fillSamplings();
 }
 
 PolicyCompareDialog::~PolicyCompareDialog() = default;
 
 void PolicyCompareDialog::fillPolicies() {
-    // Policies with answers in the dataset first, then the project's other policies (to evaluate).
-    std::vector<std::string> names = answeringSources(*project_, dataset_->currentText().toStdString());
-    std::set<std::string> seen(names.begin(), names.end());
-    for (const PolicyEntry& p : listPolicies(*project_))
-        if (!seen.count(p.name)) names.push_back(p.name);
     for (QComboBox* box : {policyA_, policyB_}) {
         const QString keep = box->currentText();
         box->clear();
-        for (const std::string& n : names)
-            box->addItem(QString::fromStdString(n),
-                         seen.count(n) ? QString() : tr("not evaluated on this dataset yet"));
-        for (int i = 0; i < box->count(); ++i)
-            box->setItemData(i, box->itemData(i), Qt::ToolTipRole);
+        for (const PolicyEntry& p : listPolicies(*project_))
+            box->addItem(QString::fromStdString(p.name));
         if (box->findText(keep) >= 0) box->setCurrentText(keep);
     }
     if (policyB_->count() > 1 && policyB_->currentIndex() == policyA_->currentIndex())
         policyB_->setCurrentIndex(1);
 }
 
-void PolicyCompareDialog::choose(const QString& dataset, const QString& policyA, const QString& policyB) {
+QStringList PolicyCompareDialog::policyNames() const {
+    QStringList names;
+    for (int i = 0; i < policyA_->count(); ++i)
+        names << policyA_->itemText(i);
+    return names;
+}
+
+void PolicyCompareDialog::fillSamplings() {
+    // Greedy, the ways this dataset's evaluations sampled, and the usual sampled one.
+    const int keep = sampling_->currentIndex();
+    const EvalSampling kept = keep >= 0 ? samplings_[static_cast<size_t>(keep)] : EvalSampling::greedy();
+    samplings_ = {EvalSampling::greedy()};
+    auto offer = [this](const EvalSampling& s) {
+        if (std::none_of(samplings_.begin(), samplings_.end(),
+                         [&](const EvalSampling& x) { return x.sameAs(s); }))
+            samplings_.push_back(s);
+    };
+    for (const EvalSampling& s : evalSamplings(*project_, dataset_->currentText().toStdString()))
+        offer(s);
+    offer({4, 1.0, 1.0, 0, 0});
+    sampling_->clear();
+    for (const EvalSampling& s : samplings_)
+        sampling_->addItem(QString::fromStdString(s.describe()));
+    for (size_t i = 0; i < samplings_.size(); ++i)
+        if (samplings_[i].sameAs(kept)) sampling_->setCurrentIndex(static_cast<int>(i));
+}
+
+EvalSampling PolicyCompareDialog::chosenSampling() const {
+    const int i = sampling_->currentIndex();
+    return i >= 0 ? samplings_[static_cast<size_t>(i)] : EvalSampling::greedy();
+}
+
+void PolicyCompareDialog::choose(const QString& dataset, const QString& policyA, const QString& policyB,
+                                 const EvalSampling& how) {
     dataset_->setCurrentText(dataset);
-    fillPolicies();
+    fillSamplings();
     policyA_->setCurrentText(policyA);
     policyB_->setCurrentText(policyB);
+    const auto at = std::find_if(samplings_.begin(), samplings_.end(),
+                                 [&](const EvalSampling& s) { return s.sameAs(how); });
+    if (at == samplings_.end()) {
+        samplings_.push_back(how);
+        sampling_->addItem(QString::fromStdString(how.describe()));
+        sampling_->setCurrentIndex(sampling_->count() - 1);
+    } else {
+        sampling_->setCurrentIndex(static_cast<int>(at - samplings_.begin()));
+    }
 }
 
 void PolicyCompareDialog::compare() {
     const std::string dataset = dataset_->currentText().toStdString();
-    const auto answering = answeringSources(*project_, dataset);
+    const EvalSampling how = chosenSampling();
     QStringList missing;
     for (QComboBox* box : {policyA_, policyB_})
-        if (std::find(answering.begin(), answering.end(), box->currentText().toStdString()) ==
-                answering.end() &&
+        if (!latestEvalRun(*project_, dataset, box->currentText().toStdString(), how) &&
             !missing.contains(box->currentText()))
             missing << box->currentText();
     if (!missing.isEmpty()) {
@@ -118,7 +157,7 @@ void PolicyCompareDialog::compare() {
     }
     try {
         result_ = comparePolicies(*project_, dataset, policyA_->currentText().toStdString(),
-                                  policyB_->currentText().toStdString());
+                                  policyB_->currentText().toStdString(), how);
     } catch (const std::exception& e) {
         summary_->setText(QStringLiteral("<span style='color:#b91c1c'>%1</span>")
                               .arg(QString::fromStdString(e.what()).toHtmlEscaped()));
@@ -131,9 +170,10 @@ void PolicyCompareDialog::compare() {
 
 void PolicyCompareDialog::evaluateThenCompare(const QStringList& missing) {
     const QString policy = missing.first();
+    const EvalSampling how = chosenSampling();
     compare_->setEnabled(false);
-    summary_->setText(
-        tr("Evaluating %1 on %2 (greedy, every problem)…").arg(policy, dataset_->currentText()));
+    summary_->setText(tr("Evaluating %1 on %2 (%3, every problem)…")
+                          .arg(policy, dataset_->currentText(), QString::fromStdString(how.describe())));
     disconnect(eval_, &GpoProcess::finished, this, nullptr);
     connect(eval_, &GpoProcess::finished, this,
             [this, missing](bool ok, const QJsonObject&, const QString& error) {
@@ -148,8 +188,16 @@ void PolicyCompareDialog::evaluateThenCompare(const QStringList& missing) {
                 else
                     compare();
             });
-    eval_->start({QStringLiteral("eval"), QStringLiteral("-p"), QString::fromStdString(project_->path()),
-                  QStringLiteral("-d"), dataset_->currentText(), QStringLiteral("--policy"), policy});
+    QStringList args{QStringLiteral("eval"),
+                     QStringLiteral("-p"),
+                     QString::fromStdString(project_->path()),
+                     QStringLiteral("-d"),
+                     dataset_->currentText(),
+                     QStringLiteral("--policy"),
+                     policy};
+    for (const std::string& a : how.evalArguments())
+        args << QString::fromStdString(a);
+    eval_->start(args);
 }
 
 QString PolicyCompareDialog::summaryText() const {
@@ -159,23 +207,14 @@ QString PolicyCompareDialog::summaryText() const {
 void PolicyCompareDialog::showResult() {
     const PolicyComparison& c = result_;
     auto pct = [](double v) { return QString::number(100 * v, 'f', 1); };
-    summary_->setText(
-        tr("On the %1 problems of <b>%2</b> both answered: <b>%3</b> pass@1 %4% (95% %5–%6%), "
-           "<b>%7</b> %8% (95% %9–%10%).")
-            .arg(c.problems)
-            .arg(QString::fromStdString(c.dataset).toHtmlEscaped(),
-                 QString::fromStdString(c.policyA).toHtmlEscaped(), pct(c.passA), pct(c.lowA), pct(c.highA),
-                 QString::fromStdString(c.policyB).toHtmlEscaped(), pct(c.passB), pct(c.lowB))
-            .arg(pct(c.highB)) +
-        (std::abs(c.answersA - c.answersB) > 1e-9
-             ? tr("<br><span style='color:#b45309'>Not like for like: %1 has %2 answers a problem, "
-                  "%3 has %4 (sampled answers and greedy ones score differently). Evaluate both "
-                  "the same way for a fair comparison.</span>")
-                   .arg(QString::fromStdString(c.policyA).toHtmlEscaped())
-                   .arg(c.answersA, 0, 'f', 1)
-                   .arg(QString::fromStdString(c.policyB).toHtmlEscaped())
-                   .arg(c.answersB, 0, 'f', 1)
-             : QString()));
+    summary_->setText(tr("On the %1 problems of <b>%2</b> both answered, both evaluated the same way (%3): "
+                         "<b>%4</b> pass@1 %5% (95% %6–%7%), <b>%8</b> %9% (95% %10–%11%).")
+                          .arg(c.problems)
+                          .arg(QString::fromStdString(c.dataset).toHtmlEscaped(),
+                               QString::fromStdString(c.sampling.describe()).toHtmlEscaped(),
+                               QString::fromStdString(c.policyA).toHtmlEscaped(), pct(c.passA), pct(c.lowA),
+                               pct(c.highA), QString::fromStdString(c.policyB).toHtmlEscaped(), pct(c.passB))
+                          .arg(pct(c.lowB), pct(c.highB)));
     onlyALabel_->setText(
         tr("Solved by %1 only: %2").arg(QString::fromStdString(c.policyA)).arg(c.onlyA.size()));
     onlyBLabel_->setText(
@@ -188,14 +227,19 @@ void PolicyCompareDialog::fillList(QTableWidget* table, const std::vector<Proble
     table->setRowCount(static_cast<int>(outcomes.size()));
     for (int row = 0; row < static_cast<int>(outcomes.size()); ++row) {
         const ProblemOutcome& o = outcomes[static_cast<size_t>(row)];
-        table->setItem(row, 0, new QTableWidgetItem(QString::number(o.problemId)));
+        // The dataset's own id where it has one ("test/algebra/12.json"), else the project's problem number.
+        table->setItem(row, 0,
+                       new QTableWidgetItem(o.sourceId.empty() ? tr("problem %1").arg(o.problemId)
+                                                               : QString::fromStdString(o.sourceId)));
         table->setItem(row, 1,
                        new QTableWidgetItem(
                            QStringLiteral("%1 / %2").arg(o.rightA, 0, 'f', 2).arg(o.rightB, 0, 'f', 2)));
         table->setItem(row, 2,
                        new QTableWidgetItem(QString::fromStdString(o.question).simplified().left(200)));
     }
-    table->resizeColumnsToContents();
+    // Sized to contents and headers alike, so no header is cut.
+    table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    table->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     table->horizontalHeader()->setStretchLastSection(true);
 }
 

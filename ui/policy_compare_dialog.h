@@ -1,7 +1,8 @@
 #pragma once
 // Two policies on one dataset (e.g. before and after a run): pass@1 of each with its 95% interval, and
-// the problems one solves and the other does not, each a double-click from the trajectory view. A
-// policy with no answers there yet is evaluated first (gpo eval, greedy), from the dialog.
+// the problems one solves and the other does not, each a double-click from the trajectory view. Both are
+// compared as evaluated the same way (greedy by default, or a sampling one of them was evaluated with); a
+// policy without such an evaluation there is evaluated first (gpo eval), from the dialog.
 #include "store/policy_comparison.h"
 
 #include <QDialog>
@@ -21,8 +22,14 @@ class PolicyCompareDialog : public QDialog {
 public:
     PolicyCompareDialog(const QString& projectPath, QWidget* parent = nullptr);
     ~PolicyCompareDialog() override;
-    /// Chooses the dataset and the two policies (names as the project lists them).
-    void choose(const QString& dataset, const QString& policyA, const QString& policyB);
+    /// Chooses the dataset and the two policies (names as the project lists them), and how both are
+    /// evaluated (greedy unless given).
+    void choose(const QString& dataset, const QString& policyA, const QString& policyB,
+                const EvalSampling& how = EvalSampling::greedy());
+    /// The policies offered (the project's policies, never other sources of answers).
+    QStringList policyNames() const;
+    /// How the two are evaluated, as offered.
+    const std::vector<EvalSampling>& samplings() const { return samplings_; }
     /// Compares the chosen policies, evaluating first those with no answers; compared() reports it.
     void compare();
     const PolicyComparison& result() const { return result_; }
@@ -37,6 +44,8 @@ signals:
 
 private:
     void fillPolicies();
+    void fillSamplings();
+    EvalSampling chosenSampling() const;
     void evaluateThenCompare(const QStringList& missing);
     void showResult();
     void fillList(QTableWidget* table, const std::vector<ProblemOutcome>& outcomes);
@@ -46,6 +55,8 @@ private:
     QComboBox* dataset_;
     QComboBox* policyA_;
     QComboBox* policyB_;
+    QComboBox* sampling_;
+    std::vector<EvalSampling> samplings_;
     QPushButton* compare_;
     QLabel* summary_;
     QTableWidget* onlyA_;

@@ -278,7 +278,12 @@ QString RunsPanel::launch(const QStringList& args, const QString& what, int64_t 
                 job->deleteLater();
                 refresh();
                 curves_->poll(); // its last points, before anyone looks
-                emit message(ok ? tr("%1: done").arg(what) : tr("%1: %2").arg(what, error));
+                // A run stopped on request exits cleanly too: say how the project recorded it.
+                QString ended = tr("done");
+                if (ok && id > 0 && project_)
+                    if (const auto run = runSummary(*project_, id))
+                        ended = QString::fromStdString(run->state);
+                emit message(ok ? tr("%1: %2").arg(what, ended) : tr("%1: %2").arg(what, error));
                 emit runEnded(id, ok, error);
             });
     return {};

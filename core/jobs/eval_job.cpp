@@ -3,6 +3,7 @@
 #include "model/generation.h"
 #include "model/torch_util.h"
 #include "stats/pass_at_k.h"
+#include "store/eval_samples.h"
 #include "store/queries.h"
 #include "store/runs.h"
 #include "store/trajectory_writer.h"
@@ -101,6 +102,7 @@ EvalResult evaluatePolicy(Project& project, const Registry& registry, model::Pol
     result.runId = beginRun(project, "eval", evalRunName(o.policyName, o.dataset), config);
     try {
         TrajectoryWriter writer(project.db());
+        EvalSampleWriter sampleWriter(project.db());
         // Work items are (problem, sample) pairs, in problem order; a batch holds whole problems.
         const int64_t perBatch = std::max<int64_t>(1, o.batchSize / o.samples);
         for (size_t start = 0; start < problems.size(); start += static_cast<size_t>(perBatch)) {
@@ -120,6 +122,7 @@ EvalResult evaluatePolicy(Project& project, const Registry& registry, model::Pol
             sql::Transaction tx(project.db());
             for (size_t r = 0; r < out.size(); ++r) {
                 EvalProblem& p = problems[start + r / static_cast<size_t>(o.samples)];
+                const auto sample = static_cast<int64_t>(r % static_cast<size_t>(o.samples));
                 Trajectory t;
                 t.source = o.policyName;
                 t.response = out[r].text;
@@ -127,7 +130,9 @@ EvalResult evaluatePolicy(Project& project, const Registry& registry, model::Pol
                 const Verdict v = p.grader->verify(t.response, p.answer, p.question);
                 if (v.correct) ++p.right, ++result.correct;
                 ++result.samples;
-                if (writer.add(p.id, t, &v, p.verifier)) ++result.trajectoriesAdded;
+                const auto stored = writer.store(p.id, t, &v, p.verifier);
+                if (stored.added) ++result.trajectoriesAdded;
+                sampleWriter.add(result.runId, p.id, sample, stored.id);
             }
             tx.commit();
             result.problems += static_cast<int64_t>(end - start);

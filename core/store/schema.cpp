@@ -224,10 +224,24 @@ constexpr std::string_view kV6 = R"SQL(
 CREATE INDEX metrics_by_time ON metrics(run_id, wall_time);
 )SQL";
 
+// Migration 7: an evaluation keeps every answer it drew, not only the distinct texts. Identical answers
+// are one trajectory (a trajectory is identified by its text), so without this a problem answered right
+// four times out of four counted as one answer, and pass@1 recomputed from the project read low. A row
+// is one sample of one run; its verdict is the trajectory's (a re-verification updates both).
+constexpr std::string_view kV7 = R"SQL(
+CREATE TABLE eval_samples(
+  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  problem_id INTEGER NOT NULL REFERENCES problems(id) ON DELETE CASCADE,
+  sample_idx INTEGER NOT NULL,
+  trajectory_id INTEGER NOT NULL REFERENCES trajectories(id) ON DELETE CASCADE,
+  PRIMARY KEY(run_id, problem_id, sample_idx)) WITHOUT ROWID;
+CREATE INDEX eval_samples_by_trajectory ON eval_samples(trajectory_id);
+)SQL";
+
 } // namespace
 
 const std::vector<std::string_view>& migrations() {
-    static const std::vector<std::string_view> all = {kV1, kV2, kV3, kV4, kV5, kV6};
+    static const std::vector<std::string_view> all = {kV1, kV2, kV3, kV4, kV5, kV6, kV7};
     return all;
 }
 

@@ -3,6 +3,8 @@
 #include "store/step_codec.h"
 #include "util/hash.h"
 
+#include <stdexcept>
+
 namespace gpo {
 namespace {
 
@@ -46,6 +48,14 @@ std::optional<int64_t> TrajectoryWriter::find(int64_t problemId, const Trajector
     if (find_.step()) id = find_.columnInt(0);
     find_.reset();
     return id;
+}
+
+TrajectoryWriter::Stored TrajectoryWriter::store(int64_t problemId, const Trajectory& t,
+                                                 const Verdict* verdict, const std::string& verifiedWith) {
+    if (const auto id = add(problemId, t, verdict, verifiedWith)) return {*id, true};
+    const auto id = find(problemId, t);
+    if (!id) throw std::logic_error("a trajectory neither added nor found");
+    return {*id, false};
 }
 
 } // namespace gpo

@@ -18,6 +18,13 @@ public:
                                const std::string& verifiedWith = {});
     /// The id of the stored trajectory with this content (after add returned nullopt).
     std::optional<int64_t> find(int64_t problemId, const Trajectory& t);
+    struct Stored {
+        int64_t id = 0;
+        bool added = false; ///< false: the same trajectory was already stored
+    };
+    /// Adds `t` as add() does, and returns the id of its row, new or not.
+    Stored store(int64_t problemId, const Trajectory& t, const Verdict* verdict = nullptr,
+                 const std::string& verifiedWith = {});
 
 private:
     sql::Database& db_;

@@ -1,7 +1,9 @@
 // What the studio's Runs tab reads: TensorBoard's smoothing against hand-computed values, curves that
 // grow by incremental reads, run progress, samples files, the trace from a trajectory to the runs that
 // trained on its pairs, and two policies compared on their answers.
+#include "sql_scalar.h"
 #include "stats/smoothing.h"
+#include "store/eval_samples.h"
 #include "store/metric_follower.h"
 #include "store/pairs.h"
 #include "store/policy_comparison.h"
@@ -17,6 +19,7 @@
 #include <fstream>
 
 using namespace gpo;
+using gpo::testing::scalar;
 
 namespace {
 
@@ -48,6 +51,42 @@ void addAnswers(Project& p, const std::map<std::string, std::vector<int>>& verdi
                 .bind(2, source)
                 .bind(3, static_cast<int64_t>(v[i]))
                 .run();
+}
+
+/// A finished evaluation of `policy` on dataset 'd' (made by addAnswers) that sampled as `how`, with the
+/// samples given per problem as the texts drawn ("r" right, anything else wrong): identical texts are one
+/// stored trajectory, as `gpo eval` stores them.
+int64_t addEvalRun(Project& p, const std::string& policy, const EvalSampling& how,
+                   const std::vector<std::vector<std::string>>& texts) {
+    nlohmann::json config{{"policy", policy},
+                          {"dataset", "d"},
+                          {"samples", how.samples},
+                          {"temperature", how.temperature},
+                          {"top_p", how.topP},
+                          {"top_k", how.topK},
+                          {"max_new_tokens", how.maxNewTokens}};
+    const int64_t run = beginRun(p, "eval", evalRunName(policy, "d"), config);
+    EvalSampleWriter samples(p.db());
+    for (size_t problem = 0; problem < texts.size(); ++problem)
+        for (size_t k = 0; k < texts[problem].size(); ++k) {
+            const std::string& text = texts[problem][k];
+            p.db()
+                .prepare(
+                    "INSERT OR IGNORE INTO trajectories(problem_id, source, response, n_steps, step_offsets, "
+                    "correct, content_hash) VALUES(?, ?, ?, 1, x'', ?, ?)")
+                .bind(1, static_cast<int64_t>(problem + 1))
+                .bind(2, policy)
+                .bind(3, text)
+                .bind(4, text == "r" ? 1 : 0)
+                .bind(5, policy + "/" + text)
+                .run();
+            auto id = p.db().prepare("SELECT id FROM trajectories WHERE problem_id = ? AND content_hash = ?");
+            id.bind(1, static_cast<int64_t>(problem + 1)).bind(2, policy + "/" + text);
+            if (!id.step()) throw std::logic_error("the sample's trajectory was not stored");
+            samples.add(run, static_cast<int64_t>(problem + 1), static_cast<int64_t>(k), id.columnInt(0));
+        }
+    finishRun(p, run, "done");
+    return run;
 }
 
 } // namespace
@@ -221,9 +260,12 @@ private slots:
     // pass@1 with Wilson intervals over the problems both answered, and who solved what.
     void comparesTwoPolicies() {
         auto p = Project::open(fresh("compare.gpo"), OpenMode::Create);
-        addAnswers(p, {{"before", {1, 0, 0, 1}}, {"after", {1, 1, 1, 0}}});
-        QCOMPARE(answeringSources(p, "d"), (std::vector<std::string>{"after", "before"}));
+        addAnswers(p, {{"reference", {1, 1, 1, 1}}});
+        const EvalSampling greedy = EvalSampling::greedy();
+        addEvalRun(p, "before", greedy, {{"r"}, {"w"}, {"w"}, {"r"}});
+        const int64_t after = addEvalRun(p, "after", greedy, {{"r"}, {"r"}, {"r"}, {"w"}});
         const PolicyComparison c = comparePolicies(p, "d", "before", "after");
+        QCOMPARE(c.runB, after);
         QCOMPARE(c.problems, int64_t(4));
         QCOMPARE(c.passA, 0.5);
         QCOMPARE(c.passB, 0.75);
@@ -233,9 +275,47 @@ private slots:
         QCOMPARE(c.onlyA[0].problemId, int64_t(4));
         QCOMPARE(c.onlyB.size(), size_t(2));
         QCOMPARE(c.onlyB[0].question, std::string("question 2"));
-        const auto e = thrown<std::invalid_argument>([&] { comparePolicies(p, "d", "before", "nobody"); });
-        QVERIFY(e && std::string(e->what()).find("'nobody' has no verified answers in dataset 'd'") !=
-                         std::string::npos);
+        // Answers that are not a policy's evaluation (the dataset's worked solutions) are no policy.
+        auto e = thrown<std::invalid_argument>([&] { comparePolicies(p, "d", "before", "reference"); });
+        QVERIFY(e && std::string(e->what()).find("'reference' has no finished evaluation on dataset 'd' "
+                                                 "(greedy, 1 answer a problem)") != std::string::npos);
+        e = thrown<std::invalid_argument>([&] { comparePolicies(p, "d", "before", "nobody"); });
+        QVERIFY(e && std::string(e->what()).find("'nobody' has no finished evaluation") != std::string::npos);
+    }
+
+    // Every sample counts as often as it was drawn: identical right answers are one trajectory, but four
+    // draws of it are four right samples. Counting distinct texts read this policy at 0.5 on problem 1.
+    void countsSamplesNotDistinctTexts() {
+        auto p = Project::open(fresh("multiplicity.gpo"), OpenMode::Create);
+        addAnswers(p, {{"reference", {1, 1}}});
+        const EvalSampling sampled{4, 1.0, 1.0, 0, 0};
+        const int64_t run =
+            addEvalRun(p, "sampler", sampled, {{"r", "r", "r", "w1"}, {"w1", "w2", "w2", "r"}});
+        QCOMPARE(scalar(p, "SELECT count(*) FROM trajectories WHERE source = 'sampler'"), int64_t(5));
+        const auto samples = samplesOfRun(p, run);
+        QCOMPARE(samples.at(1).total, int64_t(4));
+        QCOMPARE(samples.at(1).right, int64_t(3));
+        QCOMPARE(samples.at(2).right, int64_t(1));
+        addEvalRun(p, "greedy", EvalSampling::greedy(), {{"r"}, {"w"}});
+        // Like with like: the sampled policy has no greedy evaluation, and the greedy one no sampled one.
+        QVERIFY(thrown<std::invalid_argument>([&] { comparePolicies(p, "d", "sampler", "greedy"); }));
+        QVERIFY(
+            thrown<std::invalid_argument>([&] { comparePolicies(p, "d", "sampler", "greedy", sampled); }));
+        addEvalRun(p, "greedy", sampled, {{"r", "w", "w", "w"}, {"w", "w", "w", "w"}});
+        const PolicyComparison c = comparePolicies(p, "d", "sampler", "greedy", sampled);
+        QCOMPARE(c.passA, (0.75 + 0.25) / 2);
+        QCOMPARE(c.passB, 0.25 / 2);
+        QCOMPARE(c.answersA, 4.0);
+        QCOMPARE(c.onlyA.size(), size_t(1)); // problem 1: 3 of 4 against 1 of 4
+        // The settings offered: greedy first, then the sampled one; top-p does not matter when greedy.
+        const auto ways = evalSamplings(p, "d");
+        QCOMPARE(ways.size(), size_t(2));
+        QVERIFY(ways[0].isGreedy() && ways[1].sameAs(sampled));
+        QVERIFY(EvalSampling::greedy().sameAs({1, 0.0, 0.9, 5, 0}));
+        QVERIFY(!sampled.sameAs({4, 1.0, 0.9, 0, 0}));
+        QCOMPARE(sampled.describe(), std::string("4 samples a problem at T 1"));
+        QCOMPARE(sampled.evalArguments(), (std::vector<std::string>{"--samples", "4", "--temperature", "1",
+                                                                    "--top-p", "1", "--top-k", "0"}));
     }
 };
 

@@ -215,12 +215,17 @@ private slots:
         const int64_t stoppedAt = progress(panel)->step;
         QVERIFY(stoppedAt < 400);
         QSignalSpy ended(&panel, &ui::RunsPanel::runEnded);
+        QSignalSpy messages(&panel, &ui::RunsPanel::message);
         QVERIFY(panel.resumeRun(run).isEmpty());
         QTRY_VERIFY_WITH_TIMEOUT(progress(panel)->step > stoppedAt, 120000);
         QVERIFY(panel.stopRun(run).isEmpty()); // its own now
         QVERIFY(ended.wait(60000));
         QCOMPARE(ended[0][0].toLongLong(), run);
         QCOMPARE(QString::fromStdString(progress(panel)->run.state), QStringLiteral("cancelled"));
+        // The status bar says how it ended: cancelled, not "done".
+        QVERIFY(!messages.isEmpty());
+        const QString last = messages.last()[0].toString();
+        QVERIFY2(last.endsWith(": cancelled"), qPrintable(last));
         // A run whose process was killed reads "stopped" (not running forever) and can be resumed.
         {
             Project p = Project::open(demo_.toStdString());
@@ -307,9 +312,14 @@ private slots:
         QVERIFY(panel.pairs()->pairs().empty()); // online: no pair set
     }
 
-    // Two policies on one dataset: the one not yet evaluated there is evaluated from the dialog first.
+    // Two policies on one dataset, evaluated the same way (greedy by default): one not yet evaluated so
+    // there is evaluated from the dialog first. Only policies are offered, not the dataset's worked
+    // solutions or planted errors.
     void comparesTwoPolicies() {
         ui::PolicyCompareDialog d(demo_);
+        QVERIFY(d.policyNames().contains("demo-policy"));
+        QVERIFY(!d.policyNames().contains("reference") && !d.policyNames().contains("planted-error"));
+        QVERIFY(d.samplings().front().isGreedy());
         QSignalSpy compared(&d, &ui::PolicyCompareDialog::compared);
         d.choose("demo-test", "demo-policy", "tab-dpo");
         d.compare();
@@ -317,6 +327,9 @@ private slots:
         QVERIFY2(compared[0][0].toBool(), qPrintable(d.summaryText()));
         QCOMPARE(d.result().problems, int64_t(16));
         QVERIFY(d.summaryText().contains("pass@1"));
+        QVERIFY2(d.summaryText().contains("greedy, 1 answer a problem"), qPrintable(d.summaryText()));
+        QCOMPARE(d.result().answersA, 1.0);
+        QCOMPARE(d.result().answersB, 1.0);
         QCOMPARE(static_cast<int>(d.result().onlyA.size()), d.onlyA()->rowCount());
         keepPicture(&d, "compare-policies");
     }
