@@ -1,4 +1,5 @@
 #include "cli_common.h"
+#include "data/verifier_cases.h"
 #include "store/verification.h"
 
 #include <iostream>
@@ -7,13 +8,14 @@ namespace gpo::cli {
 
 void addVerify(CLI::App& app, Context& ctx, int& rc) {
     struct Args {
-        std::string project, dataset, verifier, answer, reference;
+        std::string project, dataset, verifier, answer, reference, cases;
         bool json = false, listIds = false;
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand(
         "verify",
-        "Check one answer (--answer, --reference) or grade every trajectory of a project (--project)");
+        "Check one answer (--answer, --reference), a file of cases (--cases), or grade every trajectory of a "
+        "project (--project)");
     std::vector<std::string> verifiers;
     for (const auto* v : ctx.registry->verifiers())
         verifiers.push_back(v->name());
@@ -27,11 +29,37 @@ void addVerify(CLI::App& app, Context& ctx, int& rc) {
         cmd->add_option("--reference", a->reference, "The reference answer (or a worked reference solution)");
     ans->needs(ref);
     ref->needs(ans);
+    cmd->add_option("--cases", a->cases,
+                    "JSONL of {gold, pred, expected} cases (Math-Verify's suite: "
+                    "tests/fixtures/math_verify/cases.jsonl): how often the verdicts agree")
+        ->check(CLI::ExistingFile);
     cmd->add_flag("--json", a->json, "Print a JSON result on stdout");
     cmd->callback([a, &ctx, &rc] {
         rc = runCommand(a->json, [&] {
-            if (a->project.empty() == a->answer.empty() && a->project.empty() == a->reference.empty())
-                throw std::invalid_argument("give either --answer and --reference, or --project");
+            if ((!a->project.empty()) + (!a->answer.empty()) + (!a->cases.empty()) != 1)
+                throw std::invalid_argument("give one of --answer and --reference, --cases, or --project");
+            if (!a->cases.empty()) {
+                const Verifier& v = ctx.registry->requireVerifier(a->verifier.empty() ? "math" : a->verifier);
+                const auto cases = readVerifierCases(a->cases);
+                const CaseReport r = gradeVerifierCases(v, cases);
+                if (a->json) {
+                    nlohmann::json j = r.toJson(true);
+                    j["ok"] = true;
+                    j["verifier"] = v.name();
+                    printJson(j);
+                } else {
+                    std::printf(
+                        "%lld cases: verdicts agree on %lld (%.1f%%); false accepts %lld, false rejects "
+                        "%lld\n",
+                        static_cast<long long>(r.cases), static_cast<long long>(r.agreed),
+                        100 * r.agreement(), static_cast<long long>(r.falseAccepts),
+                        static_cast<long long>(r.falseRejects));
+                    for (const auto& [test, g] : r.byTest)
+                        std::printf("  %s: %lld of %lld\n", test.c_str(), static_cast<long long>(g.agreed),
+                                    static_cast<long long>(g.cases));
+                }
+                return 0;
+            }
             if (!a->project.empty()) {
                 auto project = Project::open(a->project, OpenMode::Existing);
                 VerifyOptions o;

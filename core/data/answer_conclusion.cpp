@@ -118,16 +118,24 @@ bool hasWord(std::string_view s) {
 }
 
 /// Where the `$` math opened at `open` closes, or npos when it is a currency sign: TeX-in-Markdown's rule
-/// that `$` math neither starts nor ends with a space, and a closing `$` is not followed by a digit.
+/// that `$` math neither starts nor ends with a space, and a closing `$` is not followed by a digit. Math
+/// set off by a space on both sides ("$ \begin{pmatrix}…\end{pmatrix} $", "$ 9 $") is math too when it
+/// holds a LaTeX command or no words, on one line.
 size_t closingDollar(std::string_view p, size_t open) {
-    if (open + 1 >= p.size() || text::isSpace(p[open + 1])) return std::string_view::npos;
+    if (open + 1 >= p.size()) return std::string_view::npos;
+    const bool spaced = text::isSpace(p[open + 1]);
     for (size_t i = open + 1; i < p.size(); ++i) {
         if (p[i] == '\\') {
             ++i;
             continue;
         }
         if (p[i] != '$') continue;
-        if (text::isSpace(p[i - 1]) || (i + 1 < p.size() && text::isDigit(p[i + 1])))
+        if (i + 1 < p.size() && text::isDigit(p[i + 1])) return std::string_view::npos;
+        if (!spaced) return text::isSpace(p[i - 1]) ? std::string_view::npos : i;
+        const std::string_view content = text::trim(p.substr(open + 1, i - open - 1));
+        const bool command = content.find('\\') != std::string_view::npos;
+        if (!text::isSpace(p[i - 1]) || content.empty() || content.find('\n') != std::string_view::npos ||
+            (!command && (hasWord(content) || !hasDigit(content))))
             return std::string_view::npos;
         return i;
     }
@@ -142,6 +150,31 @@ bool newlineEndsSentence(std::string_view p, size_t newline, const std::string& 
     if (last == ':' || last == ',' || last == '=') return false;
     const std::string_view next = text::trim(p.substr(newline + 1));
     return !(text::startsWith(next, "\\[") || text::startsWith(next, "$$"));
+}
+
+/// Whether a preposition introduces the number whose phrase ends at `end` (the text before the number):
+/// "in 4 weeks", "per 2 hours", and across the words that only qualify a noun phrase: "for the remaining
+/// 6 miles", "in the first 3 days". Such a number says where or how long, not what was asked.
+bool introducedByPreposition(std::string_view t, size_t end) {
+    static const std::array<std::string_view, 8> prepositions = {"in",    "for",  "per",   "within",
+                                                                 "after", "over", "every", "each"};
+    static const std::array<std::string_view, 26> qualifiers = {
+        "the",  "a",    "an",    "remaining", "other",  "last",  "first",   "next", "additional",
+        "rest", "of",   "these", "those",     "his",    "her",   "their",   "its",  "our",
+        "my",   "your", "final", "whole",     "entire", "extra", "another", "same"};
+    for (int words = 0; words < 4; ++words) {
+        while (end > 0 && text::isSpace(t[end - 1]))
+            --end;
+        size_t start = end;
+        while (start > 0 && text::isAlpha(t[start - 1]))
+            --start;
+        if (start == end) return false;
+        const std::string word = text::toLower(t.substr(start, end - start));
+        if (std::find(prepositions.begin(), prepositions.end(), word) != prepositions.end()) return true;
+        if (std::find(qualifiers.begin(), qualifiers.end(), word) == qualifiers.end()) return false;
+        end = start;
+    }
+    return false;
 }
 
 /// The numbers of plain text, each marked when a preposition introduces it ("in 4 weeks", "per 2 hours").
@@ -163,12 +196,7 @@ std::vector<Candidate> plainNumbers(std::string_view t, const Givens& given) {
         size_t w = at;
         while (w > 0 && (text::isSpace(t[w - 1]) || t[w - 1] == '$' || t[w - 1] == '-'))
             --w;
-        size_t ws = w;
-        while (ws > 0 && text::isAlpha(t[ws - 1]))
-            --ws;
-        const std::string word = text::toLower(t.substr(ws, w - ws));
-        const bool restated = word == "in" || word == "for" || word == "per" || word == "within" ||
-                              word == "after" || word == "over" || word == "every" || word == "each" ||
+        const bool restated = introducedByPreposition(t, w) ||
                               std::find(given.numbers.begin(), given.numbers.end(), n) != given.numbers.end();
         const bool result = w > 0 && t[w - 1] == '=';
         out.push_back({Kind::Value, n, result, restated});

@@ -29,9 +29,9 @@ bool isUnitWords(std::string_view s) {
 
 /// Handles \text{…}-like groups: units after a number are dropped, anything else is unwrapped.
 std::string handleTextGroups(std::string s) {
-    static const std::vector<std::string> wrappers = {"\\text",         "\\textbf", "\\textit",
-                                                      "\\mathrm",       "\\mathbf", "\\mbox",
-                                                      "\\operatorname", "\\textrm", "\\mathit"};
+    static const std::vector<std::string> wrappers = {
+        "\\text",         "\\textbf", "\\textit", "\\mathrm",     "\\mathbf", "\\mbox",
+        "\\operatorname", "\\textrm", "\\mathit", "\\textnormal", "\\textsf"};
     for (int guard = 0; guard < 50; ++guard) {
         size_t best = std::string::npos, nameLen = 0;
         for (const auto& w : wrappers) {
@@ -163,6 +163,80 @@ bool wholeIsBracketed(std::string_view s) {
     return s.size() >= 2 && (s.front() == '(' || s.front() == '[') && closingBracket(s) == s.size() - 1;
 }
 
+/// "x\approx11" → "11" (a variable's approximate value); "\frac{1}{3}\approx0.33" → "\frac{1}{3}" (the exact
+/// value an approximation follows).
+std::string approximationDropped(const std::string& s) {
+    const size_t at = s.find("\\approx");
+    if (at == std::string::npos) return s;
+    const std::string lhs = s.substr(0, at), rhs = s.substr(at + 7);
+    static const std::regex variable(R"(^([A-Za-z](_\{?\w+\}?)?|\\[A-Za-z]+)$)");
+    if (lhs.empty() || std::regex_match(lhs, variable)) return rhs;
+    return lhs;
+}
+
+/// "-2\lex<7" → "[-2,7)": a chain that bounds one variable on both sides is an interval.
+std::string chainAsInterval(const std::string& s) {
+    static const std::regex chain(R"(^([^<>=]+?)(<|\\le)[A-Za-z](<|\\le)([^<>=]+)$)");
+    std::smatch m;
+    if (!std::regex_match(s, m, chain)) return s;
+    return (m[2] == "<" ? "(" : "[") + m[1].str() + "," + m[4].str() + (m[3] == "<" ? ")" : "]");
+}
+
+/// "[\begin{array}{cc}…\end{array}]" → the matrix: brackets written around an array are its delimiters.
+std::string matrixUnbracketed(const std::string& s) {
+    if (s.size() > 2 && (s.front() == '[' || s.front() == '(') && text::startsWith(s.substr(1), "\\begin{") &&
+        closingBracket(s) == s.size() - 1)
+        return s.substr(1, s.size() - 2);
+    return s;
+}
+
+/// One relation "a op b" at the top level (op one of <, >, \le, \ge, \ne), as the expression that op
+/// compares with zero: "a < b" is "b-a > 0" and "a \ge b" is "a-b >= 0", so "5\ge x" reads as "x\le5" does.
+struct Relation {
+    std::string op; ///< ">", ">=" or "!="
+    std::string difference;
+};
+
+/// Spaces are gone by now, so "\\lex" is "\\le x": only these commands start like a relation.
+bool isLongerCommand(std::string_view s) {
+    for (std::string_view command : {"\\left", "\\leftarrow", "\\neg", "\\nexists", "\\newline", "\\gets"})
+        if (text::startsWith(s, command)) return true;
+    return false;
+}
+
+std::optional<Relation> relationOf(const std::string& s) {
+    std::optional<std::pair<size_t, std::string>> found;
+    int depth = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        const char c = s[i];
+        if (c == '(' || c == '[' || c == '{') ++depth;
+        if (c == ')' || c == ']' || c == '}') --depth;
+        if (depth != 0) continue;
+        std::string op;
+        if (c == '<' || c == '>')
+            op = std::string(1, c);
+        else if (c == '\\' &&
+                 (s.compare(i, 3, "\\le") == 0 || s.compare(i, 3, "\\ge") == 0 ||
+                  s.compare(i, 3, "\\ne") == 0) &&
+                 !isLongerCommand(std::string_view(s).substr(i)))
+            op = s.substr(i, 3);
+        else if (c == '=')
+            return std::nullopt;
+        if (op.empty()) continue;
+        if (found) return std::nullopt; // a chain, not one relation
+        found = {{i, op}};
+    }
+    if (!found) return std::nullopt;
+    const auto& [at, op] = *found;
+    const std::string lhs = s.substr(0, at), rhs = s.substr(at + op.size());
+    if (text::trim(lhs).empty() || text::trim(rhs).empty()) return std::nullopt;
+    if (op == "<") return Relation{">", "(" + rhs + ")-(" + lhs + ")"};
+    if (op == ">") return Relation{">", "(" + lhs + ")-(" + rhs + ")"};
+    if (op == "\\le") return Relation{">=", "(" + rhs + ")-(" + lhs + ")"};
+    if (op == "\\ge") return Relation{">=", "(" + lhs + ")-(" + rhs + ")"};
+    return Relation{"!=", "(" + lhs + ")-(" + rhs + ")"};
+}
+
 std::optional<std::vector<std::vector<std::string>>> parseMatrix(std::string_view s) {
     static const std::regex env(R"(^\\begin\{([pbvB]?matrix|array)\}(\{[^}]*\})?(.*)\\end\{\1\}$)");
     std::match_results<std::string_view::const_iterator> m;
@@ -234,6 +308,13 @@ bool scalarEqual(const std::string& a, const std::string& b) {
 bool structurallyEqual(const std::string& aIn, const std::string& bIn) {
     const std::string a = dropVariableAssignment(aIn), b = dropVariableAssignment(bIn);
     if (a == b) return true;
+    // Relations: the same comparison of the same difference ("-x>-1" is "x<1"; "x\ne3" is "3\nex").
+    const auto ra = relationOf(a), rb = relationOf(b);
+    if (ra || rb) {
+        if (!ra || !rb || ra->op != rb->op) return false;
+        if (mathexpr::equivalent(ra->difference, rb->difference)) return true;
+        return ra->op == "!=" && mathexpr::equivalent(ra->difference, "-(" + rb->difference + ")");
+    }
     auto ma = parseMatrix(a), mb = parseMatrix(b);
     if (ma || mb) {
         auto flat = [](const std::vector<std::vector<std::string>>& m) {
@@ -349,10 +430,21 @@ std::string normalize(std::string_view answer) {
     s = replaceAll(s, "%", "");
     s = replaceAll(s, "\\$", "");
     s = replaceAll(s, "$", "");
-    s = replaceAll(s, "\\leq", "\\le");
-    s = replaceAll(s, "\\geq", "\\ge");
+    // Relations in one spelling each: \le, \ge, <, >, \ne.
+    {
+        static const std::regex lt(R"(\\lt(?![A-Za-z]))"), gt(R"(\\gt(?![A-Za-z]))");
+        s = std::regex_replace(s, lt, "<");
+        s = std::regex_replace(s, gt, ">");
+    }
+    for (const char* le : {"\\leqslant", "\\leqq", "\\leq", "<="})
+        s = replaceAll(s, le, "\\le ");
+    for (const char* ge : {"\\geqslant", "\\geqq", "\\geq", ">="})
+        s = replaceAll(s, ge, "\\ge ");
+    for (const char* ne : {"\\neq", "!="})
+        s = replaceAll(s, ne, "\\ne ");
     s = replaceAll(s, "\\varnothing", "\\emptyset");
     s = replaceAll(s, "{,}", "");
+    s = replaceAll(s, "{, }", ""); // "14 {, }916", a thousands group as some models space it
     s = replaceAll(s, "\\infty", "\\infty ");
     s = handleTextGroups(s);
     s = text::trimmed(s);
@@ -363,14 +455,17 @@ std::string normalize(std::string_view answer) {
         if (std::regex_match(s, m, numberWithUnits)) s = m[1].str();
     }
     {
-        static const std::regex thousands(R"(^-?\d{1,3}(,\d{3})+(\.\d+)?$)");
+        static const std::regex thousands(R"(^-?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$)");
         if (std::regex_match(s, thousands)) s.erase(std::remove(s.begin(), s.end(), ','), s.end());
     }
     s = braceShortArguments(s);
     s.erase(std::remove(s.begin(), s.end(), ' '), s.end());
     while (!s.empty() && s.back() == '.')
         s.pop_back();
+    s = approximationDropped(s);
     s = dropVariableAssignment(s);
+    s = chainAsInterval(s);
+    s = matrixUnbracketed(s);
     // "x\in[1,2]" → "[1,2]"
     {
         static const std::regex inSet(R"(^[A-Za-z]\\in(.+)$)");
@@ -388,6 +483,22 @@ std::string normalize(std::string_view answer) {
     return s;
 }
 
+namespace {
+
+/// "1000,99" for 1000.99: a comma before other than three digits (or after a lone 0) is a decimal comma,
+/// read so only against a decimal written with a point.
+bool decimalCommaEqual(const std::string& comma, const std::string& point) {
+    static const std::regex withComma(R"(^-?(\d+),(\d+)$)"), withPoint(R"(^-?\d+\.\d+$)");
+    std::smatch m;
+    if (!std::regex_match(comma, m, withComma) || !std::regex_match(point, withPoint)) return false;
+    if (m[2].length() == 3 && m[1] != "0") return false; // "1,000" groups thousands
+    std::string read = comma;
+    std::replace(read.begin(), read.end(), ',', '.');
+    return canonicalNumbers(read) == canonicalNumbers(point);
+}
+
+} // namespace
+
 bool equivalent(std::string_view answer, std::string_view reference) {
     const std::string a = normalize(answer), r = normalize(reference);
     if (a.empty() || r.empty()) return false;
@@ -396,6 +507,7 @@ bool equivalent(std::string_view answer, std::string_view reference) {
                            std::all_of(r.begin(), r.end(), [](char c) { return text::isAlpha(c); });
     if (wordsOnly && a.size() > 1 && r.size() > 1) return text::toLower(a) == text::toLower(r);
     if (structurallyEqual(a, r)) return true;
+    if (decimalCommaEqual(a, r) || decimalCommaEqual(r, a)) return true;
     // An equation states its last side when the reference is a value: \boxed{\frac{28}{4}=7},
     // \boxed{(b,c)=(6,5)}, "\cos \angle RPS = -\frac{24}{25}".
     if (r.find('=') == std::string::npos) {

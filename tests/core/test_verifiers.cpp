@@ -2,8 +2,11 @@
 #include "data/answer_conclusion.h"
 #include "data/answer_extraction.h"
 #include "data/verifier.h"
+#include "data/verifier_cases.h"
+#include "util/input_error.h"
 
 #include <QtTest>
+#include <fstream>
 
 using namespace gpo;
 
@@ -22,6 +25,8 @@ private slots:
     void unboxedEndings_data();
     void unboxedEndings();
     void conclusionReadsTheLastStatement();
+    void mathVerifySuite();
+    void verifierCasesErrors();
 };
 
 void TestVerifiers::mathEquivalence_data() {
@@ -45,6 +50,50 @@ void TestVerifiers::mathEquivalence_data() {
                                     << "0.66" << false;
     QTest::newRow("mixed number") << "2\\frac{1}{2}"
                                   << "\\frac{5}{2}" << true;
+    // Relations in every spelling and either direction (Math-Verify's test_relations_math)
+    QTest::newRow("geq as >=") << "x \\geq 5"
+                               << "x >= 5" << true;
+    QTest::newRow("lt command") << "x \\lt 3"
+                                << "x < 3" << true;
+    QTest::newRow("neq as !=") << "x != 3"
+                               << "x \\neq 3" << true;
+    QTest::newRow("relation reversed") << "5 \\geq x"
+                                       << "x \\leq 5" << true;
+    QTest::newRow("relation negated") << "-x > -1"
+                                      << "x < 1" << true;
+    QTest::newRow("relation differs") << "x < 5"
+                                      << "x > 5" << false;
+    QTest::newRow("strictness differs") << "x \\le 5"
+                                        << "x < 5" << false;
+    QTest::newRow("bound differs") << "x > -1"
+                                   << "x < 1" << false;
+    QTest::newRow("relation against value") << "x \\ge 5"
+                                            << "5" << false;
+    QTest::newRow("chain as interval") << "-2 \\le x < 7"
+                                       << "[-2, 7)" << true;
+    QTest::newRow("chain closedness differs") << "-2 < x < 7"
+                                              << "[-2, 7]" << false;
+    QTest::newRow("textnormal unit") << "125\\textnormal{ miles}"
+                                     << "125" << true;
+    QTest::newRow("spaced thousands group") << "14 {, }916"
+                                            << "14916" << true;
+    // Approximations and decimal commas
+    QTest::newRow("approx of a variable") << "x\\approx11"
+                                          << "11" << true;
+    QTest::newRow("exact before approx") << "\\frac{1}{3}\\approx0.33"
+                                         << "1/3" << true;
+    QTest::newRow("approx is not exact") << "x \\approx 0.33"
+                                         << "\\frac{1}{3}" << false;
+    QTest::newRow("decimal comma") << "1000,99"
+                                   << "1000.99" << true;
+    QTest::newRow("decimal comma after zero") << "0.111"
+                                              << "0,111" << true;
+    QTest::newRow("thousands are no decimal comma") << "1,000"
+                                                    << "1.0" << false;
+    QTest::newRow("array in brackets") << "\\left[\\begin{array}{cc}1 & 2 \\\\ 3 & 4\\end{array}\\right]"
+                                       << "\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}" << true;
+    QTest::newRow("matrix entry differs") << "\\begin{bmatrix}1 & 2 \\\\ 3 & 5\\end{bmatrix}"
+                                          << "\\begin{pmatrix}1 & 2 \\\\ 3 & 4\\end{pmatrix}" << false;
     // LaTeX noise
     QTest::newRow("left right") << "\\left(3, 4\\right)"
                                 << "(3,4)" << true;
@@ -365,6 +414,23 @@ void TestVerifiers::unboxedEndings_data() {
         << "So, Charisma spends a total of 34 hours on meditation and yoga practice in 4 weeks."
         << "34"
         << "34" << true;
+    // A number a preposition introduces across the words of its noun phrase says where or how long: the
+    // conclusion states 2, and 6 (ProcessBench: a wrong solution for the reference 6) was a false accept.
+    QTest::newRow("prepositional phrase passed over")
+        << "gsm8k" << q << "Therefore, he must walk at a speed of 2 miles per hour for the remaining 6 miles."
+        << "6"
+        << "2" << false;
+    QTest::newRow("prepositional phrase, stated answer")
+        << "gsm8k" << q << "Therefore, he must walk at a speed of 2 miles per hour for the remaining 6 miles."
+        << "2"
+        << "2" << true;
+    QTest::newRow("spaced dollar math")
+        << "math" << q << "The identity matrix is $ \\begin{pmatrix}1 & 0 \\\\ 0 & 1\\end{pmatrix} $."
+        << "\\begin{pmatrix}1 & 0 \\\\ 0 & 1\\end{pmatrix}"
+        << "\\begin{pmatrix}1 & 0 \\\\ 0 & 1\\end{pmatrix}" << true;
+    QTest::newRow("spaced dollars are currency") << "gsm8k" << q << "It costs $ 5 and he pays 7 in all."
+                                                 << "5"
+                                                 << "7" << false;
     QTest::newRow("given trailing math")
         << "math"
         << "Erin scored 14 points and now has 32."
@@ -453,6 +519,36 @@ void TestVerifiers::conclusionReadsTheLastStatement() {
     QCOMPARE(extract::conclusion("So $x = 4$.\n\nThe answer follows from $x$.").value(),
              std::string("x = 4"));
     QCOMPARE(extract::conclusion("So $x = 4$.\n\nThen $y = 9$.").value(), std::string("y = 9"));
+}
+
+// Math-Verify's own test cases (tests/fixtures/math_verify, written by tests/reference/math_verify_cases.py):
+// the share of its verdicts we agree with must not fall, and the only false accepts allowed are the two
+// cases that expect math split over lines to be refused ("Answer $ \n 9 \n $", where we read the 9).
+void TestVerifiers::mathVerifySuite() {
+    const auto cases = readVerifierCases(GPO_FIXTURES "/math_verify/cases.jsonl");
+    QCOMPARE(cases.size(), size_t(261));
+    MathVerifier v;
+    const CaseReport r = gradeVerifierCases(v, cases);
+    QVERIFY2(r.agreed >= 193, qPrintable(QString::number(r.agreed)));
+    QCOMPARE(r.falseAccepts, int64_t(2));
+    for (const CaseOutcome& o : r.disagreements)
+        if (o.verdict.correct)
+            QVERIFY2(o.c->test.find("test_latex_notation[$9$-Answer") == 0, o.c->test.c_str());
+    QCOMPARE(r.byTest.at("test_relations_math").agreed, int64_t(25));
+}
+
+void TestVerifiers::verifierCasesErrors() {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("cases.jsonl").toStdString();
+    std::ofstream(path)
+        << "{\"gold\": \"1\", \"pred\": \"1\", \"expected\": 1}\n{\"gold\": \"1\", \"expected\": 0}\n";
+    try {
+        readVerifierCases(path);
+        QFAIL("a case without a prediction was read");
+    } catch (const InputError& e) {
+        QCOMPARE(e.line(), int64_t(2));
+        QVERIFY2(std::string(e.what()).find("missing 'pred'") != std::string::npos, e.what());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestVerifiers)
