@@ -82,7 +82,7 @@ void addBuild(CLI::App& group, int& rc) {
     });
 }
 
-void addList(CLI::App& group, int& rc) {
+void addPairsList(CLI::App& group, int& rc) {
     struct Args {
         std::string project;
         bool json = false;
@@ -187,7 +187,7 @@ void addPairs(CLI::App& app, Context&, int& rc) {
         "pairs", "Preference pairs for training: build (GPO and baselines), ls, export, import");
     group->require_subcommand(1);
     addBuild(*group, rc);
-    addList(*group, rc);
+    addPairsList(*group, rc);
     addExport(*group, rc);
     addImport(*group, rc);
 }

@@ -103,7 +103,7 @@ void addCreate(CLI::App& study, int& rc) {
     });
 }
 
-void addList(CLI::App& study, int& rc) {
+void addStudyList(CLI::App& study, int& rc) {
     struct Args {
         std::string project, name;
         bool json = false;
@@ -283,7 +283,7 @@ void addStudy(CLI::App& app, Context&, int& rc) {
         app.add_subcommand("study", "User studies: create, list, answer, export packs, merge packs");
     study->require_subcommand(1);
     addCreate(*study, rc);
-    addList(*study, rc);
+    addStudyList(*study, rc);
     addAnswer(*study, rc);
     addExportPack(*study, rc);
     addMergePacks(*study, rc);
