@@ -133,7 +133,7 @@ void drawBatch(model::Policy& policy, const model::SamplingParams& params, uint6
         draw.push_back(n);
         rows.push_back({m.prefix.length[static_cast<size_t>(n.step)],
                         {},
-                        rolloutSeed(seed, m.target.detail.id, n.step, n.index),
+                        rolloutSeed(seed, m.target.detail, n.step, n.index),
                         n.member});
     }
     if (draw.empty()) return;
@@ -147,8 +147,7 @@ void drawBatch(model::Policy& policy, const model::SamplingParams& params, uint6
         const Member& m = group[draw[i].member];
         const TrajectoryDetail& d = m.target.detail;
         const model::Generated& g = out[i];
-        const Verdict verdict =
-            m.verifier->verify(m.prefix.text[static_cast<size_t>(draw[i].step)] + g.text,
+        const Verdict verdict = m.verifier->verify(m.prefix.text[static_cast<size_t>(draw[i].step)] + g.text,
                                                    d.problem.answer, d.problem.question);
         StoredRollout r;
         r.trajectoryId = d.id;

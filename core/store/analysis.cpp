@@ -117,8 +117,13 @@ AnalysisConfig AnalysisConfig::fromJson(const nlohmann::json& j) {
     return c;
 }
 
-uint64_t rolloutSeed(uint64_t seed, int64_t trajectoryId, int stepIdx, int64_t sampleIdx) {
-    uint64_t h = mix(seed ^ 0x9E3779B97F4A7C15ull, static_cast<uint64_t>(trajectoryId));
+uint64_t rolloutSeed(uint64_t seed, const TrajectoryDetail& t, int stepIdx, int64_t sampleIdx) {
+    const Hash128 key =
+        contentHash({t.problem.question, t.problem.answer, t.trajectory.source, t.trajectory.response});
+    uint64_t content = 0;
+    for (size_t i = 0; i < 8; ++i)
+        content = (content << 8) | key[i];
+    uint64_t h = mix(seed ^ 0x9E3779B97F4A7C15ull, content);
     h = mix(h, static_cast<uint64_t>(stepIdx));
     return mix(h, static_cast<uint64_t>(sampleIdx));
 }
@@ -263,9 +268,10 @@ std::optional<AnalysisTarget> analysisTarget(Project& project, const Registry& r
     if (t.detail.correct)
         t.correct = *t.detail.correct;
     else
-        t.correct = registry.requireVerifier(t.detail.verifier)
-                        .verify(t.detail.trajectory.response, t.detail.problem.answer, t.detail.problem.question)
-                        .correct;
+        t.correct =
+            registry.requireVerifier(t.detail.verifier)
+                .verify(t.detail.trajectory.response, t.detail.problem.answer, t.detail.problem.question)
+                .correct;
     return t;
 }
 

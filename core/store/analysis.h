@@ -61,8 +61,10 @@ struct StoredRollout {
     std::string finish;
 };
 
-/// The seed of rollout `sampleIdx` of prefix `stepIdx`: independent of batching, shards and resumes.
-uint64_t rolloutSeed(uint64_t seed, int64_t trajectoryId, int stepIdx, int64_t sampleIdx);
+/// The seed of rollout `sampleIdx` of prefix `stepIdx` of a trajectory: independent of batching, shards
+/// and resumes, and of the row ids a project gave the trajectory (its problem and text decide), so the
+/// same trajectory gets the same rollouts in every project (the studio's demo project and `gpo demo`).
+uint64_t rolloutSeed(uint64_t seed, const TrajectoryDetail& trajectory, int stepIdx, int64_t sampleIdx);
 
 /// The trajectories a run analyses (those with steps and a reference answer), in id order; with
 /// count > 1, the slice of shard `index`: every count-th group of `config.group` trajectories.

@@ -96,7 +96,7 @@ class TestAnalysis : public QObject {
                 r.trajectoryId = t.detail.id;
                 r.stepIdx = h;
                 r.sampleIdx = j;
-                r.seed = rolloutSeed(0, t.detail.id, h, j);
+                r.seed = rolloutSeed(0, t.detail, h, j);
                 r.text = "rollout";
                 r.reward = (error < 0 || h <= error) ? 1.0 : 0.0;
                 r.tokens = 3;
@@ -106,6 +106,25 @@ class TestAnalysis : public QObject {
     }
 
 private Q_SLOTS:
+    // A rollout's seed comes from the trajectory's problem and text, not its row id: the same trajectory
+    // in another project (the studio's demo beside other datasets, `gpo demo`) gets the same rollouts.
+    void rolloutSeedsFollowContentNotRowIds() {
+        TrajectoryDetail a;
+        a.id = 3;
+        a.problem.question = "What is 2 + 2?";
+        a.problem.answer = "4";
+        a.trajectory.source = "demo-policy";
+        a.trajectory.response = "2 + 2 = 4\nThe answer is 4";
+        TrajectoryDetail b = a;
+        b.id = 3000;
+        b.problemId = 77;
+        QCOMPARE(rolloutSeed(5, a, 1, 2), rolloutSeed(5, b, 1, 2));
+        QVERIFY(rolloutSeed(5, a, 1, 2) != rolloutSeed(5, a, 1, 3));
+        QVERIFY(rolloutSeed(5, a, 1, 2) != rolloutSeed(6, a, 1, 2));
+        b.trajectory.response = "2 + 2 = 5\nThe answer is 5";
+        QVERIFY(rolloutSeed(5, a, 1, 2) != rolloutSeed(5, b, 1, 2));
+    }
+
     void wilsonIntervalsMatchPublishedValues() {
         // Classic 95% Wilson intervals (e.g. Newcombe 1998, Table I).
         auto i = mc::wilson(0, 10);
