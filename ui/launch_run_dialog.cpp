@@ -297,10 +297,14 @@ void LaunchRunDialog::fillTable(const QJsonObject& config, const QJsonObject& de
         auto* k = new QTableWidgetItem(key);
         k->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
         auto* v = new QTableWidgetItem(display(value.isUndefined() ? QJsonValue(false) : value));
-        auto* d = new QTableWidgetItem(display(byDefault));
+        // A setting without a default (what the run trains on, the algorithm) is required: it says so.
+        const bool required = !defaults.isEmpty() && byDefault.isUndefined() &&
+                              (key == QLatin1String("algorithm") || key == QLatin1String("pairs") ||
+                               key == QLatin1String("dataset"));
+        auto* d = new QTableWidgetItem(required ? tr("(required)") : display(byDefault));
         d->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
         d->setForeground(QColor(100, 100, 100));
-        const bool changed = !defaults.isEmpty() && value != byDefault && !value.isUndefined();
+        const bool changed = !required && !defaults.isEmpty() && value != byDefault && !value.isUndefined();
         QFont font = k->font();
         font.setBold(changed);
         k->setFont(font);

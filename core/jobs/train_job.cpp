@@ -202,8 +202,17 @@ nlohmann::json checkTrainJob(Project& project, const train::TrainConfig& given, 
         minimal["dataset"] = c.dataset;
     else
         minimal["pairs"] = out["config"]["pairs"];
-    if (c.lora.enabled) minimal["use_peft"] = true;
-    out["defaults"] = train::TrainConfig::fromJson(minimal, "defaults").toJson();
+    if (c.lora.enabled) minimal["use_peft"] = true; // so the LoRA settings show their defaults
+    nlohmann::json defaults = train::TrainConfig::fromJson(minimal, "defaults").toJson();
+    // What a run trains on, and which algorithm, have no default: the config must say them. The rest
+    // are the defaults of a config that leaves them out (LoRA off, GPO off).
+    for (const char* required : {"algorithm", "pairs", "dataset"})
+        defaults.erase(required);
+    defaults["gpo"] = false;
+    defaults["use_peft"] = false;
+    out["defaults"] = std::move(defaults);
+    out["required"] = train::isOnline(c.algorithm) ? nlohmann::json{"algorithm", "dataset"}
+                                                   : nlohmann::json{"algorithm", "pairs"};
     return out;
 }
 

@@ -507,6 +507,8 @@ private slots:
             QVERIFY2(r.code == 0, qPrintable(file + ": " + r.json["error"].toString() + r.err));
             QCOMPARE(r.json["steps"].toInt(), 1);
             QVERIFY2(std::isfinite(r.json["metrics"].toObject()["loss"].toDouble()), qPrintable(file));
+            // Each preset evaluates on held-out problems, so its run has an outcome to compare.
+            QVERIFY2(r.json["metrics"].toObject().contains("eval/pass@1"), qPrintable(file));
             QCOMPARE(r.json["policy"].toString(), QFileInfo(file).completeBaseName());
         }
         // LoRA: the adapter in PEFT's layout beside the merged policy; either one evaluates by path.
