@@ -362,6 +362,7 @@ bool MainWindow::openProject(const QString& path, bool create) {
     annotate_->setProject(project_.get());
     dashboard_->setProjectPath(path);
     runs_->setProjectPath(path);
+    runs_->restoreState(); // the filters, detail tab and run selected when the studio last closed
     if (tabs_->currentWidget() == dashboard_) dashboard_->refresh();
     refreshDatasets();
     reloadTrajectories();

@@ -58,6 +58,8 @@ public:
     AgreementDashboard* agreementDashboard() const { return dashboard_; }
     RunsPanel* runsPanel() const { return runs_; }
     TrajectoryLineage* trajectoryLineage() const { return lineage_; }
+    /// What closing the window last said of the runs that go on without it (empty: none were running).
+    QString quitNotice() const { return quitNotice_; }
     /// Shows a trajectory at a step (0-based) wherever it is: the list's filters are cleared when they
     /// hide it.
     void showTrajectoryAnywhere(int64_t trajectoryId, int step);
@@ -156,6 +158,7 @@ private:
     AnnotationPanel* annotate_;
     AgreementDashboard* dashboard_;
     RunsPanel* runs_ = nullptr;
+    QString quitNotice_;
     TrajectoryLineage* lineage_ = nullptr;
     QAction* nextTrajectory_ = nullptr;
     QAction* previousTrajectory_ = nullptr;

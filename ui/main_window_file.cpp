@@ -125,11 +125,28 @@ void MainWindow::restoreLayout() {
         splitter_->restoreState(s);
     if (const QByteArray h = settings.value(QStringLiteral("window/columns-v2")).toByteArray(); !h.isEmpty())
         table_->horizontalHeader()->restoreState(h);
+    if (const QVariant tab = settings.value(QStringLiteral("window/tab")); tab.isValid())
+        tabs_->setCurrentIndex(tab.toInt());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    // Training runs are detached: they go on without the studio. Say so before it closes.
+    if (const QStringList running = runs_->runningRuns(); !running.isEmpty()) {
+        quitNotice_ = tr("%n run(s) go on after the studio closes: %1. Open this project again to follow "
+                         "them, or stop them from the Runs tab.",
+                         nullptr, static_cast<int>(running.size()))
+                          .arg(running.join(QStringLiteral(", ")));
+        if (!property("quiet").toBool() && QMessageBox::question(this, tr("Runs go on"), quitNotice_,
+                                                                 QMessageBox::Close | QMessageBox::Cancel,
+                                                                 QMessageBox::Close) != QMessageBox::Close) {
+            event->ignore();
+            return;
+        }
+    }
     // The window opens next time as the user left it.
     QSettings settings;
+    settings.setValue(QStringLiteral("window/tab"), tabs_->currentIndex());
+    runs_->saveState();
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/splitter"), splitter_->saveState());
     settings.setValue(QStringLiteral("window/columns-v2"), table_->horizontalHeader()->saveState());

@@ -90,7 +90,11 @@ void MetricChart::applyStyle() {
         ticker->setTimeFormat(QStringLiteral("%h:%m:%s"));
         xAxis->setTicker(ticker);
     } else {
-        xAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+        // Steps are whole numbers: ticks at multiples of 1 (…, 5, 10, 15), never at 7.5.
+        auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
+        ticker->setTickStep(1.0);
+        ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+        xAxis->setTicker(ticker);
     }
     if (!compact_)
         xAxis->setLabel(xKind_ == XAxisKind::Step           ? tr("step")
@@ -145,10 +149,19 @@ bool MetricChart::refreshData(bool replotNow) {
         d.smooth->addData(keys, smooth, xKind_ == XAxisKind::Step);
         d.raw->setVisible(smoothing_ > 0);
         d.count = s->size();
+        // A run's first point is a line of one point, which draws nothing: mark the points until a
+        // second one joins it.
+        d.smooth->setScatterStyle(d.smooth->dataCount() == 1 ? QCPScatterStyle(QCPScatterStyle::ssDisc, 7)
+                                                             : QCPScatterStyle());
         changed = true;
     }
     if (changed && !userMovedView_) {
         rescaleAxes(true);
+        // Axes that fit one point: a span around it rather than a range of zero width.
+        if (const QCPRange x = xAxis->range(); x.size() < 1e-9) {
+            const double half = xKind_ == XAxisKind::Step ? 1.0 : 30.0; // a step, or half a minute
+            xAxis->setRange(x.center() - half, x.center() + half);
+        }
         if (!logY_) {
             const QCPRange r = yAxis->range();
             // A flat curve gets a band around its value, not a range of rounding errors.

@@ -5,20 +5,39 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenu>
+#include <QPageSize>
+#include <QPdfWriter>
 #include <QScrollArea>
 #include <QSlider>
 #include <QStackedWidget>
+#include <QSvgGenerator>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <cmath>
 #include <fstream>
+#include <iomanip>
 #include <set>
 
 namespace gpo::ui {
+namespace {
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
+std::string csvField(const std::string& s) {
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + '"';
+}
+
+} // namespace
 namespace {
 constexpr int kGridColumns = 3;
 
@@ -244,6 +263,14 @@ void RunCurves::showMetric(const QString& metric) {
     pages_->setCurrentIndex(2);
 }
 
+void RunCurves::setEmptyText(const QString& text) {
+    empty_->setText(text.isEmpty() ? tr("No metrics yet: select a run that has logged a step.") : text);
+}
+
+QString RunCurves::emptyText() const {
+    return empty_->text();
+}
+
 size_t RunCurves::poll() {
     if (!project_) return 0;
     size_t read = 0;
@@ -311,24 +338,104 @@ QString RunCurves::exportTo(const QString& kind, const QString& path) {
     if (kind == QLatin1String("csv")) {
         std::ofstream out(path.toStdString(), std::ios::binary | std::ios::trunc);
         if (!out) return tr("%1: cannot write").arg(path);
-        out << "run,metric,step,wall_time,value,smoothed\n";
+        // Values keep every digit a double has (17 significant), so a table re-read gives the same numbers.
+        out << "run,run_name,metric,step,wall_time,value,smoothed\n" << std::setprecision(17);
         const QString only = large_ ? large_->metric() : QString();
         for (const RunRef& r : runs_)
             for (const auto& [name, s] : followers_.at(r.id)->series()) {
                 if (!only.isEmpty() && QString::fromStdString(name) != only) continue;
                 const auto smooth = stats::tensorBoardSmoothing(s.values, smoothing());
+                const std::string runName = csvField((r.name.isEmpty() ? r.label : r.name).toStdString());
                 for (size_t i = 0; i < s.size(); ++i) {
-                    out << r.id << ',' << name << ',' << s.steps[i] << ',';
-                    if (!std::isnan(s.wallTimes[i])) out << std::fixed << s.wallTimes[i] << std::defaultfloat;
+                    out << r.id << ',' << runName << ',' << csvField(name) << ',' << s.steps[i] << ',';
+                    if (!std::isnan(s.wallTimes[i]))
+                        out << std::fixed << std::setprecision(3) << s.wallTimes[i] << std::defaultfloat
+                            << std::setprecision(17);
                     out << ',' << s.values[i] << ',' << smooth[i] << '\n';
                 }
             }
         return out ? QString() : tr("%1: cannot write").arg(path);
     }
     if (large_) return large_->exportPicture(kind, path);
-    if (kind != QLatin1String("png"))
-        return tr("choose one metric to export it as %1 (the grid exports as PNG)").arg(kind.toUpper());
-    return grid_->grab().save(path) ? QString() : tr("%1: cannot write").arg(path);
+    return exportGrid(kind, path);
+}
+
+QString RunCurves::exportGrid(const QString& kind, const QString& path) {
+    // The grid as one picture a paper can use: a legend of the runs (their colours and names) above
+    // every chart in its grid place, drawn as vectors for SVG and PDF.
+    std::vector<std::pair<QPoint, MetricChart*>> cells;
+    for (int i = 0; i < gridLayout_->count(); ++i) {
+        auto* chart = qobject_cast<MetricChart*>(gridLayout_->itemAt(i)->widget());
+        if (!chart) continue;
+        int row = 0, column = 0, rowSpan = 0, columnSpan = 0;
+        gridLayout_->getItemPosition(i, &row, &column, &rowSpan, &columnSpan);
+        cells.push_back({QPoint(column, row), chart});
+    }
+    if (cells.empty()) return tr("no metrics to export yet");
+    constexpr int cellW = 420, cellH = 300, swatch = 12, legendRow = 22;
+    int rows = 0;
+    for (const auto& [at, chart] : cells)
+        rows = std::max(rows, at.y() + 1);
+    const int width = kGridColumns * cellW;
+    const int legendRows = (static_cast<int>(runs_.size()) + 2) / 3;
+    const int legendH = 8 + legendRows * legendRow;
+    const int height = legendH + rows * cellH;
+    auto paint = [&](QCPPainter& painter) {
+        painter.fillRect(QRect(0, 0, width, height), Qt::white);
+        QFont font = painter.font();
+        font.setPointSize(10);
+        painter.setFont(font);
+        for (size_t i = 0; i < runs_.size(); ++i) {
+            const int x = 8 + static_cast<int>(i % 3) * (width / 3),
+                      y = 6 + static_cast<int>(i / 3) * legendRow;
+            painter.fillRect(QRect(x, y + 3, swatch, swatch), runColour(i));
+            painter.setPen(Qt::black);
+            painter.drawText(QRect(x + swatch + 6, y, width / 3 - swatch - 14, legendRow),
+                             Qt::AlignLeft | Qt::AlignVCenter, runs_[i].label);
+        }
+        for (const auto& [at, chart] : cells) {
+            painter.save();
+            painter.translate(at.x() * cellW, legendH + at.y() * cellH);
+            chart->toPainter(&painter, cellW, cellH);
+            painter.restore();
+        }
+    };
+    bool ok = false;
+    if (kind == QLatin1String("png")) {
+        QImage image(width * 2, height * 2, QImage::Format_ARGB32);
+        image.fill(Qt::white);
+        QCPPainter painter(&image);
+        painter.scale(2, 2); // twice the pixels: sharp in print
+        paint(painter);
+        painter.end();
+        ok = image.save(path);
+    } else if (kind == QLatin1String("svg")) {
+        QSvgGenerator svg;
+        svg.setFileName(path);
+        svg.setSize(QSize(width, height));
+        svg.setViewBox(QRect(0, 0, width, height));
+        svg.setTitle(tr("Training curves"));
+        QCPPainter painter;
+        if (painter.begin(&svg)) {
+            paint(painter);
+            painter.end();
+            ok = QFileInfo(path).size() > 0;
+        }
+    } else if (kind == QLatin1String("pdf")) {
+        QPdfWriter pdf(path);
+        pdf.setPageSize(QPageSize(QSizeF(width, height), QPageSize::Point));
+        pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
+        pdf.setResolution(72);
+        QCPPainter painter;
+        if (painter.begin(&pdf)) {
+            paint(painter);
+            painter.end();
+            ok = QFileInfo(path).size() > 0;
+        }
+    } else {
+        return tr("unknown picture format '%1' (png, svg, pdf)").arg(kind);
+    }
+    return ok ? QString() : tr("%1: cannot write").arg(path);
 }
 
 void RunCurves::showEvent(QShowEvent* event) {

@@ -28,7 +28,8 @@ class RunCurves : public QWidget {
 public:
     struct RunRef {
         int64_t id = 0;
-        QString label;
+        QString label; ///< in legends ("12 gpo-dpo")
+        QString name;  ///< the run's name, for exported tables (empty: the label)
     };
 
     explicit RunCurves(QWidget* parent = nullptr);
@@ -41,14 +42,18 @@ public:
     const std::vector<RunRef>& runs() const { return runs_; }
     /// Reads what the runs recorded since the last poll and draws it; returns the points new or changed.
     size_t poll();
+    /// What the curves area says while the selected runs have logged nothing (empty: the default).
+    void setEmptyText(const QString& text);
+    QString emptyText() const;
     /// How often it polls while shown (milliseconds).
     void setPollInterval(int ms) { timer_.setInterval(ms); }
     /// Every metric of the shown runs, sorted ("loss" first).
     QStringList metricNames() const;
     /// Shows one metric large; empty: the grid of every metric.
     void showMetric(const QString& metric);
-    /// Writes the large chart (or the grid, as PNG) as "png", "svg" or "pdf", or the shown runs' points as
-    /// "csv" (run, metric, step, wall time, value, smoothed). An error text, or empty.
+    /// Writes the large chart (or the whole grid, with a legend of the runs) as "png", "svg" or "pdf", or
+    /// the shown runs' points as "csv" (run id, run name, metric, step, wall time, value, smoothed; every
+    /// digit). An error text, or empty.
     QString exportTo(const QString& kind, const QString& path);
     /// The colour of the i-th run.
     static QColor runColour(size_t i);
@@ -71,6 +76,7 @@ protected:
     void hideEvent(QHideEvent* event) override;
 
 private:
+    QString exportGrid(const QString& kind, const QString& path);
     void rebuildCharts();
     void addChart(const QString& metric);
     std::vector<MetricChart::Line> linesFor(const QString& metric) const;

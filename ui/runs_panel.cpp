@@ -16,11 +16,13 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QPushButton>
+#include <QSettings>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -50,6 +52,12 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
     compare_->setToolTip(
         tr("pass@1 of two policies on a dataset, and the problems one solves and the other not"));
     count_ = new QLabel(this);
+    notice_ = new QLabel(this);
+    notice_->setWordWrap(true);
+    notice_->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
+    notice_->setStyleSheet(QStringLiteral("QLabel { color: #b91c1c; padding: 2px 6px; }"));
+    notice_->hide();
+    connect(notice_, &QLabel::linkActivated, notice_, &QLabel::hide);
     auto* bar = new QHBoxLayout;
     bar->setContentsMargins(4, 4, 4, 0);
     bar->addWidget(kind_);
@@ -87,15 +95,22 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
     details_->addTab(pairs_, tr("Pairs"));
     details_->addTab(experiment_, tr("Experiment"));
     connect(pairs_, &RunPairsView::trajectoryActivated, this, &RunsPanel::trajectoryActivated);
+    // New points in the curves: the table's step follows at once, not at its next re-read.
+    connect(curves_, &RunCurves::polled, this, [this](size_t points) {
+        if (points > 0 && (!sinceRefresh_.isValid() || sinceRefresh_.elapsed() > 1000)) refresh();
+    });
 
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(table_);
     split->addWidget(details_);
-    split->setStretchFactor(0, 1);
+    // The list shows at least eight runs before the curves take the rest.
+    table_->setMinimumHeight(table_->horizontalHeader()->sizeHint().height() + 8 * 22 + 4);
+    split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
+    layout->addWidget(notice_);
     layout->addWidget(split, 1);
 
     connect(kind_, &QComboBox::currentIndexChanged, this, &RunsPanel::refresh);
@@ -131,6 +146,7 @@ void RunsPanel::setProjectPath(const QString& path) {
 
 void RunsPanel::refresh() {
     if (!project_) return;
+    sinceRefresh_.start();
     const std::vector<int64_t> selected = selectedRuns();
     std::vector<RunOverview> runs;
     const std::string state = state_->currentData().toString().toStdString();
@@ -144,6 +160,7 @@ void RunsPanel::refresh() {
     count_->setText(tr("%n run(s)", nullptr, static_cast<int>(runs.size())));
     if (model_->setRuns(std::move(runs))) selectRuns(selected);
     updateButtons();
+    updatePreparing();
     // The selected run's samples grow while it runs (only what was appended is read).
     if (detailsRun_ >= 0) samples_->refresh();
 }
@@ -184,7 +201,8 @@ void RunsPanel::selectionChanged() {
     std::vector<RunCurves::RunRef> refs;
     for (int64_t id : ids) {
         const RunOverview& o = model_->run(model_->rowOf(id));
-        refs.push_back({id, QStringLiteral("%1 %2").arg(id).arg(QString::fromStdString(o.run.name))});
+        refs.push_back({id, QStringLiteral("%1 %2").arg(id).arg(QString::fromStdString(o.run.name)),
+                        QString::fromStdString(o.run.name)});
     }
     // Keep the curves when only the table was re-read.
     bool same = refs.size() == curves_->runs().size();
@@ -235,8 +253,36 @@ void RunsPanel::updateButtons() {
     }
     stop_->setEnabled(canStop);
     resume_->setEnabled(canResume);
+    resume_->setToolTip(
+        ids.size() == 1 && canResume
+            ? RunsTableModel::resumeText(model_->run(model_->rowOf(ids.front())))
+            : tr("Take a stopped, cancelled or failed training run up from its last checkpoint"));
     newRun_->setEnabled(project_ != nullptr);
     compare_->setEnabled(project_ != nullptr);
+}
+
+void RunsPanel::updatePreparing() {
+    const auto ids = selectedRuns();
+    QString text;
+    if (ids.size() == 1) {
+        const RunOverview& o = model_->run(model_->rowOf(ids.front()));
+        if (const std::string p = o.preparing(); !p.empty())
+            text = tr("Run %1 is %2. Its curves start with the first step it logs.")
+                       .arg(o.run.id)
+                       .arg(QString::fromStdString(p));
+    }
+    curves_->setEmptyText(text);
+}
+
+void RunsPanel::showFailure(int64_t runId, const QString& error) {
+    // The project's path says nothing the user does not know, and pushes the cause out of sight.
+    QString cause = error;
+    if (!projectPath_.isEmpty()) cause.replace(projectPath_, QFileInfo(projectPath_).fileName());
+    notice_->setText(
+        tr("Run %1 failed: %2 <a href=\"dismiss\">Dismiss</a>")
+            .arg(runId > 0 ? QString::number(runId) : tr("(not started)"), cause.toHtmlEscaped()));
+    notice_->setToolTip(error);
+    notice_->show();
 }
 
 QString RunsPanel::configFolder() const {
@@ -257,6 +303,12 @@ QString RunsPanel::launch(const QStringList& args, const QString& what, int64_t 
         return error;
     }
     children_.push_back({job, runId});
+    connect(job, &DetachedJob::event, this, [this](const QJsonObject& e) {
+        if (e.value(QStringLiteral("event")).toString() == QLatin1String("resume"))
+            emit message(tr("Run %1 resumed from step %2, its checkpoint")
+                             .arg(e.value(QStringLiteral("run_id")).toInteger())
+                             .arg(e.value(QStringLiteral("from_step")).toInteger()));
+    });
     connect(job, &DetachedJob::event, this, [this, job](const QJsonObject& e) {
         if (!e.contains(QStringLiteral("run_id"))) return;
         for (Child& c : children_)
@@ -284,6 +336,7 @@ QString RunsPanel::launch(const QStringList& args, const QString& what, int64_t 
                     if (const auto run = runSummary(*project_, id))
                         ended = QString::fromStdString(run->state);
                 emit message(ok ? tr("%1: %2").arg(what, ended) : tr("%1: %2").arg(what, error));
+                if (!ok) showFailure(id, error);
                 emit runEnded(id, ok, error);
             });
     return {};
@@ -368,12 +421,50 @@ QString RunsPanel::resumeRun(int64_t runId) {
                                  tr("Resuming run %1").arg(runId), runId);
         !e.isEmpty())
         return e;
-    emit message(tr("Resuming run %1 from its checkpoint").arg(runId));
+    const auto overview = runOverview(*project_, runId);
+    emit message(tr("Resuming run %1. %2")
+                     .arg(runId)
+                     .arg(overview ? RunsTableModel::resumeText(*overview) : QString()));
     return {};
 }
 
 int RunsPanel::activeRuns() const {
     return static_cast<int>(children_.size());
+}
+
+QStringList RunsPanel::runningRuns() const {
+    QStringList names;
+    for (int row = 0; row < model_->rowCount(); ++row) {
+        const RunSummary& r = model_->run(row).run;
+        if (r.state == "running" || r.state == "running elsewhere")
+            names << tr("%1 (run %2)").arg(QString::fromStdString(r.name)).arg(r.id);
+    }
+    return names;
+}
+
+void RunsPanel::saveState() const {
+    QSettings settings;
+    settings.setValue(QStringLiteral("runs/kind"), kind_->currentData());
+    settings.setValue(QStringLiteral("runs/state"), state_->currentData());
+    settings.setValue(QStringLiteral("runs/detailTab"), details_->currentIndex());
+    const auto selected = selectedRuns();
+    if (!projectPath_.isEmpty())
+        settings.setValue(QStringLiteral("runs/selected/") +
+                              QString::fromLatin1(projectPath_.toUtf8().toHex()),
+                          selected.empty() ? QVariant() : QVariant::fromValue<qlonglong>(selected.front()));
+}
+
+void RunsPanel::restoreState() {
+    const QSettings settings;
+    for (auto [box, key] : {std::pair{kind_, "runs/kind"}, std::pair{state_, "runs/state"}})
+        if (const int i = box->findData(settings.value(QString::fromLatin1(key)).toString()); i >= 0)
+            box->setCurrentIndex(i);
+    details_->setCurrentIndex(settings.value(QStringLiteral("runs/detailTab"), 0).toInt());
+    refresh();
+    if (projectPath_.isEmpty()) return;
+    const QVariant run =
+        settings.value(QStringLiteral("runs/selected/") + QString::fromLatin1(projectPath_.toUtf8().toHex()));
+    if (run.isValid()) selectRun(run.toLongLong());
 }
 
 void RunsPanel::newRun() {

@@ -8,6 +8,7 @@
 // "stopped".
 #include "store/project.h"
 
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QTimer>
 #include <QWidget>
@@ -60,6 +61,12 @@ public:
     void newExperiment();
     /// Runs started from this studio that are still going (they go on if it is closed).
     int activeRuns() const;
+    /// "name (run N)" of every run of the project that is running now, whoever started it.
+    QStringList runningRuns() const;
+    /// The filters, the detail tab and the selected run, kept across sessions (QSettings, per project for
+    /// the run).
+    void saveState() const;
+    void restoreState();
 
     // For tests and the benchmark.
     RunsTableModel* model() const { return model_; }
@@ -70,6 +77,8 @@ public:
     ExperimentView* experiment() const { return experiment_; }
     QTabWidget* detailTabs() const { return details_; }
     QComboBox* kindFilter() const { return kind_; }
+    QLabel* notice() const { return notice_; }
+    QPushButton* resumeButton() const { return resume_; }
     QComboBox* stateFilter() const { return state_; }
 
 signals:
@@ -88,6 +97,10 @@ private:
     void selectionChanged();
     void showDetails(int64_t runId);
     void updateButtons();
+    /// Tells what the selected run does while it has logged nothing yet (in the curves' place).
+    void updatePreparing();
+    /// A failure stays on screen until dismissed (the status bar's line goes after a while).
+    void showFailure(int64_t runId, const QString& error);
     /// Starts `gpo ARGS` detached (it outlives the studio; its output goes to <project>.runs/logs/); an
     /// error text, or empty.
     QString launch(const QStringList& args, const QString& what, int64_t runId = 0);
@@ -98,6 +111,8 @@ private:
     RunsTableModel* model_;
     QTableView* table_;
     QComboBox* kind_;
+    QLabel* notice_;
+    QElapsedTimer sinceRefresh_; ///< the curves' new points refresh the table, at most once a second
     QComboBox* state_;
     QPushButton* newRun_;
     QPushButton* stop_;

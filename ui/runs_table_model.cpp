@@ -26,6 +26,20 @@ QColor stateColour(const std::string& state) {
 
 } // namespace
 
+QString RunsTableModel::resumeText(const RunOverview& o) {
+    if (!o.checkpointStep)
+        return o.step > 0 ? tr("It has no checkpoint yet: Resume starts it again from step 0 (steps 1–%1 are "
+                               "trained again).")
+                                .arg(o.step)
+                          : tr("It has no checkpoint yet: Resume starts it from step 0.");
+    if (o.step > *o.checkpointStep)
+        return tr("Resume starts from its checkpoint at step %1; steps %2–%3 are trained again.")
+            .arg(*o.checkpointStep)
+            .arg(*o.checkpointStep + 1)
+            .arg(o.step);
+    return tr("Resume starts from its checkpoint at step %1.").arg(*o.checkpointStep);
+}
+
 QString RunsTableModel::durationText(double seconds) {
     const auto s = static_cast<int64_t>(std::llround(std::max(0.0, seconds)));
     if (s >= 3600) return tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
@@ -84,14 +98,20 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
         return {};
     }
     if (role == Qt::ToolTipRole) {
-        if (!o.run.error.empty()) return QString::fromStdString(o.run.error);
-        if (o.run.state == "stopped")
-            return tr("Its process (%1 on %2) has ended without finishing it: Resume takes it up from its "
-                      "last checkpoint")
-                .arg(o.run.pid.value_or(0))
-                .arg(QString::fromStdString(o.run.host));
-        if (o.bestStep) return tr("eval/pass@1 was best at step %1").arg(*o.bestStep);
-        return {};
+        QStringList lines;
+        if (!o.run.error.empty()) lines << QString::fromStdString(o.run.error);
+        if (o.run.pid && !o.run.host.empty()) {
+            if (o.run.state == "stopped")
+                lines << tr("Its process (%1 on %2) has ended without finishing it.")
+                             .arg(*o.run.pid)
+                             .arg(QString::fromStdString(o.run.host));
+            else if (o.run.state.rfind("running", 0) == 0)
+                lines
+                    << tr("Run by process %1 on %2.").arg(*o.run.pid).arg(QString::fromStdString(o.run.host));
+        }
+        if (o.run.resumable() && o.run.kind == "training") lines << resumeText(o);
+        if (o.bestStep) lines << tr("eval/pass@1 was best at step %1.").arg(*o.bestStep);
+        return lines.isEmpty() ? QVariant() : QVariant(lines.join(QLatin1Char('\n')));
     }
     if (role == Qt::TextAlignmentRole &&
         (index.column() == Id || index.column() == Progress || index.column() == Best))
@@ -113,6 +133,7 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const {
         return QString::fromStdString(o.device);
     case Progress:
         if (o.run.kind != "training") return {};
+        if (const std::string p = o.preparing(); !p.empty()) return QString::fromStdString(p);
         return o.totalSteps ? QStringLiteral("%1 / %2").arg(o.step).arg(*o.totalSteps)
                             : QString::number(o.step);
     case Eta:

@@ -44,6 +44,9 @@ public:
 
     /// "1 h 05 min", "3 min 20 s", "12 s".
     static QString durationText(double seconds);
+    /// Where a resume of the run starts: "Resume starts from its checkpoint at step 50; steps 51–60 are
+    /// trained again." (or from the start, with no checkpoint).
+    static QString resumeText(const RunOverview& run);
 
 private:
     std::vector<RunOverview> runs_;

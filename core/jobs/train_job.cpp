@@ -1,5 +1,6 @@
 #include "jobs/train_job.h"
 
+#include "data/json_source.h"
 #include "model/lora.h"
 #include "model/policy.h"
 #include "model/prompt_format.h"
@@ -276,12 +277,30 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
     auto finish = [&](const std::string& state, const std::string& error = {}) {
         if (leader) finishRun(project, r.runId, state, error);
     };
+    // What the run does before its first step, in the project too: the Runs tab shows it while the run
+    // has logged nothing (loading, scoring the reference can take minutes on a big model).
+    auto stage = [&](const std::string& name, int64_t done, int64_t total) {
+        nlohmann::json e{{"event", "stage"}, {"stage", name}};
+        if (total > 0) e.update({{"done", done}, {"total", total}});
+        emit(e);
+        if (!leader) return;
+        nlohmann::json saved{{"name", name}};
+        if (total > 0) saved.update({{"done", done}, {"total", total}});
+        setRunConfigValue(project, r.runId, "$.resolved.stage", saved.dump());
+    };
     try {
         model::PolicyOptions po;
         po.device = c.device;
         const bool fromCheckpoint =
             resumeId && fs::exists(fs::path(r.outDir) / "checkpoint" / "trainer_state.json");
-        emit({{"event", "stage"}, {"stage", "loading the policy"}});
+        if (fromCheckpoint) { // where it goes on from, as the checkpoint says
+            const auto state =
+                readJsonDocument((fs::path(r.outDir) / "checkpoint" / "trainer_state.json").string());
+            const int64_t from = state.value("global_step", int64_t{0});
+            emit({{"event", "resume"}, {"run_id", r.runId}, {"from_step", from}});
+            if (leader) setRunConfigValue(project, r.runId, "$.resolved.resumed_from", std::to_string(from));
+        }
+        stage("loading the policy", 0, 0);
         const std::string checkpoint = (fs::path(r.outDir) / "checkpoint").string();
         // A LoRA run trains an adapter on the unchanged base; its checkpoint holds the adapter alone.
         auto policy = model::Policy::load(fromCheckpoint && !c.lora.enabled ? checkpoint : start.path, po);
@@ -332,7 +351,8 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
                                                      {"eval/seconds", g.seconds}};
             };
         }
-        emit({{"event", "stage"}, {"stage", "training"}});
+        t.stage = stage;
+        stage("training", 0, 0);
         if (online) {
             const auto prompts = onlinePrompts(project, *o.registry, c, *policy, start.path);
             r.train = c.algorithm == train::Algorithm::Ppo ? train::trainPpo(*policy, prompts, c, t)

@@ -1,6 +1,7 @@
 #include "store/run_overview.h"
 
 #include <algorithm>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 namespace gpo {
@@ -35,6 +36,21 @@ void readConfig(RunOverview& o, const nlohmann::json& config) {
     }
     o.device = text(resolved, "device");
     if (o.device.empty()) o.device = text(config, "device");
+    if (const auto st = resolved.find("stage"); st != resolved.end() && st->is_object()) {
+        o.stage = text(*st, "name");
+        if (st->contains("done") && (*st)["done"].is_number()) o.stageDone = (*st)["done"].get<int64_t>();
+        if (st->contains("total") && (*st)["total"].is_number()) o.stageTotal = (*st)["total"].get<int64_t>();
+    }
+}
+
+/// The global step of <run folder>/checkpoint/trainer_state.json, as a resume reads it.
+std::optional<int64_t> readCheckpointStep(const std::string& projectPath, int64_t runId) {
+    std::ifstream in(runFolderOf(projectPath, runId) + "/checkpoint/trainer_state.json");
+    if (!in) return std::nullopt;
+    const auto state = nlohmann::json::parse(in, nullptr, false);
+    if (!state.is_object() || !state.contains("global_step") || !state["global_step"].is_number_integer())
+        return std::nullopt;
+    return state["global_step"].get<int64_t>();
 }
 
 void readMetrics(Project& project, RunOverview& o) {
@@ -72,6 +88,8 @@ RunOverview overviewOf(Project& project, RunSummary run) {
     o.run = std::move(run);
     readConfig(o, runConfig(project, o.run.id));
     readMetrics(project, o);
+    if (o.run.kind == "training" && o.run.status != "done")
+        o.checkpointStep = readCheckpointStep(project.path(), o.run.id);
     return o;
 }
 
@@ -98,6 +116,13 @@ void setRunConfigValue(Project& project, int64_t runId, const std::string& path,
         .bind(2, jsonValue)
         .bind(3, runId)
         .run();
+}
+
+std::string RunOverview::preparing() const {
+    if (run.state != "running" || step > 0 || stage.empty() || stage == "training") return {};
+    if (stageTotal && *stageTotal > 0)
+        return stage + " " + std::to_string(stageDone.value_or(0)) + "/" + std::to_string(*stageTotal);
+    return stage + "…";
 }
 
 std::string runFolderOf(const std::string& projectPath, int64_t runId) {

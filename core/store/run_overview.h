@@ -22,6 +22,14 @@ struct RunOverview {
     std::optional<double> bestPassAt1;  ///< training: the best eval/pass@1; eval: its pass@1
     std::optional<int64_t> bestStep;    ///< the step of the best eval/pass@1
     std::optional<double> lastWallTime; ///< when it last recorded a metric (seconds since 1970)
+    /// What a training run does before its first step ("loading the policy", "scoring the reference")
+    /// with its progress when it has one; "training" once it trains.
+    std::string stage;
+    std::optional<int64_t> stageDone, stageTotal;
+    /// The step of a training run's last checkpoint (where a resume starts), when it has one.
+    std::optional<int64_t> checkpointStep;
+    /// "scoring the reference 24/72" while a running run has logged no step; empty otherwise.
+    std::string preparing() const;
 };
 
 /// The project's runs with their progress, newest first; `kind` empty for all.

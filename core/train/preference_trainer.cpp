@@ -113,6 +113,7 @@ TrainResult trainOnPreferences(model::Policy& policy, const std::vector<Preferen
             refRejected = column("rejected");
         } else {
             if (!o.loadReference) throw std::invalid_argument("this algorithm needs a reference policy");
+            if (o.stage) o.stage("loading the reference", 0, n);
             reference = o.loadReference();
             c10::InferenceMode inference;
             // Each rank scores every W-th batch; a sum over the ranks fills in the rest.
@@ -133,6 +134,7 @@ TrainResult trainOnPreferences(model::Policy& policy, const std::vector<Preferen
                     for (int64_t i = 0; i < lb.size(0); ++i)
                         rejectedV[static_cast<size_t>(start + i)] = lb[i].item<double>();
                 }
+                if (o.stage) o.stage("scoring the reference", std::min(n, start + c.batchSize * world), n);
             }
             refChosen = at::tensor(chosenV, at::kDouble);
             refRejected = at::tensor(rejectedV, at::kDouble);

@@ -70,6 +70,9 @@ struct TrainLoopResult {
 struct TrainerOptions : TrainLoopOptions {
     /// Loads the reference policy when the run needs one (and has no stored reference log-probs yet).
     std::function<std::unique_ptr<model::Policy>()> loadReference;
+    /// Told what the trainer does before its first step, with its progress ("scoring the reference",
+    /// examples done of total), so a run that has logged nothing yet does not look stuck.
+    std::function<void(const std::string& stage, int64_t done, int64_t total)> stage;
 };
 
 /// What every trainer returns.

@@ -16,6 +16,7 @@
 
 #include <QtTest>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 
 using namespace gpo;
@@ -192,6 +193,32 @@ private slots:
         QCOMPARE(listRunOverviews(p, "eval").size(), size_t(0));
         QCOMPARE(listRunOverviews(p).size(), size_t(1));
         QCOMPARE(runFolderOf("/x/p.gpo", 7), std::string("/x/p.gpo.runs/run-7"));
+    }
+
+    // Before its first step a run says what it does (the trainer's stages, with progress); once stopped,
+    // where a resume starts (its checkpoint's step).
+    void overviewTellsStageAndCheckpoint() {
+        const std::string path = fresh("stages.gpo");
+        auto p = Project::open(path, OpenMode::Create);
+        const int64_t run = beginRun(p, "training", "gpo-dpo", {{"algorithm", "dpo"}});
+        setRunConfigValue(p, run, "$.resolved.stage",
+                          R"({"name": "scoring the reference", "done": 24, "total": 72})");
+        auto o = runOverview(p, run);
+        QCOMPARE(o->preparing(), std::string("scoring the reference 24/72"));
+        QVERIFY(!o->checkpointStep);
+        setRunConfigValue(p, run, "$.resolved.stage", R"({"name": "training"})");
+        QVERIFY(runOverview(p, run)->preparing().empty());
+        setRunConfigValue(p, run, "$.resolved.stage", R"({"name": "loading the policy"})");
+        QCOMPARE(runOverview(p, run)->preparing(), std::string("loading the policy…"));
+        recordMetric(p, run, "loss", 1, 0.7);
+        QVERIFY(runOverview(p, run)->preparing().empty()); // it has logged a step
+        const std::string checkpoint = runFolderOf(path, run) + "/checkpoint";
+        std::filesystem::create_directories(checkpoint);
+        std::ofstream(checkpoint + "/trainer_state.json") << R"({"global_step": 50})";
+        finishRun(p, run, "cancelled");
+        o = runOverview(p, run);
+        QCOMPARE(*o->checkpointStep, int64_t(50));
+        QVERIFY(o->preparing().empty()); // not running
     }
 
     // samples.jsonl is indexed by step as it grows; a half-written last line waits; a bad line is named.

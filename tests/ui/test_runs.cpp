@@ -90,14 +90,21 @@ private slots:
         QVERIFY(d.startButton()->isEnabled());
         QVERIFY2(d.checkMessage().contains("gpo-dpo-pairs"), qPrintable(d.checkMessage()));
         QTableWidget* t = d.settingsTable();
-        int beta = -1, gpoSelector = -1;
-        for (int row = 0; row < t->rowCount(); ++row) {
-            if (t->item(row, 0)->text() == "beta") beta = row;
-            if (t->item(row, 0)->text() == "gpo_selector") gpoSelector = row;
-        }
+        auto rowOf = [t](const QString& key) {
+            for (int row = 0; row < t->rowCount(); ++row)
+                if (t->item(row, 0)->text() == key) return row;
+            return -1;
+        };
+        const int beta = rowOf("beta");
         QVERIFY(beta >= 0);
-        QCOMPARE(gpoSelector, -1); // an online GPO setting: not shown for DPO
+        QCOMPARE(rowOf("gpo_selector"), -1); // an online GPO setting: not shown for DPO
         QCOMPARE(t->item(beta, 2)->text(), QStringLiteral("0.1"));
+        // The preset's own choices are not shown as defaults: what it trains on is required, GPO and LoRA
+        // are off unless asked for.
+        QCOMPARE(t->item(rowOf("pairs"), 2)->text(), QStringLiteral("(required)"));
+        QCOMPARE(t->item(rowOf("gpo"), 2)->text(), QStringLiteral("false"));
+        QVERIFY(t->item(rowOf("gpo"), 0)->font().bold());
+        QCOMPARE(t->item(rowOf("use_peft"), 2)->text(), QStringLiteral("false"));
         QVERIFY(t->item(beta, 1)->toolTip().contains("KL"));
         keepPicture(&d, "launch-dialog");
         // A setting the run cannot take: refused, with the setting named and marked.
@@ -236,6 +243,49 @@ private slots:
         QVERIFY(progress(panel)->run.resumable());
     }
 
+    // Closing the studio while a run goes says that it goes on; the Runs tab opens again as it was left:
+    // the tab, its filters, its detail tab and the selected run.
+    void quitSaysRunsGoOnAndReopeningRestoresTheTab() {
+        int64_t live = 0;
+        {
+            Project p = Project::open(demo_.toStdString());
+            live = beginRun(p, "training", "still-going", {{"algorithm", "dpo"}}); // owned by this process
+        }
+        {
+            ui::MainWindow w(*registry_);
+            w.setProperty("quiet", true);
+            QVERIFY(w.openProject(demo_));
+            w.show();
+            ui::RunsPanel* panel = w.runsPanel();
+            w.viewTabs()->setCurrentWidget(panel);
+            panel->kindFilter()->setCurrentIndex(panel->kindFilter()->findData(QStringLiteral("training")));
+            panel->refresh();
+            QVERIFY(panel->selectRun(live));
+            panel->detailTabs()->setCurrentIndex(2);
+            QVERIFY(w.close());
+            QVERIFY2(w.quitNotice().contains(QStringLiteral("still-going (run %1)").arg(live)),
+                     qPrintable(w.quitNotice()));
+            QVERIFY(w.quitNotice().contains("go on after the studio closes"));
+        }
+        {
+            Project p = Project::open(demo_.toStdString());
+            finishRun(p, live, "cancelled");
+        }
+        ui::MainWindow w(*registry_);
+        w.setProperty("quiet", true);
+        QVERIFY(w.openProject(demo_));
+        ui::RunsPanel* panel = w.runsPanel();
+        QCOMPARE(w.viewTabs()->currentWidget(), static_cast<QWidget*>(panel));
+        QCOMPARE(panel->kindFilter()->currentData().toString(), QStringLiteral("training"));
+        QCOMPARE(panel->detailTabs()->currentIndex(), 2);
+        QCOMPARE(panel->selectedRuns(), std::vector<int64_t>{live});
+        panel->kindFilter()->setCurrentIndex(0); // leave the settings as the other cases expect them
+        w.viewTabs()->setCurrentIndex(0);
+        w.show();
+        QVERIFY(w.close());
+        QVERIFY(w.quitNotice().isEmpty()); // nothing running: nothing to say
+    }
+
     // A run killed with SIGKILL: the tab that started it reports the failure, and the run reads "stopped"
     // (resumable), not running forever. A second run started at once beside it finishes.
     void killedRunReadsStoppedAndNeighbourFinishes() {
@@ -279,6 +329,24 @@ private slots:
         const RunOverview& after = panel.model()->run(panel.model()->rowOf(id));
         QCOMPARE(QString::fromStdString(after.run.state), QStringLiteral("stopped"));
         QVERIFY(after.run.resumable());
+        // The failure stays on screen, without the project's path; the State cell names the process and
+        // where a resume starts (no checkpoint yet: save_steps is 1000).
+        QVERIFY(!panel.notice()->isHidden());
+        QVERIFY2(panel.notice()->text().contains(QStringLiteral("Run %1 failed").arg(id)),
+                 qPrintable(panel.notice()->text()));
+        QVERIFY(!panel.notice()->text().contains(QFileInfo(demo_).absolutePath()));
+        const QString tip =
+            panel.model()
+                ->data(panel.model()->index(panel.model()->rowOf(id), ui::RunsTableModel::State),
+                       Qt::ToolTipRole)
+                .toString();
+        QVERIFY2(tip.contains(QStringLiteral("process %1").arg(*after.run.pid)) ||
+                     tip.contains(QStringLiteral("(%1 on").arg(*after.run.pid)),
+                 qPrintable(tip));
+        QVERIFY2(tip.contains("Resume starts it again from step 0"), qPrintable(tip));
+        QVERIFY(panel.selectRun(id));
+        QVERIFY2(panel.resumeButton()->toolTip().contains("step 0"),
+                 qPrintable(panel.resumeButton()->toolTip()));
     }
 
     // An online run's samples, step by step, with GPO's resets.
@@ -342,7 +410,7 @@ private slots:
         const int64_t b = beginRun(p, "training", "b", {{"algorithm", "dpo"}, {"max_steps", 100}});
         ui::RunCurves curves;
         curves.setProjectPath(QString::fromStdString(path));
-        curves.setRuns({{a, "a"}, {b, "b"}});
+        curves.setRuns({{a, "a", "a"}, {b, "b", "b"}});
         QCOMPARE(curves.metricNames().size(), 0);
         for (int step = 1; step <= 3; ++step)
             recordMetric(p, a, "loss", step, 1.0 / step);
@@ -380,10 +448,23 @@ private slots:
         QFile csv(dir_.filePath("curves.csv"));
         QVERIFY(csv.open(QIODevice::ReadOnly));
         const QStringList lines = QString::fromUtf8(csv.readAll()).split('\n', Qt::SkipEmptyParts);
-        QCOMPARE(lines.first(), QStringLiteral("run,metric,step,wall_time,value,smoothed"));
+        QCOMPARE(lines.first(), QStringLiteral("run,run_name,metric,step,wall_time,value,smoothed"));
         QCOMPARE(lines.size(), 1 + 5); // the loss of both runs
+        // The run's id and name; every digit of 1/3 (step 3 of run a's loss).
+        const QString third = lines.filter(QStringLiteral("%1,a,loss,3,").arg(a)).value(0);
+        QVERIFY2(third.section(',', 5, 5) == QStringLiteral("0.33333333333333331"), qPrintable(third));
+        // The grid as a picture in every format, with a legend naming the runs.
         curves.showMetric({});
-        QCOMPARE(curves.exportTo("svg", dir_.filePath("grid.svg")).isEmpty(), false); // the grid: PNG only
+        for (const char* kind : {"png", "svg", "pdf"}) {
+            const QString file = dir_.filePath(QStringLiteral("grid.") + kind);
+            QCOMPARE(curves.exportTo(kind, file), QString());
+            QVERIFY2(QFileInfo(file).size() > 100, kind);
+        }
+        QFile svg(dir_.filePath("grid.svg"));
+        QVERIFY(svg.open(QIODevice::ReadOnly));
+        const QString drawn = QString::fromUtf8(svg.readAll());
+        QVERIFY(drawn.contains(QStringLiteral(">a<")) && drawn.contains(QStringLiteral(">b<")));
+        QVERIFY(drawn.contains(QStringLiteral("rewards/margins")));
     }
 
     // The experiment's comparison as a chart beside its table.
