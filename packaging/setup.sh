@@ -3,9 +3,12 @@
 #   bash packaging/setup.sh studio   install packages, build, open the studio on its demo project
 #   bash packaging/setup.sh test     install packages, build, run the whole test suite (CTest)
 #   bash packaging/setup.sh deb      install packages, build, make the .deb (build/gpo-studio_*.deb)
+#   bash packaging/setup.sh test-torch   the same suite built against PyPI's torch wheel (LibTorch 2.x, CUDA
+#                                        compiled in) in build-torch/; the wheel goes into a virtual
+#                                        environment (GPO_TORCH_VENV, GPO_TORCH_VERSION); needs nvcc
 set -euo pipefail
 mode="${1:-}"
-case "$mode" in studio|test|deb) ;; *) echo "usage: $0 studio|test|deb" >&2; exit 2 ;; esac
+case "$mode" in studio|test|deb|test-torch) ;; *) echo "usage: $0 studio|test|deb|test-torch" >&2; exit 2 ;; esac
 cd "$(dirname "$0")/.."
 
 # Why each package is here: README.md, "Dependencies".
@@ -14,7 +17,7 @@ packages=(
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev libqcustomplot-dev
   nlohmann-json3-dev libsqlite3-dev libsnappy-dev libxxhash-dev libcli11-dev
   libpcre2-dev libutf8proc-dev libtorch-dev libgloo-dev libopenblas0-openmp
-  desktop-file-utils appstream
+  desktop-file-utils appstream python3-venv
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -26,6 +29,10 @@ if ((${#missing[@]})); then
   echo "== installing: ${missing[*]}"
   $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if [ "$mode" = test-torch ]; then
+  exec bash packaging/torch_build.sh
 fi
 
 echo "== building"

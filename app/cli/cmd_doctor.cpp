@@ -28,19 +28,51 @@ int cudaDevices() {
     return at::hasCUDA() ? at::detail::getCUDAHooks().getNumGPUs() : 0;
 }
 
-// The BLAS libraries this process mapped: Debian picks one through alternatives, and the reference BLAS
-// is ~27x slower than OpenBLAS's OpenMP build.
-std::vector<std::string> blasInUse() {
+/// The libraries this process mapped whose file name passes `keep`.
+template <class Keep> std::vector<std::string> mappedLibraries(Keep keep) {
     std::ifstream maps("/proc/self/maps");
     std::set<std::string> found;
     for (std::string line; std::getline(maps, line);) {
         const auto slash = line.find('/');
         if (slash == std::string::npos) continue;
         const std::string path = line.substr(slash);
-        if (path.find("blas") != std::string::npos || path.find("lapack") != std::string::npos)
-            found.insert(path);
+        const std::string name = path.substr(path.rfind('/') + 1);
+        if (keep(name)) found.insert(path);
     }
     return {found.begin(), found.end()};
+}
+
+bool has(const std::string& s, const char* part) {
+    return s.find(part) != std::string::npos;
+}
+
+// The BLAS libraries this process mapped: Debian picks one through alternatives, and the reference BLAS
+// is ~27x slower than OpenBLAS's OpenMP build. (cuBLAS is the GPU's, not the CPU's.)
+std::vector<std::string> blasInUse() {
+    return mappedLibraries([](const std::string& n) {
+        return (has(n, "blas") || has(n, "lapack")) && !has(n, "cublas") && !has(n, "nvblas");
+    });
+}
+
+// Every OpenMP runtime mapped: there must be one (PyPI's wheel brings its own libgomp; two runtimes in
+// one process fight over the cores and can deadlock).
+std::vector<std::string> openMpRuntimes() {
+    return mappedLibraries([](const std::string& n) {
+        return n.rfind("libgomp", 0) == 0 || n.rfind("libiomp", 0) == 0 || n.rfind("libomp", 0) == 0;
+    });
+}
+
+// Whether this LibTorch was built with CUDA: its CUDA library is loaded with it (Debian's is CPU-only).
+bool cudaCompiledIn() {
+    return !mappedLibraries([](const std::string& n) {
+                return has(n, "libtorch_cuda") || has(n, "libc10_cuda");
+            }).empty();
+}
+
+std::string cudaText() {
+    const int gpus = cudaDevices();
+    if (gpus > 0) return "available (" + std::to_string(gpus) + " device" + (gpus > 1 ? "s" : "") + ")";
+    return cudaCompiledIn() ? "compiled in, no device present" : "not compiled in (a CPU-only LibTorch)";
 }
 
 std::string blasVerdict(const std::vector<std::string>& libs) {
@@ -54,16 +86,15 @@ std::string blasVerdict(const std::vector<std::string>& libs) {
     for (const auto& l : libs)
         if (l.find("/blas/") != std::string::npos)
             return "the reference BLAS: install libopenblas0-openmp (~27x faster matrix products)";
+    if (libs.empty() && at::hasMKL()) return "MKL, linked into LibTorch";
     return libs.empty() ? "none mapped yet" : "other";
 }
 
 } // namespace
 
 std::string versionText() {
-    const int gpus = cudaDevices();
     return "gpo " + version() + " (commit " + gitCommit() + "), LibTorch " + libTorchVersion() + ", CUDA " +
-           (gpus > 0 ? "available (" + std::to_string(gpus) + " device" + (gpus > 1 ? "s" : "") + ")"
-                     : std::string("not available"));
+           cudaText();
 }
 
 void addDoctor(CLI::App& app, Context& ctx, int& rc) {
@@ -79,11 +110,17 @@ void addDoctor(CLI::App& app, Context& ctx, int& rc) {
             const int cores = static_cast<int>(std::thread::hardware_concurrency());
             const util::JobSlots::Share share = util::JobSlots().share(cores);
             const auto blas = blasInUse();
+            const auto openmp = openMpRuntimes();
             nlohmann::json j{{"ok", true},
                              {"version", version()},
                              {"commit", gitCommit()},
                              {"libtorch", libTorchVersion()},
                              {"cuda_devices", cudaDevices()},
+                             {"cuda_compiled", cudaCompiledIn()},
+                             {"openmp_runtimes", openmp},
+                             // Data-parallel ranks talk through c10d's Gloo (CPU tensors; GPU gradients are
+                             // copied to the host for the all-reduce).
+                             {"distributed_backend", "gloo"},
                              {"cores", cores},
                              {"threads", at::get_num_threads()},
                              {"other_jobs", std::max(0, share.jobs - 2)}, // less this process's two entries
@@ -104,6 +141,12 @@ void addDoctor(CLI::App& app, Context& ctx, int& rc) {
                       << "BLAS: " << j["blas_verdict"].get<std::string>() << "\n";
             for (const auto& l : blas)
                 std::cout << "      " << l << "\n";
+            std::cout << "OpenMP: "
+                      << (openmp.size() == 1 ? "one runtime" : std::to_string(openmp.size()) + " runtimes")
+                      << "\n";
+            for (const auto& l : openmp)
+                std::cout << "      " << l << "\n";
+            std::cout << "Data-parallel backend: Gloo (c10d)\n";
             std::cout << "Demo policy: "
                       << (j["demo_policy"] == "" ? "not found" : j["demo_policy"].get<std::string>())
                       << "\nPresets: " << (j["presets"] == "" ? "not found" : j["presets"].get<std::string>())

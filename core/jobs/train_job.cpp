@@ -310,9 +310,16 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
                     ? model::LoraAdapter::load(checkpoint, policy->model())
                     : model::LoraAdapter::create(policy->model(), {c.lora.r, c.lora.alpha, c.lora.dropout,
                                                                    c.lora.targetModules, c.seed}));
-        if (leader)
+        if (leader) {
             setRunConfigValue(project, r.runId, "$.resolved.device",
                               nlohmann::json(policy->device().str()).dump());
+            // Ranks average their gradients over c10d's Gloo (GPU tensors are copied to the host for it).
+            if (o.group) {
+                setRunConfigValue(project, r.runId, "$.resolved.distributed_backend", "\"gloo\"");
+                setRunConfigValue(project, r.runId, "$.resolved.world_size",
+                                  std::to_string(o.group->world()));
+            }
+        }
         train::OnlineTrainOptions t;
         t.gpoSelector = gpoSelector;
         t.outDir = r.outDir;

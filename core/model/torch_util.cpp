@@ -14,6 +14,18 @@
 #include <thread>
 
 namespace gpo::model {
+namespace {
+
+// PyPI's LibTorch does its CPU matrix products with MKL, whose results depend on how the buffers happen
+// to be aligned unless its strict reproducible mode is on: a resumed run then differed from an
+// uninterrupted one in the last bits (seen: PPO's loss at the first step after a resume). Set before
+// MKL's first call; a user's own MKL_CBWR is kept. (Debian's LibTorch uses OpenBLAS, which ignores it.)
+[[maybe_unused]] const bool kMklReproducible = [] {
+    ::setenv("MKL_CBWR", "AUTO,STRICT", 0);
+    return true;
+}();
+
+} // namespace
 
 at::ScalarType toScalarType(DType d) {
     switch (d) {

@@ -113,6 +113,37 @@ private slots:
         QCOMPARE(r.json["correct"].toBool(), false);
         QVERIFY(r.code != 0);
     }
+    // A file of verdicts to agree with (Math-Verify's suite): counts, and a bad line named.
+    void verifyCases() {
+        auto r =
+            gpo({"verify", "--cases", QStringLiteral(GPO_FIXTURES "/math_verify/cases.jsonl"), "--json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.json["cases"].toInt(), 261);
+        QVERIFY(r.json["agreed"].toInt() >= 193);
+        QCOMPARE(r.json["false_accepts"].toInt(), 2);
+        QVERIFY(r.json["by_test"].toObject().contains("test_relations_math"));
+        const QString bad = dir_.filePath(QStringLiteral("bad-cases.jsonl"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"gold\": \"1\", \"pred\": \"1\", \"expected\": true}\n{\"gold\": 1, \"pred\": \"1\", "
+                "\"expected\": 1}\n");
+        f.close();
+        r = gpo({"verify", "--cases", bad, "--json"});
+        QVERIFY(r.code != 0);
+        QCOMPARE(r.json["line"].toInt(), 2);
+        QVERIFY2(r.json["error"].toString().contains("'gold' must be a string"),
+                 qPrintable(r.json["error"].toString()));
+    }
+    // What the machine offers: one OpenMP runtime in the process (a wheel's LibTorch brings its own), the
+    // data-parallel backend, and whether this LibTorch has CUDA.
+    void doctorSaysRuntimeAndBackend() {
+        auto r = gpo({"doctor", "--json"});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.json["openmp_runtimes"].toArray().size(), 1);
+        QCOMPARE(r.json["distributed_backend"].toString(), QStringLiteral("gloo"));
+        QVERIFY(r.json["cuda_compiled"].isBool());
+        QVERIFY(r.json["libtorch"].toString().startsWith(r.json["cuda_compiled"].toBool() ? "2." : ""));
+    }
     void listAndShow() {
         auto r = gpo({"ls", "-p", project_, "--dataset", "math-train", "--limit", "5", "--json"});
         QCOMPARE(r.code, 0);

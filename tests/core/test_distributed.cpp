@@ -1,6 +1,7 @@
 // Training beyond one process, through gpo as users run it: `--nproc` ranks against one process on the
 // same global batch, a rank that dies, torchrun's and Slurm's environment.
 #include "model/safetensors.h"
+#include "store/runs.h"
 
 #include <QDir>
 #include <QFile>
@@ -119,6 +120,13 @@ private slots:
         const QString checkpointB = QFileInfo(b.last()["policy_path"].toString()).path() + "/checkpoint";
         QVERIFY(maxDifference(checkpointA.toStdString() + "/model.safetensors",
                               checkpointB.toStdString() + "/model.safetensors") < 1e-5);
+        // The run's config says how its ranks talked.
+        gpo::Project p = gpo::Project::open(project_.toStdString());
+        const auto config = gpo::runConfig(p, b.last()["run_id"].toInteger());
+        QCOMPARE(config["resolved"].value("distributed_backend", std::string()), std::string("gloo"));
+        QCOMPARE(config["resolved"].value("world_size", 0), 2);
+        QVERIFY(
+            !gpo::runConfig(p, a.last()["run_id"].toInteger())["resolved"].contains("distributed_backend"));
     }
 
     // GRPO's sampling is split over the ranks too; one step runs through.

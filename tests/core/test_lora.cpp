@@ -10,6 +10,7 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
+#include <c10/core/GradMode.h>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -30,7 +31,7 @@ namespace {
 const std::vector<std::vector<int32_t>> kTokens = {{1, 5, 9, 14, 3, 7, 21, 2}, {4, 4, 8, 30, 11}};
 
 at::Tensor logprobs(model::Policy& p) {
-    at::NoGradGuard noGrad;
+    c10::NoGradGuard noGrad;
     const auto lp = model::tokenLogprobs(p.model(), kTokens);
     return lp.values * lp.mask.to(at::kFloat);
 }
@@ -68,7 +69,7 @@ void TestLora::adapterMergesExactly() {
     policy->model().attachLora(adapter);
     QVERIFY(at::equal(logprobs(*policy), base)); // B = 0: the adapter starts at the base model
     {
-        at::NoGradGuard noGrad;
+        c10::NoGradGuard noGrad;
         at::manual_seed(3);
         for (auto& p : adapter->parameters())
             p.add_(at::randn_like(p) * 0.05);
