@@ -237,6 +237,9 @@ void LaunchRunDialog::onChecked(bool ok, const QJsonObject& result, const QStrin
     }
     config_ = result.value(QStringLiteral("config")).toObject();
     defaults_ = result.value(QStringLiteral("defaults")).toObject();
+    required_.clear();
+    for (const QJsonValue& key : result.value(QStringLiteral("required")).toArray())
+        required_ << key.toString();
     fillTable(config_, defaults_);
     const QString source =
         result.contains(QStringLiteral("dataset"))
@@ -298,9 +301,7 @@ void LaunchRunDialog::fillTable(const QJsonObject& config, const QJsonObject& de
         k->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
         auto* v = new QTableWidgetItem(display(value.isUndefined() ? QJsonValue(false) : value));
         // A setting without a default (what the run trains on, the algorithm) is required: it says so.
-        const bool required = !defaults.isEmpty() && byDefault.isUndefined() &&
-                              (key == QLatin1String("algorithm") || key == QLatin1String("pairs") ||
-                               key == QLatin1String("dataset"));
+        const bool required = required_.contains(key);
         auto* d = new QTableWidgetItem(required ? tr("(required)") : display(byDefault));
         d->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
         d->setForeground(QColor(100, 100, 100));

@@ -59,6 +59,7 @@ private:
     QJsonObject settings_;
     QJsonObject config_;   ///< the effective settings after the last good check
     QJsonObject defaults_; ///< what each setting is when left out (from the same check)
+    QStringList required_; ///< the settings with no default, which the config must give (same check)
     QComboBox* preset_;
     QTableWidget* table_;
     QLabel* status_;

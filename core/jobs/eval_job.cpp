@@ -26,10 +26,7 @@ struct EvalProblem {
 /// A sample's seed from the problem's content, not its row id: the same problem gets the same samples in
 /// every project (the studio's demo project, which holds other datasets too, and `gpo demo`'s agree).
 uint64_t sampleSeed(uint64_t seed, const EvalProblem& problem, int64_t sample) {
-    const Hash128 key = contentHash({problem.question, problem.answer});
-    uint64_t content = 0;
-    for (int i = 0; i < 8; ++i)
-        content = (content << 8) | key[static_cast<size_t>(i)];
+    const uint64_t content = first64(contentHash({problem.question, problem.answer}));
     uint64_t h = seed ^ 0x9E3779B97F4A7C15ull;
     h = (h ^ content) * 0xBF58476D1CE4E5B9ull;
     h = (h ^ static_cast<uint64_t>(sample)) * 0x94D049BB133111EBull;

@@ -1,6 +1,5 @@
 #include "jobs/train_job.h"
 
-#include "data/json_source.h"
 #include "model/lora.h"
 #include "model/policy.h"
 #include "model/prompt_format.h"
@@ -293,13 +292,10 @@ TrainJobResult runTrainJob(Project& project, const train::TrainConfig& given, co
         po.device = c.device;
         const bool fromCheckpoint =
             resumeId && fs::exists(fs::path(r.outDir) / "checkpoint" / "trainer_state.json");
-        if (fromCheckpoint) { // where it goes on from, as the checkpoint says
-            const auto state =
-                readJsonDocument((fs::path(r.outDir) / "checkpoint" / "trainer_state.json").string());
-            const int64_t from = state.value("global_step", int64_t{0});
-            emit({{"event", "resume"}, {"run_id", r.runId}, {"from_step", from}});
-            if (leader) setRunConfigValue(project, r.runId, "$.resolved.resumed_from", std::to_string(from));
-        }
+        if (fromCheckpoint) // where it goes on from, as the checkpoint says
+            emit({{"event", "resume"},
+                  {"run_id", r.runId},
+                  {"from_step", checkpointStepOf(project.path(), r.runId).value_or(0)}});
         stage("loading the policy", 0, 0);
         const std::string checkpoint = (fs::path(r.outDir) / "checkpoint").string();
         // A LoRA run trains an adapter on the unchanged base; its checkpoint holds the adapter alone.

@@ -118,11 +118,8 @@ AnalysisConfig AnalysisConfig::fromJson(const nlohmann::json& j) {
 }
 
 uint64_t rolloutSeed(uint64_t seed, const TrajectoryDetail& t, int stepIdx, int64_t sampleIdx) {
-    const Hash128 key =
-        contentHash({t.problem.question, t.problem.answer, t.trajectory.source, t.trajectory.response});
-    uint64_t content = 0;
-    for (size_t i = 0; i < 8; ++i)
-        content = (content << 8) | key[i];
+    const uint64_t content = first64(
+        contentHash({t.problem.question, t.problem.answer, t.trajectory.source, t.trajectory.response}));
     uint64_t h = mix(seed ^ 0x9E3779B97F4A7C15ull, content);
     h = mix(h, static_cast<uint64_t>(stepIdx));
     return mix(h, static_cast<uint64_t>(sampleIdx));

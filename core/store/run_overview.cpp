@@ -43,16 +43,6 @@ void readConfig(RunOverview& o, const nlohmann::json& config) {
     }
 }
 
-/// The global step of <run folder>/checkpoint/trainer_state.json, as a resume reads it.
-std::optional<int64_t> readCheckpointStep(const std::string& projectPath, int64_t runId) {
-    std::ifstream in(runFolderOf(projectPath, runId) + "/checkpoint/trainer_state.json");
-    if (!in) return std::nullopt;
-    const auto state = nlohmann::json::parse(in, nullptr, false);
-    if (!state.is_object() || !state.contains("global_step") || !state["global_step"].is_number_integer())
-        return std::nullopt;
-    return state["global_step"].get<int64_t>();
-}
-
 void readMetrics(Project& project, RunOverview& o) {
     auto st = project.db().prepare("SELECT min(step), max(step), min(wall_time), max(wall_time) "
                                    "FROM metrics WHERE run_id = ? AND name NOT LIKE 'eval/%'");
@@ -89,7 +79,7 @@ RunOverview overviewOf(Project& project, RunSummary run) {
     readConfig(o, runConfig(project, o.run.id));
     readMetrics(project, o);
     if (o.run.kind == "training" && o.run.status != "done")
-        o.checkpointStep = readCheckpointStep(project.path(), o.run.id);
+        o.checkpointStep = checkpointStepOf(project.path(), o.run.id);
     return o;
 }
 
@@ -123,6 +113,15 @@ std::string RunOverview::preparing() const {
     if (stageTotal && *stageTotal > 0)
         return stage + " " + std::to_string(stageDone.value_or(0)) + "/" + std::to_string(*stageTotal);
     return stage + "…";
+}
+
+std::optional<int64_t> checkpointStepOf(const std::string& projectPath, int64_t runId) {
+    std::ifstream in(runFolderOf(projectPath, runId) + "/checkpoint/trainer_state.json");
+    if (!in) return std::nullopt;
+    const auto state = nlohmann::json::parse(in, nullptr, false);
+    if (!state.is_object() || !state.contains("global_step") || !state["global_step"].is_number_integer())
+        return std::nullopt;
+    return state["global_step"].get<int64_t>();
 }
 
 std::string runFolderOf(const std::string& projectPath, int64_t runId) {

@@ -40,6 +40,10 @@ std::optional<RunOverview> runOverview(Project& project, int64_t runId);
 void setRunConfigValue(Project& project, int64_t runId, const std::string& path,
                        const std::string& jsonValue);
 
+/// The global step of the run's last checkpoint (<run folder>/checkpoint/trainer_state.json), where a
+/// resume starts; none without a readable one.
+std::optional<int64_t> checkpointStepOf(const std::string& projectPath, int64_t runId);
+
 /// Where a run keeps its files (checkpoints, samples): <project>.runs/run-<id>.
 std::string runFolderOf(const std::string& projectPath, int64_t runId);
 

@@ -33,4 +33,11 @@ std::string hexPrefix(const Hash128& h, size_t bytes) {
     return out;
 }
 
+uint64_t first64(const Hash128& h) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < 8; ++i)
+        v = (v << 8) | h[i];
+    return v;
+}
+
 } // namespace gpo
