@@ -28,6 +28,7 @@ std::vector<int64_t> epochOrder(uint64_t seed, int64_t epoch, int64_t n) {
 }
 
 int64_t ExampleStream::at(int64_t position) {
+    if (!shuffled_) return position % n_;
     const int64_t epoch = position / n_;
     if (epoch != epoch_) {
         order_ = epochOrder(seed_, epoch, n_);

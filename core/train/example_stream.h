@@ -13,13 +13,16 @@ std::vector<int64_t> epochOrder(uint64_t seed, int64_t epoch, int64_t n);
 
 class ExampleStream {
 public:
-    ExampleStream(uint64_t seed, int64_t n) : seed_(seed), n_(n) {}
+    /// `shuffled` false: every epoch reads 0, 1, …, n−1 (transformers' train_sampling_strategy
+    /// "sequential").
+    ExampleStream(uint64_t seed, int64_t n, bool shuffled = true) : seed_(seed), n_(n), shuffled_(shuffled) {}
     /// The example at stream position `position`; keeps one epoch's order at a time.
     int64_t at(int64_t position);
 
 private:
     uint64_t seed_;
     int64_t n_;
+    bool shuffled_;
     int64_t epoch_ = -1;
     std::vector<int64_t> order_;
 };

@@ -68,7 +68,7 @@ TrainResult trainGrpo(model::Policy& policy, const std::vector<OnlinePrompt>& pr
     truncateSamples(samplesFile, loop.startStep());
     std::ofstream samples(samplesFile, std::ios::app);
 
-    ExampleStream stream(c.seed, n);
+    ExampleStream stream(c.seed, n, c.trainSamplingStrategy != "sequential");
     PolicyLossOptions lossOptions;
     lossOptions.epsilonLow = c.epsilon;
     lossOptions.epsilonHigh = c.epsilonHigh >= 0 ? c.epsilonHigh : c.epsilon;

@@ -38,7 +38,8 @@ struct Search {
 } // namespace
 
 double gradeCompletion(const OnlinePrompt& prompt, const std::string& text) {
-    return prompt.verifier && prompt.verifier->verify(text, prompt.answer, prompt.question).correct ? 1.0 : 0.0;
+    return prompt.verifier && prompt.verifier->verify(text, prompt.answer, prompt.question).correct ? 1.0
+                                                                                                    : 0.0;
 }
 
 std::vector<size_t> stepStarts(const model::Tokenizer& tok, const std::vector<int32_t>& completion,

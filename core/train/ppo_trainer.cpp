@@ -112,7 +112,7 @@ TrainResult trainPpo(model::Policy& policy, const std::vector<OnlinePrompt>& pro
     truncateSamples(samplesFile, loop.startStep());
     std::ofstream samples(samplesFile, std::ios::app);
 
-    ExampleStream stream(c.seed, n);
+    ExampleStream stream(c.seed, n, c.trainSamplingStrategy != "sequential");
     PolicyLossOptions pg;
     pg.epsilonLow = pg.epsilonHigh = c.cliprange;
     pg.aggregation = TokenAggregation::Bnpo; // TRL's PPO: masked mean over the micro-batch's tokens

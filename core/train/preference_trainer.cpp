@@ -118,21 +118,22 @@ TrainResult trainOnPreferences(model::Policy& policy, const std::vector<Preferen
             c10::InferenceMode inference;
             // Each rank scores every W-th batch; a sum over the ranks fills in the rest.
             std::vector<double> chosenV(static_cast<size_t>(n), 0.0), rejectedV(static_cast<size_t>(n), 0.0);
+            // One forward over [chosen…, rejected…], laid out as the training step lays out its batch: read
+            // in order, a micro-batch then gets the very numbers it would compute itself (rewards exactly 0
+            // at step 1, as TRL's, not float noise of another padding).
             for (int64_t start = rank * c.batchSize; start < n; start += c.batchSize * world) {
-                std::vector<EncodedCompletion> a, b;
-                for (int64_t i = start; i < std::min(n, start + c.batchSize); ++i) {
-                    a.push_back(examples[static_cast<size_t>(i)].chosen);
-                    if (!kto) b.push_back(examples[static_cast<size_t>(i)].rejected);
-                }
-                const at::Tensor la =
-                    completionLogprobs(reference->model(), a).scores.logps.to(at::kCPU).to(at::kDouble);
-                for (int64_t i = 0; i < la.size(0); ++i)
-                    chosenV[static_cast<size_t>(start + i)] = la[i].item<double>();
-                if (!kto) {
-                    const at::Tensor lb =
-                        completionLogprobs(reference->model(), b).scores.logps.to(at::kCPU).to(at::kDouble);
-                    for (int64_t i = 0; i < lb.size(0); ++i)
-                        rejectedV[static_cast<size_t>(start + i)] = lb[i].item<double>();
+                std::vector<EncodedCompletion> batch;
+                const int64_t end = std::min(n, start + c.batchSize);
+                for (int64_t i = start; i < end; ++i)
+                    batch.push_back(examples[static_cast<size_t>(i)].chosen);
+                if (!kto)
+                    for (int64_t i = start; i < end; ++i)
+                        batch.push_back(examples[static_cast<size_t>(i)].rejected);
+                const at::Tensor l =
+                    completionLogprobs(reference->model(), batch).scores.logps.to(at::kCPU).to(at::kDouble);
+                for (int64_t i = 0; i < end - start; ++i) {
+                    chosenV[static_cast<size_t>(start + i)] = l[i].item<double>();
+                    if (!kto) rejectedV[static_cast<size_t>(start + i)] = l[end - start + i].item<double>();
                 }
                 if (o.stage) o.stage("scoring the reference", std::min(n, start + c.batchSize * world), n);
             }
@@ -151,7 +152,7 @@ TrainResult trainOnPreferences(model::Policy& policy, const std::vector<Preferen
     }
 
     TrainLoop loop(policy, c, o, maxSteps, policy.model().trainableParameters(), n, perStep);
-    ExampleStream stream(c.seed, n);
+    ExampleStream stream(c.seed, n, c.trainSamplingStrategy != "sequential");
     const TrainLoopResult run = loop.run([&](int64_t step, const ApplyGradients& apply) {
         StepReport report;
         std::map<std::string, double>& stepMetrics = report.metrics;
@@ -249,14 +250,16 @@ TrainResult trainOnPreferences(model::Policy& policy, const std::vector<Preferen
                 s.labelSmoothing = c.labelSmoothing;
                 s.cpoAlpha = c.cpoAlpha;
                 const SequenceScores pc = slice(lp.scores, 0), pr = slice(lp.scores, B);
-                const PreferenceLoss r = simpoLoss(pc, pr, s);
+                const SimpoLoss simpo = simpoLoss(pc, pr, s);
+                const PreferenceLoss& r = simpo.preference;
                 loss = r.loss;
                 m = {{"rewards/chosen", meanOf(r.chosenRewards)},
                      {"rewards/rejected", meanOf(r.rejectedRewards)},
                      {"rewards/accuracies", meanOf((r.chosenRewards > r.rejectedRewards).to(at::kDouble))},
                      {"rewards/margins", meanOf(r.chosenRewards - r.rejectedRewards)},
                      {"logps/chosen", meanOf(pc.meanLogps().detach())},
-                     {"logps/rejected", meanOf(pr.meanLogps().detach())}};
+                     {"logps/rejected", meanOf(pr.meanLogps().detach())},
+                     {"nll_loss", simpo.nll.item<double>()}};
             } else {
                 const SequenceScores pc = slice(lp.scores, 0), pr = slice(lp.scores, B);
                 const SequenceScores whole = slice(lp.whole, 0);

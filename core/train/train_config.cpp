@@ -157,6 +157,7 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& j, const std::string& wh
     r.number("warmup_steps", c.warmupSteps, 0, 1e12);
     r.number("warmup_ratio", c.warmupRatio, 0.0, 1.0);
     r.text("lr_scheduler_type", c.lrSchedulerType);
+    r.text("train_sampling_strategy", c.trainSamplingStrategy);
     r.number("max_grad_norm", c.maxGradNorm, 0.0, 1e12);
     r.number("weight_decay", c.weightDecay, 0.0, 10.0);
     r.number("adam_beta1", c.adamBeta1, 0.0, 1.0);
@@ -218,6 +219,8 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& j, const std::string& wh
     c.algorithm = algorithmFrom(algorithm, where);
     if (c.lrSchedulerType != "linear" && c.lrSchedulerType != "cosine" && c.lrSchedulerType != "constant")
         r.fail("lr_scheduler_type", "'" + c.lrSchedulerType + "' is not linear, cosine or constant");
+    if (c.trainSamplingStrategy != "random" && c.trainSamplingStrategy != "sequential")
+        r.fail("train_sampling_strategy", "'" + c.trainSamplingStrategy + "' is not random or sequential");
     static const std::vector<std::string> loraModules = {"q_proj",    "k_proj",  "v_proj",    "o_proj",
                                                          "gate_proj", "up_proj", "down_proj", "c_attn",
                                                          "c_proj",    "c_fc",    "all-linear"};
@@ -334,6 +337,7 @@ nlohmann::json TrainConfig::toJson() const {
                      {"warmup_steps", warmupSteps},
                      {"warmup_ratio", warmupRatio},
                      {"lr_scheduler_type", lrSchedulerType},
+                     {"train_sampling_strategy", trainSamplingStrategy},
                      {"max_grad_norm", maxGradNorm},
                      {"weight_decay", weightDecay},
                      {"adam_beta1", adamBeta1},

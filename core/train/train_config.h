@@ -55,7 +55,8 @@ struct TrainConfig {
     double numTrainEpochs = 1.0;
     int64_t warmupSteps = 0;
     double warmupRatio = 0.0;
-    std::string lrSchedulerType = "linear"; ///< linear (transformers' default), cosine, constant
+    std::string lrSchedulerType = "linear";       ///< linear (transformers' default), cosine, constant
+    std::string trainSamplingStrategy = "random"; ///< random (a seeded shuffle per epoch) or sequential
     double maxGradNorm = 1.0;
     double weightDecay = 0.0;
     double adamBeta1 = 0.9, adamBeta2 = 0.999, adamEpsilon = 1e-8;
@@ -105,7 +106,7 @@ struct TrainConfig {
     bool ipoNormalize = true;
     double rpoAlpha = 0.0; ///< DPO: weight of the chosen NLL (RPO; TRL ≤ 0.28's rpo_alpha)
     double desirableWeight = 1.0, undesirableWeight = 1.0; ///< KTO
-    double simpoGamma = 0.5, cpoAlpha = 0.0;               ///< SimPO
+    double simpoGamma = 0.5, cpoAlpha = 1.0;               ///< SimPO
 
     /// Reads and checks run.json (`where` names it in errors: a file path).
     static TrainConfig fromJson(const nlohmann::json& j, const std::string& where);

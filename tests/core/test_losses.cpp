@@ -99,9 +99,22 @@ private Q_SLOTS:
         SimpoOptions o;
         o.beta = 2.0;
         o.gamma = 0.5;
-        const PreferenceLoss r = simpoLoss(scores({-3.2}, {4}), scores({-5.5}, {5}), o);
-        QCLOSE(item(r.loss), 0.6443966601, kTol);
-        QCLOSE(item(r.chosenRewards[0]), -1.6, kTol);
+        o.cpoAlpha = 0.0; // pure SimPO
+        const SimpoLoss r = simpoLoss(scores({-3.2}, {4}), scores({-5.5}, {5}), o);
+        QCLOSE(item(r.preference.loss), 0.6443966601, kTol);
+        QCLOSE(item(r.preference.chosenRewards[0]), -1.6, kTol);
+        QCLOSE(item(r.nll), 0.0, kTol); // TRL logs nll_loss 0 when cpo_alpha is 0
+    }
+    void simpoBehaviourCloningIsATokenMeanOverTheBatch() {
+        // TRL's CPO default cpo_alpha 1: NLL = (3.2 + 1.0) / (4 + 1) = 0.84 over the batch's chosen tokens,
+        // not the mean of per-example means (0.9).
+        SimpoOptions o;
+        o.beta = 2.0;
+        o.gamma = 0.5;
+        QCOMPARE(o.cpoAlpha, 1.0);
+        const SimpoLoss r = simpoLoss(scores({-3.2, -1.0}, {4, 1}), scores({-5.5, -2.0}, {5, 2}), o);
+        QCLOSE(item(r.nll), 0.84, kTol);
+        QCLOSE(item(r.preference.loss), 1.6492368221, kTol);
     }
     void orpo() {
         // λ = 0.1, a+ = −0.8, a− = −1.1, NLL 0.8.
