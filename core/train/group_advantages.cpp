@@ -86,6 +86,8 @@ GroupAdvantages groupAdvantages(const std::vector<double>& rewards, const std::v
         }
         start += g;
     }
+    // TRL asks whether the std that scales is 0: with scale_rewards "batch", the batch's.
+    if (scale == AdvantageScale::Batch) zeroStd = out.rewardStd == 0.0 ? rewards.size() : 0;
     out.fracZeroStd =
         rewards.empty() ? 0.0 : static_cast<double>(zeroStd) / static_cast<double>(rewards.size());
     return out;

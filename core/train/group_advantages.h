@@ -15,7 +15,8 @@ AdvantageScale advantageScale(const std::string& name);
 struct GroupAdvantages {
     std::vector<double> advantages;       ///< one per completion, in the given order
     double rewardMean = 0, rewardStd = 0; ///< over the whole batch (TRL's `reward`, `reward_std`)
-    double fracZeroStd = 0;               ///< share of completions whose group's rewards are all equal
+    double fracZeroStd =
+        0; ///< share of completions whose scaling std is 0 (the group's; "batch": the batch's)
 };
 
 /// `rewards` holds consecutive groups of `groupSize` completions.

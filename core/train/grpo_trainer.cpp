@@ -1,14 +1,11 @@
 #include "train/grpo_trainer.h"
 
 #include "model/policy.h"
-#include "train/completion_scores.h"
 #include "train/example_stream.h"
-#include "train/group_advantages.h"
-#include "train/policy_loss.h"
+#include "train/grpo_step.h"
 #include "train/process_group.h"
 #include "train/rollout_batch.h"
 
-#include <c10/core/InferenceMode.h>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -69,13 +66,6 @@ TrainResult trainGrpo(model::Policy& policy, const std::vector<OnlinePrompt>& pr
     std::ofstream samples(samplesFile, std::ios::app);
 
     ExampleStream stream(c.seed, n, c.trainSamplingStrategy != "sequential");
-    PolicyLossOptions lossOptions;
-    lossOptions.epsilonLow = c.epsilon;
-    lossOptions.epsilonHigh = c.epsilonHigh >= 0 ? c.epsilonHigh : c.epsilon;
-    lossOptions.beta = c.beta;
-    lossOptions.aggregation = tokenAggregation(c.lossType);
-    lossOptions.maxCompletionLength = c.maxCompletionLength;
-
     const TrainLoopResult run = loop.run([&](int64_t step, const ApplyGradients& apply) {
         StepReport report;
         const double share = 1.0 / static_cast<double>(c.gradientAccumulationSteps);
@@ -93,39 +83,21 @@ TrainResult trainGrpo(model::Policy& policy, const std::vector<OnlinePrompt>& pr
             std::vector<double> rewards;
             for (const auto& s : batch.samples)
                 rewards.push_back(s.reward);
-            const GroupAdvantages adv =
-                groupAdvantages(rewards, batch.groupSizes, advantageScale(c.scaleRewards));
             const std::vector<EncodedCompletion> encoded = batch.encoded(eos);
             for (const auto& e : encoded)
                 report.tokens += static_cast<int64_t>(e.tokens.size());
             report.sampledTokens += batch.sampledTokens;
 
-            // One clipped policy-gradient step on them (num_iterations 1: old = current, detached).
             const auto learnStart = std::chrono::steady_clock::now();
-            const CompletionLogprobs lp = completionLogprobs(policy.model(), encoded, c.temperature);
-            const at::Tensor logps = lp.perToken.to(at::kDouble);
-            at::Tensor refLogps;
-            if (reference) {
-                c10::InferenceMode inference;
-                refLogps = completionLogprobs(reference->model(), encoded, c.temperature)
-                               .perToken.to(at::kDouble)
-                               .clone();
-            }
-            const at::Tensor advantages = at::tensor(adv.advantages, at::kDouble);
-            lossOptions.dapoTokens = static_cast<double>(batch.completionTokens(eos));
-            const PolicyLoss loss =
-                policyLoss(logps, logps.detach(), refLogps, advantages, lp.mask, lossOptions);
-            (loss.loss / static_cast<double>(c.gradientAccumulationSteps)).backward();
+            const GrpoStep learned =
+                grpoStep(policy.model(), reference ? &reference->model() : nullptr, encoded, rewards,
+                         batch.groupSizes, static_cast<double>(batch.completionTokens(eos)), c, share);
             learningSeconds +=
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - learnStart).count();
+            const GroupAdvantages& adv = learned.advantages;
 
             std::map<std::string, double> m = rolloutMetrics(batch, eos);
-            m.insert({{"loss", loss.loss.item<double>()},
-                      {"reward", adv.rewardMean},
-                      {"reward_std", adv.rewardStd},
-                      {"frac_reward_zero_std", adv.fracZeroStd},
-                      {"clip_ratio/region_mean", loss.clipRegion.item<double>()},
-                      {"kl", reference ? loss.klMean.item<double>() : std::nan("")}});
+            m.insert(learned.metrics.begin(), learned.metrics.end());
             for (const auto& [key, v] : m)
                 report.metrics[key] += v * share;
             appendSamples(samples, step + 1, batch, adv.advantages);

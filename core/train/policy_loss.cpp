@@ -41,7 +41,9 @@ PolicyLoss policyLoss(const at::Tensor& logps, const at::Tensor& oldLogps, const
     at::Tensor perToken = -at::min(ratio * a, clipped * a);
     at::Tensor klMean = at::zeros({}, logps.options());
     if (refLogps.defined()) {
-        const at::Tensor k = klEstimate(logps, refLogps, o.kl);
+        // Times ρ_t (1 in value when old = current) its gradient becomes the unbiased reverse-KL one.
+        const at::Tensor k =
+            o.biasCorrectedKl ? klEstimate(logps, refLogps, o.kl) * ratio : klEstimate(logps, refLogps, o.kl);
         if (o.beta != 0.0) perToken = perToken + o.beta * k;
         klMean = ((k * m).sum() / m.sum().clamp_min(1.0)).detach();
     }

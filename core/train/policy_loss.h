@@ -2,7 +2,9 @@
 // The clipped policy-gradient surrogate of PPO and GRPO, with the KL penalty to a reference, per token,
 // as TRL 0.29+ computes them (trl/trainer/grpo_trainer.py _compute_loss):
 //   ρ_t = exp(log πθ − log πold),  ℓ_t = −min(ρ_t A, clip(ρ_t, 1 − ε_low, 1 + ε_high) A) + β k_t,
-// with the KL estimators k1 = θ − ref, k2 = (θ − ref)²/2, k3 = e^{ref−θ} − (ref − θ) − 1 (Schulman).
+// with the KL estimators k1 = θ − ref, k2 = (θ − ref)²/2, k3 = e^{ref−θ} − (ref − θ) − 1 (Schulman);
+// TRL 1.x's GRPO multiplies k_t by ρ_t (use_bias_correction_kl, on by default; checked against TRL 1.16
+// by test_reference).
 // Token aggregation follows TRL's loss types: "grpo" (mean per sequence, then over sequences), "bnpo"
 // (mean over the batch's tokens), "dr_grpo" (sum over B·max_completion_length), "dapo" (sum over the
 // tokens of the whole generation batch, given by the caller; TRL's default).
@@ -27,6 +29,7 @@ struct PolicyLossOptions {
     TokenAggregation aggregation = TokenAggregation::Dapo;
     int64_t maxCompletionLength = 0; ///< for dr_grpo
     double dapoTokens = 0;           ///< dapo: active tokens of the whole generation batch (0: this batch's)
+    bool biasCorrectedKl = false;    ///< the KL term times ρ_t (TRL GRPO's use_bias_correction_kl)
 };
 
 struct PolicyLoss {

@@ -200,6 +200,7 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& j, const std::string& wh
     r.number("epsilon", c.epsilon, 0.0, 10.0);
     r.number("epsilon_high", c.epsilonHigh, -1.0, 10.0);
     r.text("scale_rewards", c.scaleRewards);
+    r.flag("use_bias_correction_kl", c.useBiasCorrectionKl);
     r.text("gpo_selector", c.gpoOnline.selector);
     r.number("gpo_explore_num", c.gpoOnline.rollouts, 1, 4096);
     r.number("gpo_resets_per_group", c.gpoOnline.resetsPerGroup, 0, 4096);
@@ -251,8 +252,9 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& j, const std::string& wh
             r.fail("pairs", algorithmName(c.algorithm) + " samples its own completions; it takes a "
                                                          "dataset, not pairs");
     } else {
-        for (const char* key : {"dataset", "limit", "num_generations", "max_completion_length", "temperature",
-                                "top_p", "top_k", "epsilon", "epsilon_high", "scale_rewards"})
+        for (const char* key :
+             {"dataset", "limit", "num_generations", "max_completion_length", "temperature", "top_p", "top_k",
+              "epsilon", "epsilon_high", "scale_rewards", "use_bias_correction_kl"})
             if (j.contains(key)) r.fail(key, "an online setting (\"algorithm\": \"grpo\" or \"ppo\")");
     }
     if (c.algorithm == Algorithm::Ppo) {
@@ -261,7 +263,8 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& j, const std::string& wh
         if (j.contains("num_generations"))
             r.fail("num_generations",
                    "PPO samples one completion per prompt (TRL's PPO); GRPO samples groups");
-        for (const char* key : {"loss_type", "scale_rewards", "epsilon", "epsilon_high", "beta"})
+        for (const char* key :
+             {"loss_type", "scale_rewards", "epsilon", "epsilon_high", "beta", "use_bias_correction_kl"})
             if (j.contains(key))
                 r.fail(key,
                        "not a PPO setting (PPO: cliprange, kl_coef, vf_coef, cliprange_value, gamma, lam)");
@@ -385,7 +388,10 @@ nlohmann::json TrainConfig::toJson() const {
                   {"epsilon", epsilon},
                   {"epsilon_high", epsilonHigh},
                   {"scale_rewards", scaleRewards}});
-        if (algorithm == Algorithm::Grpo) j["loss_type"] = lossType;
+        if (algorithm == Algorithm::Grpo) {
+            j["loss_type"] = lossType;
+            j["use_bias_correction_kl"] = useBiasCorrectionKl;
+        }
         if (gpo)
             j.update({{"gpo_selector", gpoOnline.selector},
                       {"gpo_explore_num", gpoOnline.rollouts},

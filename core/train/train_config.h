@@ -88,6 +88,9 @@ struct TrainConfig {
     int64_t topK = 0;
     double epsilon = 0.2, epsilonHigh = -1; ///< the clip range; epsilon_high < 0: epsilon
     std::string scaleRewards = "group";     ///< group, batch, none, rloo
+    /// GRPO: the KL term times the importance ratio, so its gradient is the unbiased reverse-KL one
+    /// (DeepSeek-V3.2; TRL 1.x's default, TRL 0.x had none).
+    bool useBiasCorrectionKl = true;
     OnlineGpoSettings gpoOnline;
 
     // PPO (TRL's PPOConfig names and defaults): one sample per prompt, a value head on the policy.

@@ -1,8 +1,10 @@
 // Parity with the libraries themselves, on fixtures their own scripts wrote (tests/reference/*.py):
-// TRL's preference trainers, step by step over 5 AdamW steps.
+// TRL's preference trainers, step by step over 5 AdamW steps, and GRPOTrainer's step on a fixed batch.
 #include "model/policy.h"
 #include "model/tokenizer.h"
+#include "model/transformer.h"
 #include "train/completion_encoding.h"
+#include "train/grpo_step.h"
 #include "train/preference_trainer.h"
 
 #include <QTemporaryDir>
@@ -66,6 +68,8 @@ private Q_SLOTS:
     void trlTokenizationIsGpos();
     void trlPreferenceTrainersStepForStep_data();
     void trlPreferenceTrainersStepForStep();
+    void trlGrpoOnAFixedBatch_data();
+    void trlGrpoOnAFixedBatch();
 };
 
 // TRL tokenizes prompt + completion together and takes the prompt as their common prefix; gpo tokenizes
@@ -141,6 +145,90 @@ void TestReference::trlPreferenceTrainersStepForStep() {
                           ": gpo " + log[s][key].dump() + ", TRL " + value.dump())
                              .c_str());
         }
+    qInfo("%s: worst %.3g of the tolerance (%s)", tc["name"].get<std::string>().c_str(), worst,
+          worstAt.c_str());
+}
+
+void TestReference::trlGrpoOnAFixedBatch_data() {
+    QTest::addColumn<int>("index");
+    const auto expected = readJson(kTrl + "/grpo.json");
+    for (size_t i = 0; i < expected["cases"].size(); ++i)
+        QTest::newRow(expected["cases"][i]["name"].get<std::string>().c_str()) << static_cast<int>(i);
+}
+
+// GRPOTrainer's first step on fixed completions and rewards (three groups of four, one without spread,
+// one completion per group clipped before EOS), with a KL reference that differs from the policy: the
+// same advantages, loss, grad_norm and metrics for each loss_type × scale_rewards.
+void TestReference::trlGrpoOnAFixedBatch() {
+    QFETCH(int, index);
+    const auto expected = readJson(kTrl + "/grpo.json");
+    const auto& tc = expected["cases"][static_cast<size_t>(index)];
+    nlohmann::json cfg = tc["gpo_config"];
+    cfg["dataset"] = "trl-fixture";
+    const train::TrainConfig c = train::TrainConfig::fromJson(cfg, "grpo.json");
+    // TRL shuffles the generation batch before the loss; gpo's groups are consecutive.
+    std::vector<std::vector<int32_t>> prompts;
+    std::vector<std::vector<size_t>> rowsOf;
+    const auto& rows = tc["batch"];
+    for (size_t i = 0; i < rows.size(); ++i) {
+        const auto p = rows[i]["prompt_ids"].get<std::vector<int32_t>>();
+        const auto at = std::find(prompts.begin(), prompts.end(), p);
+        if (at == prompts.end()) {
+            prompts.push_back(p);
+            rowsOf.push_back({i});
+        } else {
+            rowsOf[static_cast<size_t>(at - prompts.begin())].push_back(i);
+        }
+    }
+    std::vector<train::EncodedCompletion> encoded;
+    std::vector<double> rewards;
+    std::vector<size_t> groupSizes, order;
+    double completionTokens = 0;
+    for (size_t g = 0; g < prompts.size(); ++g) {
+        groupSizes.push_back(rowsOf[g].size());
+        for (const size_t i : rowsOf[g]) {
+            train::EncodedCompletion e;
+            e.tokens = prompts[g];
+            e.promptTokens = static_cast<int64_t>(e.tokens.size());
+            for (const int32_t t : rows[i]["completion_ids"].get<std::vector<int32_t>>())
+                e.tokens.push_back(t);
+            completionTokens += static_cast<double>(e.completionTokens());
+            encoded.push_back(std::move(e));
+            rewards.push_back(rows[i]["reward"].get<double>());
+            order.push_back(i);
+        }
+    }
+    const auto policy = trlModel();
+    const auto reference = model::Policy::load(kTrl + "/reference", {"cpu", "float32"});
+    for (auto& p : policy->model().trainableParameters())
+        p.requires_grad_(true); // as the train loop does
+    const train::GrpoStep step = train::grpoStep(policy->model(), &reference->model(), encoded, rewards,
+                                                 groupSizes, completionTokens, c, 1.0);
+    double squares = 0;
+    for (const auto& p : policy->model().trainableParameters())
+        if (p.grad().defined()) squares += p.grad().to(at::kDouble).pow(2).sum().item<double>();
+    std::map<std::string, double> ours = step.metrics;
+    ours["grad_norm"] = std::sqrt(squares);
+
+    double worst = 0;
+    std::string worstAt;
+    auto check = [&](const std::string& what, double mine, double trl) {
+        const double x = std::abs(mine - trl) / (kRel * std::abs(trl) + 1e-6);
+        if (x > worst) {
+            worst = x;
+            worstAt = what + ": gpo " + std::to_string(mine) + ", TRL " + std::to_string(trl);
+        }
+        QVERIFY2(x <= 1.0, (tc["name"].get<std::string>() + ": " + what + ": gpo " + std::to_string(mine) +
+                            ", TRL " + std::to_string(trl))
+                               .c_str());
+    };
+    for (size_t k = 0; k < order.size(); ++k)
+        check("advantage " + std::to_string(order[k]), step.advantages.advantages[k],
+              rows[order[k]]["advantage"].get<double>());
+    for (const auto& [key, value] : tc["logged"].items()) {
+        QVERIFY2(ours.count(key), (key + " is not computed").c_str());
+        check(key, ours[key], value.get<double>());
+    }
     qInfo("%s: worst %.3g of the tolerance (%s)", tc["name"].get<std::string>().c_str(), worst,
           worstAt.c_str());
 }

@@ -5,6 +5,10 @@ It makes (and so owns) everything the test reads:
 - `model/`: a byte-level BPE tokenizer trained with HF `tokenizers` on the pair texts, and a tiny random
   Llama checkpoint (float32, untied) written by `transformers`;
 - `pairs.jsonl`: eight (prompt, chosen, rejected) pairs in TRL's preference format;
+- `reference/`: the same Llama with its weights moved by seeded noise, GRPO's KL reference;
+- `grpo.json`: GRPOTrainer on one fixed batch (a rollout_func returns fixed completions, a reward function
+  fixed rewards) for every loss_type and scale_rewards: the batch in TRL's order, its advantages, and the
+  logged loss, grad_norm, reward, reward_std, frac_reward_zero_std, kl and clip ratios of that step;
 - `expected.json`: per case, the TRL trainer and its config, the `gpo train` config that asks for the same
   run (the same names: TRL's are ours), the token ids TRL trained on, and every logged step of 5 AdamW
   steps (`trainer.state.log_history`): loss, grad_norm, learning_rate, rewards/*, logps/*, nll_loss, kl, …
@@ -34,7 +38,7 @@ from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 from transformers.utils import logging as hf_logging
 
 import trl
-from trl import DPOConfig, DPOTrainer, KTOConfig, KTOTrainer
+from trl import DPOConfig, DPOTrainer, GRPOConfig, GRPOTrainer, KTOConfig, KTOTrainer
 from trl.experimental.cpo import CPOConfig, CPOTrainer
 from trl.experimental.orpo import ORPOConfig, ORPOTrainer
 
@@ -192,6 +196,118 @@ def run_case(name, trainer_cls, config_cls, settings, rows, model_dir, tokenizer
     return [{k: v for k, v in e.items() if keep(k, v)} | {"step": e["step"]} for e in steps]
 
 
+GRPO_PROMPTS = [
+    "Question: Ann has 3 apples and buys 2 more. How many apples now?\nAnswer:\n",
+    "Question: Ben has 7 apples and buys 4 more. How many apples now?\nAnswer:\n",
+    "Question: Cleo has 5 apples and buys 5 more. How many apples now?\nAnswer:\n",
+]
+# Four completions of each of three prompts with their rewards; the last of each group stops short of EOS (clipped).
+GRPO_COMPLETIONS = [
+    [("Ann starts with 3 apples.\nThe answer is 5.", 1.0, True), ("The answer is 6.", 0.0, True),
+     ("3 + 2 = 5.\nThe answer is 5.", 1.0, True), ("Ann starts with 3 apples and", 0.0, False)],
+    [("The answer is 11.", 1.0, True), ("7 + 4 = 12.\nThe answer is 12.", 0.0, True),
+     ("Ben has 7.", 0.5, True), ("Ben starts with 7", 0.0, False)],
+    [("The answer is 25.", 0.0, True), ("5 + 5 = 11.", 0.0, True),  # a group without spread
+     ("Cleo starts with 5 apples.\nThe answer is 55.", 0.0, True), ("Cleo has", 0.0, False)],
+]
+GRPO_MAX_COMPLETION = 16
+
+
+def make_reference(model_dir, where):
+    """GRPO's KL reference: the policy with every weight moved by noise of 30% of its mean size (seeded)."""
+    torch.manual_seed(1)
+    ref = LlamaForCausalLM.from_pretrained(model_dir, dtype=torch.float32)
+    with torch.no_grad():
+        for p in ref.parameters():
+            p.add_(0.3 * torch.randn_like(p) * p.abs().mean())
+    ref.save_pretrained(where, safe_serialization=True)
+    for f in ("tokenizer.json", "tokenizer_config.json"):  # a checkpoint folder of its own
+        shutil.copy(model_dir / f, where / f)
+
+
+def grpo_cases(model_dir, ref_dir, tokenizer):
+    eos = tokenizer.eos_token_id
+    table = {}
+    for prompt, group in zip(GRPO_PROMPTS, GRPO_COMPLETIONS):
+        rows = []
+        for text, reward, ends in group:
+            ids = tokenizer(text)["input_ids"] + ([eos] if ends else [])
+            assert len(ids) <= GRPO_MAX_COMPLETION, text
+            rows.append((ids, reward))
+        table[prompt] = rows
+
+    def rollout(prompts, trainer):
+        # TRL passes each prompt num_generations times in a row; hand out that prompt's completions in turn.
+        seen = {}
+        prompt_ids, completion_ids = [], []
+        for p in prompts:
+            k = seen.get(p, 0)
+            seen[p] = k + 1
+            prompt_ids.append(tokenizer(p)["input_ids"])
+            completion_ids.append(table[p][k][0])
+        return {"prompt_ids": prompt_ids, "completion_ids": completion_ids, "logprobs": None}
+
+    rewards_of = {}
+    for p in GRPO_PROMPTS:
+        for ids, r in table[p]:
+            rewards_of[(p, tuple(ids))] = r
+
+    def reward(prompts, completions, completion_ids, **kw):
+        return [rewards_of[(p, tuple(c))] for p, c in zip(prompts, completion_ids)]
+
+    ref_state = LlamaForCausalLM.from_pretrained(ref_dir, dtype=torch.float32).state_dict()
+    data = Dataset.from_list([{"prompt": p} for p in GRPO_PROMPTS])
+    cases = []
+    for loss_type in ("grpo", "bnpo", "dr_grpo", "dapo"):
+        for scale in ("group", "batch", "none"):
+            name = f"{loss_type}_{scale}"
+            print(f"grpo {name}", flush=True)
+            args = GRPOConfig(
+                output_dir=str(OUT / "_runs" / name), per_device_train_batch_size=12, num_generations=4,
+                max_completion_length=GRPO_MAX_COMPLETION, max_steps=1, learning_rate=1e-3, beta=0.04,
+                loss_type=loss_type, scale_rewards=scale, temperature=0.7, logging_steps=1,
+                save_strategy="no", report_to="none", use_cpu=True, bf16=False, seed=42,
+            )
+            model = LlamaForCausalLM.from_pretrained(model_dir, dtype=torch.float32)
+            trainer = GRPOTrainer(model=model, reward_funcs=reward, args=args, train_dataset=data,
+                                  processing_class=tokenizer, rollout_func=rollout)
+            trainer.ref_model.load_state_dict(ref_state)
+            seen = {}
+            inner = trainer._compute_loss
+
+            def capture(model_, inputs, _inner=inner, _seen=seen):
+                _seen["inputs"] = {k: inputs[k] for k in ("prompt_ids", "prompt_mask", "completion_ids",
+                                                          "completion_mask", "advantages")}
+                return _inner(model_, inputs)
+
+            trainer._compute_loss = capture
+            trainer.train()
+            log = [e for e in trainer.state.log_history if "loss" in e and "train_runtime" not in e]
+            assert len(log) == 1, log
+            x = seen["inputs"]
+            batch = []
+            for i in range(x["prompt_ids"].size(0)):
+                p = x["prompt_ids"][i][x["prompt_mask"][i].bool()].tolist()
+                c = x["completion_ids"][i][x["completion_mask"][i].bool()].tolist()
+                prompt = next(q for q in GRPO_PROMPTS if tokenizer(q)["input_ids"] == p)
+                batch.append({"prompt_ids": p, "completion_ids": c, "reward": rewards_of[(prompt, tuple(c))],
+                              "advantage": x["advantages"][i].item()})
+            keep = ("loss", "grad_norm", "reward", "reward_std", "frac_reward_zero_std", "kl",
+                    "clip_ratio/low_mean", "clip_ratio/high_mean", "clip_ratio/region_mean")
+            cases.append({
+                "name": name,
+                "trl_config": {"loss_type": loss_type, "scale_rewards": scale, "beta": 0.04, "temperature": 0.7,
+                               "num_generations": 4, "per_device_train_batch_size": 12,
+                               "max_completion_length": GRPO_MAX_COMPLETION},
+                "gpo_config": {"algorithm": "grpo", "loss_type": loss_type, "scale_rewards": scale, "beta": 0.04,
+                               "temperature": 0.7, "num_generations": 4, "per_device_train_batch_size": 12,
+                               "max_completion_length": GRPO_MAX_COMPLETION},
+                "batch": batch,
+                "logged": {k: log[0][k] for k in keep if k in log[0]},
+            })
+    return cases
+
+
 def main():
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
@@ -219,6 +335,12 @@ def main():
             "gpo_config": gpo | SHARED_GPO,
             "log_history": log,
         })
+    make_reference(model_dir, OUT / "reference")
+    grpo = grpo_cases(model_dir, OUT / "reference", tokenizer)
+    with open(OUT / "grpo.json", "w") as f:
+        json.dump({"what": "TRL GRPOTrainer's first step on one fixed batch (tests/reference/trl_parity.py)",
+                   "versions": {p: version(p) for p in ("trl", "transformers", "torch")},
+                   "device": "cpu, float32", "cases": grpo}, f, indent=1)
     shutil.rmtree(OUT / "_runs", ignore_errors=True)
     expected = {
         "what": "TRL's logged training steps on model/ with pairs.jsonl (tests/reference/trl_parity.py)",
