@@ -165,13 +165,18 @@ void LoraAdapter::save(const std::string& dir, const std::string& baseModel) con
                 {kPrefix + m.name + which, DType::F32, keep.back().sizes().vec(), keep.back().data_ptr()});
         }
     writeSafetensors((fs::path(dir) / "adapter_model.safetensors").string(), tensors, {{"format", "pt"}});
+    // The layer names adapted, as PEFT writes them: PEFT expands "all-linear" only when it creates an
+    // adapter, and refuses to load a config that still says it (found by tests/reference/peft_parity.py).
+    std::set<std::string> adapted;
+    for (const Module& m : modules_)
+        adapted.insert(layerOf(m.name + ".weight").second);
     const nlohmann::json config{{"peft_type", "LORA"},
                                 {"task_type", "CAUSAL_LM"},
                                 {"base_model_name_or_path", baseModel},
                                 {"r", spec_.r},
                                 {"lora_alpha", spec_.alpha},
                                 {"lora_dropout", spec_.dropout},
-                                {"target_modules", spec_.targetModules},
+                                {"target_modules", std::vector<std::string>(adapted.begin(), adapted.end())},
                                 {"bias", "none"},
                                 {"fan_in_fan_out", !modules_.empty() && modules_.front().fanInFanOut},
                                 {"inference_mode", true},

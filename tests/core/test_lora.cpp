@@ -83,6 +83,10 @@ void TestLora::adapterMergesExactly() {
     QCOMPARE(config["peft_type"].get<std::string>(), std::string("LORA"));
     QCOMPARE(config["r"].get<int>(), 4);
     QCOMPARE(config["fan_in_fan_out"].get<bool>(), checkpoint.endsWith("gpt2"));
+    // PEFT loads layer names only: "all-linear" is written out as the layers it covered.
+    const auto written = config["target_modules"].get<std::vector<std::string>>();
+    QVERIFY(std::find(written.begin(), written.end(), "all-linear") == written.end());
+    if (targets == QStringLiteral("all-linear")) QCOMPARE(written.size(), size_t(7));
     const model::SafetensorsFile file(out + "/adapter_model.safetensors");
     const std::string first = checkpoint.endsWith("gpt2")
                                   ? "base_model.model.transformer.h.0.attn.c_attn.lora_A.weight"

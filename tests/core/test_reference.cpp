@@ -1,7 +1,10 @@
 // Parity with the libraries themselves, on fixtures their own scripts wrote (tests/reference/*.py):
-// TRL's preference trainers, step by step over 5 AdamW steps, and GRPOTrainer's step on a fixed batch.
+// TRL's preference trainers, step by step over 5 AdamW steps, and GRPOTrainer's step on a fixed batch;
+// LoRA adapters both ways with PEFT.
 #include "model/policy.h"
+#include "model/safetensors.h"
 #include "model/tokenizer.h"
+#include "model/torch_util.h"
 #include "model/transformer.h"
 #include "train/completion_encoding.h"
 #include "train/grpo_step.h"
@@ -9,6 +12,7 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
+#include <c10/core/InferenceMode.h>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -70,6 +74,8 @@ private Q_SLOTS:
     void trlPreferenceTrainersStepForStep();
     void trlGrpoOnAFixedBatch_data();
     void trlGrpoOnAFixedBatch();
+    void peftAdaptersBothWays_data();
+    void peftAdaptersBothWays();
 };
 
 // TRL tokenizes prompt + completion together and takes the prompt as their common prefix; gpo tokenizes
@@ -231,6 +237,44 @@ void TestReference::trlGrpoOnAFixedBatch() {
     }
     qInfo("%s: worst %.3g of the tolerance (%s)", tc["name"].get<std::string>().c_str(), worst,
           worstAt.c_str());
+}
+
+void TestReference::peftAdaptersBothWays_data() {
+    QTest::addColumn<QString>("adapter");
+    QTest::newRow("made by PEFT") << "peft-adapter";
+    QTest::newRow("made by gpo train") << "gpo-adapter";
+}
+
+// An adapter PEFT trained loads in gpo and gives PEFT's logits; an adapter `gpo train` saved loads with
+// peft.PeftModel.from_pretrained (tests/reference/peft_parity.py) and gives there what it gives here.
+void TestReference::peftAdaptersBothWays() {
+    QFETCH(QString, adapter);
+    const std::string dir = std::string(GPO_FIXTURES) + "/reference/peft/";
+    const model::SafetensorsFile f(dir + "expected.safetensors");
+    auto get = [&](const std::string& name) {
+        const model::TensorInfo* t = f.find(name);
+        if (!t) throw std::runtime_error(name + " is not in expected.safetensors");
+        return at::from_blob(const_cast<uint8_t*>(f.data(*t)), t->shape, model::toScalarType(t->dtype))
+            .clone();
+    };
+    const at::Tensor ids = get("input_ids");
+    const at::Tensor want = get("logits_" + adapter.toStdString().replace(adapter.indexOf('-'), 1, "_"));
+    const auto policy = model::Policy::load(dir + adapter.toStdString(), {"cpu", "float32"});
+    const auto base = trlModel();
+    const at::Tensor positions = at::arange(ids.size(1), at::kLong).unsqueeze(0).expand_as(ids);
+    const at::Tensor valid = at::ones_like(ids, at::kBool);
+    at::Tensor logits, plain;
+    {
+        c10::InferenceMode guard;
+        logits = policy->model().forward({ids, positions, valid}, nullptr, model::LogitsFor::All);
+        plain = base->model().forward({ids, positions, valid}, nullptr, model::LogitsFor::All);
+    }
+    const double diff = (logits - want).abs().max().item<double>();
+    const double effect = (plain - want).abs().max().item<double>();
+    qInfo("%s: max |logit diff| %.3g (the adapter moves logits by up to %.3g)", qPrintable(adapter), diff,
+          effect);
+    QVERIFY2(effect > 1e-3, "the adapter changes nothing: the check would be empty");
+    QVERIFY2(diff <= 1e-5, qPrintable(QString::number(diff)));
 }
 
 QTEST_GUILESS_MAIN(TestReference)
