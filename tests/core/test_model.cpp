@@ -65,7 +65,7 @@ static std::vector<int32_t> toIds(const at::Tensor& row) {
 
 void TestModel::logitsMatchTransformers_data() {
     QTest::addColumn<QString>("name");
-    for (const char* n : {"gpt2", "llama", "qwen2", "qwen2-bf16"})
+    for (const char* n : {"gpt2", "llama", "qwen2", "qwen2-bf16", "mistral"})
         QTest::newRow(n) << n;
 }
 
