@@ -1,6 +1,7 @@
 // gpo doctor: what this machine offers GPO Studio (cores, threads, the BLAS in use, devices, the jobs
 // sharing the cores, the installed resources) and which plugins loaded. `gpo --version` says the short form.
 #include "cli_common.h"
+#include "model/attention.h"
 #include "model/torch_util.h"
 #include "util/build_info.h"
 #include "util/job_slots.h"
@@ -117,6 +118,7 @@ void addDoctor(CLI::App& app, Context& ctx, int& rc) {
                              {"libtorch", libTorchVersion()},
                              {"cuda_devices", cudaDevices()},
                              {"cuda_compiled", cudaCompiledIn()},
+                             {"attention", model::attentionKernel()},
                              {"openmp_runtimes", openmp},
                              // Data-parallel ranks talk through c10d's Gloo (CPU tensors; GPU gradients are
                              // copied to the host for the all-reduce).
@@ -146,6 +148,7 @@ void addDoctor(CLI::App& app, Context& ctx, int& rc) {
                       << "\n";
             for (const auto& l : openmp)
                 std::cout << "      " << l << "\n";
+            std::cout << "Attention: " << model::attentionKernel() << "\n";
             std::cout << "Data-parallel backend: Gloo (c10d)\n";
             std::cout << "Demo policy: "
                       << (j["demo_policy"] == "" ? "not found" : j["demo_policy"].get<std::string>())

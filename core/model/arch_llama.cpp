@@ -1,5 +1,6 @@
 // The Llama family (Llama, Qwen2/Qwen2.5, Mistral without sliding window): RMSNorm, rotary positions,
 // grouped-query attention (Qwen2: q/k/v biases), SwiGLU MLP, tied or untied LM head.
+#include "model/rope.h"
 #include "model/transformer.h"
 
 namespace gpo::model {
@@ -33,10 +34,9 @@ public:
         }
         norm_ = require("model.norm.weight", {d});
         head_ = c.tieEmbeddings ? embed_ : require("lm_head.weight", {c.vocabSize, d});
-        invFreq_ = at::pow(c.ropeTheta, at::arange(0, c.headDim, 2, at::kLong).to(at::kFloat) /
-                                            static_cast<double>(c.headDim))
-                       .reciprocal()
-                       .to(embed_.device());
+        const RopeFrequencies rope = ropeFrequencies(c);
+        invFreq_ = rope.invFreq.to(embed_.device());
+        ropeScale_ = rope.attentionScale;
     }
 
 private:
@@ -59,8 +59,8 @@ private:
     void prepare(ForwardContext& ctx) const override {
         const at::Tensor freqs = ctx.input.positions.to(at::kFloat).unsqueeze(-1) * invFreq_; // [B, T, D/2]
         const at::Tensor emb = at::cat({freqs, freqs}, -1).unsqueeze(1);                      // [B, 1, T, D]
-        ctx.cos = emb.cos().to(embed_.scalar_type());
-        ctx.sin = emb.sin().to(embed_.scalar_type());
+        ctx.cos = (emb.cos() * ropeScale_).to(embed_.scalar_type());
+        ctx.sin = (emb.sin() * ropeScale_).to(embed_.scalar_type());
     }
 
     at::Tensor embed(const ForwardInput& in) const override { return at::embedding(embed_, in.ids); }
@@ -83,6 +83,7 @@ private:
     const at::Tensor& outputEmbedding() const override { return head_; }
 
     at::Tensor embed_, norm_, head_, invFreq_;
+    double ropeScale_ = 1.0; ///< yarn's attention factor on cos and sin
     std::vector<Layer> layers_;
 };
 

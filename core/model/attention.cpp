@@ -5,8 +5,24 @@
 
 #include <cmath>
 #include <limits>
+#include <torch/version.h>
+
+// LibTorch 2.5+ has scaled_dot_product_attention with grouped-query heads: its fused kernels (flash or
+// memory-efficient, CPU and CUDA) never hold the [B, H, T, S] scores and probabilities that the explicit
+// path below materialises. Debian's 1.13 has no public SDPA and takes the explicit path.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 5)
+#define GPO_HAVE_SDPA 1
+#endif
 
 namespace gpo::model {
+
+const char* attentionKernel() {
+#ifdef GPO_HAVE_SDPA
+    return "scaled_dot_product_attention";
+#else
+    return "explicit";
+#endif
+}
 
 AttentionMasks AttentionMasks::build(const at::Tensor& valid, KvCache* cache, at::ScalarType dtype) {
     AttentionMasks m;
@@ -71,13 +87,21 @@ at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
         keys = cache->keys(layer).narrow(2, 0, masks.keys);
         values = cache->values(layer).narrow(2, 0, masks.keys);
     }
+    const KvCache* prefix = cache ? cache->prefix() : nullptr;
+#ifdef GPO_HAVE_SDPA
+    if (!prefix) {
+        const at::Tensor bias = masks.ownBias.view({batch, 1, steps, masks.keys}); // broadcast over heads
+        const at::Tensor out = at::scaled_dot_product_attention(q, keys, values, bias, 0.0, false, scale,
+                                                                /*enable_gqa=*/group > 1);
+        return out.transpose(1, 2).reshape({batch, steps, heads * dim});
+    }
+#endif
     // Query heads of one group share a key head: fold the group into the query rows (no copy of K/V).
     const at::Tensor qg = q.reshape({batch, kvHeads, group * steps, dim});
     at::Tensor scores =
         at::matmul(qg, keys.transpose(-1, -2)).mul_(scale).view({batch, kvHeads, group, steps, masks.keys});
     scores.add_(masks.ownBias);
 
-    const KvCache* prefix = cache ? cache->prefix() : nullptr;
     if (!prefix) {
         const at::Tensor probs = at::softmax(scores, -1, at::kFloat).to(q.scalar_type());
         const at::Tensor out = at::matmul(probs.view({batch, kvHeads, group * steps, masks.keys}), values);

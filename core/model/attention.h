@@ -17,6 +17,10 @@ struct AttentionMasks {
     static AttentionMasks build(const at::Tensor& valid, KvCache* cache, at::ScalarType dtype);
 };
 
+/// How this build attends when no shared prefix is attached: "scaled_dot_product_attention" (LibTorch
+/// 2.5+: its fused kernels) or "explicit" (scores and probabilities materialised; Debian's 1.13).
+const char* attentionKernel();
+
 /// q [B, H, T, D]; k, v [B, KVH, T, D] for the new tokens (written into `cache` when given).
 /// Returns [B, T, H * D].
 at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, KvCache* cache, size_t layer,

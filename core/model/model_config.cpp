@@ -3,6 +3,8 @@
 #include "data/json_source.h"
 #include "util/input_error.h"
 
+#include <cmath>
+
 namespace gpo::model {
 namespace {
 
@@ -32,6 +34,60 @@ std::vector<int32_t> idList(const json& j) {
 ModelConfig ModelConfig::fromFile(const std::string& path) {
     return fromJson(readJsonDocument(path), path);
 }
+
+namespace {
+
+/// The rope scaling of a config's rope object, as transformers' standardize_rope_params fills it in; an
+/// unsupported type or a missing key is an error naming them.
+RopeScaling ropeScalingOf(const json& rope, const json& config, const std::string& path) {
+    RopeScaling s;
+    s.type = rope.value("rope_type", rope.value("type", std::string("default")));
+    auto number = [&](const char* key, double& out, bool required) {
+        if (rope.contains(key) && rope[key].is_number())
+            out = rope[key].get<double>();
+        else if (required)
+            throw InputError(path, 0, "rope_type \"" + s.type + "\" needs \"" + key + "\"");
+    };
+    if (rope.contains("partial_rotary_factor") && rope["partial_rotary_factor"] != 1.0)
+        throw InputError(path, 0,
+                         "partial_rotary_factor is not supported (rotary embeddings on every dimension)");
+    const int64_t maxPositions = config.value("max_position_embeddings", int64_t(4096));
+    // Phi-3 style: a top-level original_max_position_embeddings takes precedence, as in transformers.
+    s.originalMaxPositions = config.value("original_max_position_embeddings",
+                                          rope.value("original_max_position_embeddings", maxPositions));
+    if (s.type == "default") return s;
+    if (s.type == "linear") {
+        number("factor", s.factor, true);
+    } else if (s.type == "llama3") {
+        number("factor", s.factor, true);
+        number("low_freq_factor", s.lowFreqFactor, true);
+        number("high_freq_factor", s.highFreqFactor, true);
+    } else if (s.type == "yarn") {
+        s.factor = static_cast<double>(maxPositions) / static_cast<double>(s.originalMaxPositions);
+        number("factor", s.factor, false);
+        auto mscale = [](double scale, double m) {
+            return scale <= 1 ? 1.0 : 0.1 * m * std::log(scale) + 1.0;
+        };
+        double m = 0, mAll = 0;
+        number("mscale", m, false);
+        number("mscale_all_dim", mAll, false);
+        s.attentionFactor =
+            m != 0 && mAll != 0 ? mscale(s.factor, m) / mscale(s.factor, mAll) : mscale(s.factor, 1);
+        number("attention_factor", s.attentionFactor, false);
+        if (rope.contains("beta_fast") && rope["beta_fast"].is_number() && rope["beta_fast"] != 0)
+            s.betaFast = rope["beta_fast"].get<double>();
+        if (rope.contains("beta_slow") && rope["beta_slow"].is_number() && rope["beta_slow"] != 0)
+            s.betaSlow = rope["beta_slow"].get<double>();
+        s.truncate = rope.value("truncate", true);
+    } else {
+        throw InputError(path, 0,
+                         "rope_type \"" + s.type + "\" is not supported (default, linear, llama3, yarn)");
+    }
+    if (!(s.factor > 0)) throw InputError(path, 0, "rope \"factor\" must be positive");
+    return s;
+}
+
+} // namespace
 
 ModelConfig ModelConfig::fromJson(const json& j, const std::string& path) {
     if (!j.is_object()) throw InputError(path, 1, "config.json must hold a JSON object");
@@ -74,9 +130,7 @@ ModelConfig ModelConfig::fromJson(const json& j, const std::string& path) {
                           : j.contains("rope_scaling") && j["rope_scaling"].is_object() ? j["rope_scaling"]
                                                                                         : json::object();
         c.ropeTheta = rope.value("rope_theta", j.value("rope_theta", 10000.0));
-        const std::string ropeType = rope.value("rope_type", rope.value("type", "default"));
-        if (ropeType != "default")
-            throw InputError(path, 0, "rope_type \"" + ropeType + "\" is not supported (only \"default\")");
+        c.rope = ropeScalingOf(rope, j, path);
         if (c.modelType == "qwen2") {
             c.qkvBias = true;
             if (j.value("use_sliding_window", false))

@@ -10,6 +10,19 @@ namespace gpo::model {
 
 enum class Family { Gpt2, Llama };
 
+/// Rotary position scaling as transformers' ROPE_INIT_FUNCTIONS read it from rope_parameters (v5) or
+/// rope_scaling (v4): "default", "linear", "llama3" (Llama 3.1+), "yarn" (Qwen2.5 long context).
+struct RopeScaling {
+    std::string type = "default";
+    double factor = 1.0;                    ///< linear, llama3, yarn
+    double lowFreqFactor = 1.0;             ///< llama3
+    double highFreqFactor = 4.0;            ///< llama3
+    int64_t originalMaxPositions = 0;       ///< llama3, yarn: the pretraining context
+    double betaFast = 32.0, betaSlow = 1.0; ///< yarn
+    double attentionFactor = 1.0;           ///< yarn: cos and sin are multiplied by it
+    bool truncate = true;                   ///< yarn: round the correction range outwards
+};
+
 struct ModelConfig {
     Family family = Family::Llama;
     std::string modelType; // "gpt2", "llama", "qwen2"
@@ -23,6 +36,7 @@ struct ModelConfig {
     int64_t maxPositions = 0;
     double normEps = 1e-5;
     double ropeTheta = 10000.0;
+    RopeScaling rope;
     bool tieEmbeddings = false;
     bool qkvBias = false;    // Qwen2: biases on q, k and v
     bool outputBias = false; // Llama's attention_bias also puts one on o_proj

@@ -143,6 +143,10 @@ private slots:
         QCOMPARE(r.json["distributed_backend"].toString(), QStringLiteral("gloo"));
         QVERIFY(r.json["cuda_compiled"].isBool());
         QVERIFY(r.json["libtorch"].toString().startsWith(r.json["cuda_compiled"].toBool() ? "2." : ""));
+        // LibTorch 2.5+ attends through its fused SDPA kernels; 1.13 has none.
+        QCOMPARE(r.json["attention"].toString(), r.json["libtorch"].toString().startsWith("1.")
+                                                     ? QStringLiteral("explicit")
+                                                     : QStringLiteral("scaled_dot_product_attention"));
     }
     void listAndShow() {
         auto r = gpo({"ls", "-p", project_, "--dataset", "math-train", "--limit", "5", "--json"});

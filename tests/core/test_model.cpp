@@ -65,7 +65,8 @@ static std::vector<int32_t> toIds(const at::Tensor& row) {
 
 void TestModel::logitsMatchTransformers_data() {
     QTest::addColumn<QString>("name");
-    for (const char* n : {"gpt2", "llama", "qwen2", "qwen2-bf16", "mistral"})
+    for (const char* n : {"gpt2", "llama", "qwen2", "qwen2-bf16", "mistral", "llama-rope-linear",
+                          "llama-rope-llama3", "qwen2-rope-yarn"})
         QTest::newRow(n) << n;
 }
 
@@ -327,6 +328,19 @@ void TestModel::corruptCheckpointsFailClearly() {
     QVERIFY(e);
     expect(e->cause(), "config.json implies");
     QVERIFY(e->file().find("ckpt") != std::string::npos);
+    // Rope scaling it does not compute is refused by name, with what it does compute.
+    auto rewrite = [&](const std::string& from, const std::string& to) {
+        config.replace(config.find(from), from.size(), to);
+        std::ofstream(dir + "/config.json", std::ios::trunc) << config;
+        return thrown<InputError>([&] { cpuPolicy(dir); });
+    };
+    rewrite("\"intermediate_size\": 180", "\"intermediate_size\": 176");
+    e = rewrite("\"rope_type\": \"default\"", "\"rope_type\": \"dynamic\"");
+    QVERIFY(e);
+    expect(e->cause(), "rope_type \"dynamic\" is not supported (default, linear, llama3, yarn)");
+    e = rewrite("\"rope_type\": \"dynamic\"", "\"rope_type\": \"llama3\"");
+    QVERIFY(e);
+    expect(e->cause(), "rope_type \"llama3\" needs \"factor\"");
 }
 
 QTEST_GUILESS_MAIN(TestModel)

@@ -2,14 +2,15 @@
 """Writes tests/fixtures/hf/: tiny random checkpoints of every architecture gpo loads, with what
 transformers computes on them, for test_model (logits and greedy tokens) and test_lora.
 
-For each of gpt2, llama (untied), qwen2 (tied, q/k/v biases), qwen2-bf16 (bfloat16 weights, untied) and
-mistral (untied, no sliding window), it writes the checkpoint folder as `save_pretrained` does
+For each of gpt2, llama (untied), qwen2 (tied, q/k/v biases), qwen2-bf16 (bfloat16 weights, untied),
+mistral (untied, no sliding window) and three scaled-rope checkpoints, it writes the checkpoint folder as `save_pretrained` does
 (config.json, generation_config.json, model.safetensors) plus
 - `expected.safetensors`: `input_ids` [3, 24] int64, `attention_mask` [3, 24] (rows 1 and 2 left-padded
   by 5 and 11), `logits` [3, 24, 512] float32 of the float32 weights (bf16: its weights upcast),
   `greedy_prompt` [1, 12] and `greedy_output` [1, 32] (`generate`, 20 new tokens, greedy, no EOS);
 - `expected.json`: what they are and the library versions.
-Every rope type gpo accepts is covered: today only "default" (the loader refuses the others by name).
+Every rope type gpo accepts is covered: "default" by those, "linear", "llama3" and "yarn" by
+llama-rope-linear, llama-rope-llama3 and qwen2-rope-yarn (the loader refuses the others by name).
 
 Needs only PyPI (CPU is enough). Run from the repository root:
 
@@ -44,6 +45,16 @@ MODELS = {
                    torch.bfloat16),
     "mistral": (MistralForCausalLM, MistralConfig(**DECODER, tie_word_embeddings=False, sliding_window=None,
                                                   bos_token_id=1, eos_token_id=2), torch.float32),
+    # Every scaled rope type gpo accepts. The pretraining contexts are short (32) so that head_dim 16 has
+    # frequencies in each regime: llama3's kept, blended and scaled bands, yarn's ramp.
+    "llama-rope-linear": (LlamaForCausalLM, LlamaConfig(**DECODER, tie_word_embeddings=False, rope_parameters={
+        "rope_type": "linear", "factor": 2.0, "rope_theta": 10000.0}), torch.float32),
+    "llama-rope-llama3": (LlamaForCausalLM, LlamaConfig(**DECODER, tie_word_embeddings=False, rope_parameters={
+        "rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+        "original_max_position_embeddings": 32, "rope_theta": 500000.0}), torch.float32),
+    "qwen2-rope-yarn": (Qwen2ForCausalLM, Qwen2Config(**DECODER, tie_word_embeddings=False, rope_parameters={
+        "rope_type": "yarn", "factor": 4.0, "original_max_position_embeddings": 32, "rope_theta": 1e6}),
+        torch.float32),
 }
 
 
