@@ -44,6 +44,14 @@ std::vector<PreferencePair> readPairs(const std::string& path) {
     return pairs;
 }
 
+/// One data row per case of a fixture file, named by the case, carrying its index.
+void addCaseRows(const std::string& file) {
+    QTest::addColumn<int>("index");
+    const auto expected = readJson(file);
+    for (size_t i = 0; i < expected["cases"].size(); ++i)
+        QTest::newRow(expected["cases"][i]["name"].get<std::string>().c_str()) << static_cast<int>(i);
+}
+
 std::unique_ptr<model::Policy> trlModel() {
     return model::Policy::load(kTrl + "/model", {"cpu", "float32"});
 }
@@ -103,10 +111,7 @@ void TestReference::trlTokenizationIsGpos() {
 }
 
 void TestReference::trlPreferenceTrainersStepForStep_data() {
-    QTest::addColumn<int>("index");
-    const auto expected = readJson(kTrl + "/expected.json");
-    for (size_t i = 0; i < expected["cases"].size(); ++i)
-        QTest::newRow(expected["cases"][i]["name"].get<std::string>().c_str()) << static_cast<int>(i);
+    addCaseRows(kTrl + "/expected.json");
 }
 
 // Every logged step's loss, grad_norm, learning_rate and metrics of TRL's DPOTrainer (sigmoid, ipo),
@@ -156,10 +161,7 @@ void TestReference::trlPreferenceTrainersStepForStep() {
 }
 
 void TestReference::trlGrpoOnAFixedBatch_data() {
-    QTest::addColumn<int>("index");
-    const auto expected = readJson(kTrl + "/grpo.json");
-    for (size_t i = 0; i < expected["cases"].size(); ++i)
-        QTest::newRow(expected["cases"][i]["name"].get<std::string>().c_str()) << static_cast<int>(i);
+    addCaseRows(kTrl + "/grpo.json");
 }
 
 // GRPOTrainer's first step on fixed completions and rewards (three groups of four, one without spread,
