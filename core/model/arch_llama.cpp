@@ -1,5 +1,6 @@
-// The Llama family (Llama, Qwen2/Qwen2.5, Mistral without sliding window): RMSNorm, rotary positions,
-// grouped-query attention (Qwen2: q/k/v biases), SwiGLU MLP, tied or untied LM head.
+// The Llama family (Llama, Qwen2/Qwen2.5, Qwen3, Mistral without sliding window): RMSNorm, rotary
+// positions, grouped-query attention (Qwen2: q/k/v biases; Qwen3: per-head q/k RMSNorm), SwiGLU MLP, tied
+// or untied LM head.
 #include "model/rope.h"
 #include "model/transformer.h"
 
@@ -29,8 +30,9 @@ public:
                  require(m + "gate_proj.weight", {inner, d}),
                  optional(c.mlpBias, m + "gate_proj.bias", {inner}),
                  require(m + "up_proj.weight", {inner, d}), optional(c.mlpBias, m + "up_proj.bias", {inner}),
-                 require(m + "down_proj.weight", {d, inner}),
-                 optional(c.mlpBias, m + "down_proj.bias", {d})});
+                 require(m + "down_proj.weight", {d, inner}), optional(c.mlpBias, m + "down_proj.bias", {d}),
+                 optional(c.qkNorm, a + "q_norm.weight", {c.headDim}),
+                 optional(c.qkNorm, a + "k_norm.weight", {c.headDim})});
         }
         norm_ = require("model.norm.weight", {d});
         head_ = c.tieEmbeddings ? embed_ : require("lm_head.weight", {c.vocabSize, d});
@@ -42,6 +44,7 @@ public:
 private:
     struct Layer {
         at::Tensor inputNorm, q, qb, k, kb, v, vb, o, ob, postNorm, gate, gateB, up, upB, down, downB;
+        at::Tensor qNorm, kNorm; ///< Qwen3: RMSNorm of each head's query and key, before the rotation
     };
 
     at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight) const {
@@ -69,8 +72,14 @@ private:
         const Layer& w = layers_[l];
         const int64_t b = x.size(0), t = x.size(1), hd = config_.headDim;
         const at::Tensor a = rmsNorm(x, w.inputNorm);
-        const at::Tensor q = linear(a, w.q, w.qb).view({b, t, config_.heads, hd}).transpose(1, 2);
-        const at::Tensor k = linear(a, w.k, w.kb).view({b, t, config_.kvHeads, hd}).transpose(1, 2);
+        at::Tensor q = linear(a, w.q, w.qb).view({b, t, config_.heads, hd});
+        at::Tensor k = linear(a, w.k, w.kb).view({b, t, config_.kvHeads, hd});
+        if (w.qNorm.defined()) {
+            q = rmsNorm(q, w.qNorm);
+            k = rmsNorm(k, w.kNorm);
+        }
+        q = q.transpose(1, 2);
+        k = k.transpose(1, 2);
         const at::Tensor v = linear(a, w.v, w.vb).view({b, t, config_.kvHeads, hd}).transpose(1, 2);
         const at::Tensor att =
             attend(rotate(q, ctx.cos, ctx.sin), rotate(k, ctx.cos, ctx.sin), v, ctx.cache, l, ctx.masks);

@@ -114,7 +114,8 @@ ModelConfig ModelConfig::fromJson(const json& j, const std::string& path) {
             throw InputError(path, 0,
                              "GPT-2 variants with scale_attn_by_inverse_layer_idx/reorder_and_upcast_attn "
                              "are not supported");
-    } else if (c.modelType == "llama" || c.modelType == "qwen2" || c.modelType == "mistral") {
+    } else if (c.modelType == "llama" || c.modelType == "qwen2" || c.modelType == "qwen3" ||
+               c.modelType == "mistral") {
         c.family = Family::Llama;
         c.vocabSize = positiveInt(j, "vocab_size", path);
         c.hidden = positiveInt(j, "hidden_size", path);
@@ -131,16 +132,26 @@ ModelConfig ModelConfig::fromJson(const json& j, const std::string& path) {
                                                                                         : json::object();
         c.ropeTheta = rope.value("rope_theta", j.value("rope_theta", 10000.0));
         c.rope = ropeScalingOf(rope, j, path);
+        if ((c.modelType == "qwen2" || c.modelType == "qwen3") && j.value("use_sliding_window", false))
+            throw InputError(path, 0, "sliding-window attention (use_sliding_window) is not supported");
+        // Mistral v0.1's window: every sequence that fits max_position_embeddings must fit the window too.
+        if (c.modelType == "mistral" && j.contains("sliding_window") &&
+            j["sliding_window"].is_number_integer() && j["sliding_window"].get<int64_t>() < c.maxPositions)
+            throw InputError(path, 0,
+                             "sliding-window attention (sliding_window " + j["sliding_window"].dump() +
+                                 " below max_position_embeddings " + std::to_string(c.maxPositions) +
+                                 ") is not supported");
         if (c.modelType == "qwen2") {
             c.qkvBias = true;
-            if (j.value("use_sliding_window", false))
-                throw InputError(path, 0, "sliding-window attention (use_sliding_window) is not supported");
         } else {
             c.qkvBias = c.outputBias = j.value("attention_bias", false);
             c.mlpBias = j.value("mlp_bias", false);
+            c.qkNorm = c.modelType == "qwen3";
         }
     } else {
-        throw InputError(path, 0, "model_type \"" + c.modelType + "\" is not supported (gpt2, llama, qwen2)");
+        throw InputError(path, 0,
+                         "model_type \"" + c.modelType +
+                             "\" is not supported (gpt2, llama, qwen2, qwen3, mistral)");
     }
     c.headDim = j.contains("head_dim") && j["head_dim"].is_number_integer() ? j["head_dim"].get<int64_t>()
                                                                             : c.hidden / c.heads;

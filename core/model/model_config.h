@@ -1,5 +1,5 @@
 #pragma once
-// A checkpoint's config.json, read for the families we run: GPT-2 and the Llama / Qwen2 family.
+// A checkpoint's config.json, read for the families we run: GPT-2 and the Llama / Qwen2 / Qwen3 / Mistral family.
 // Reads both transformers 4 (`rope_theta`, `torch_dtype`) and 5 (`rope_parameters`, `dtype`) spellings.
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -25,7 +25,7 @@ struct RopeScaling {
 
 struct ModelConfig {
     Family family = Family::Llama;
-    std::string modelType; // "gpt2", "llama", "qwen2"
+    std::string modelType; // "gpt2", "llama", "qwen2", "qwen3", "mistral"
     int64_t vocabSize = 0;
     int64_t hidden = 0;
     int64_t layers = 0;
@@ -41,6 +41,7 @@ struct ModelConfig {
     bool qkvBias = false;    // Qwen2: biases on q, k and v
     bool outputBias = false; // Llama's attention_bias also puts one on o_proj
     bool mlpBias = false;
+    bool qkNorm = false;     // Qwen3: RMSNorm on each head's query and key
     std::string activation;  // "gelu_new", "silu", ...
     std::string storedDtype; // "float32", "bfloat16", "float16"
     std::vector<int32_t> eosIds;

@@ -66,7 +66,7 @@ static std::vector<int32_t> toIds(const at::Tensor& row) {
 void TestModel::logitsMatchTransformers_data() {
     QTest::addColumn<QString>("name");
     for (const char* n : {"gpt2", "llama", "qwen2", "qwen2-bf16", "mistral", "llama-rope-linear",
-                          "llama-rope-llama3", "qwen2-rope-yarn"})
+                          "llama-rope-llama3", "qwen2-rope-yarn", "qwen3"})
         QTest::newRow(n) << n;
 }
 
@@ -341,6 +341,11 @@ void TestModel::corruptCheckpointsFailClearly() {
     e = rewrite("\"rope_type\": \"dynamic\"", "\"rope_type\": \"llama3\"");
     QVERIFY(e);
     expect(e->cause(), "rope_type \"llama3\" needs \"factor\"");
+    // Mistral v0.1's sliding window is narrower than the context it claims: refused, not ignored.
+    rewrite("\"rope_type\": \"llama3\"", "\"rope_type\": \"default\"");
+    e = rewrite("\"model_type\": \"llama\"", "\"model_type\": \"mistral\", \"sliding_window\": 16");
+    QVERIFY(e);
+    expect(e->cause(), "sliding_window 16 below max_position_embeddings 128");
 }
 
 QTEST_GUILESS_MAIN(TestModel)

@@ -3,7 +3,8 @@
 transformers computes on them, for test_model (logits and greedy tokens) and test_lora.
 
 For each of gpt2, llama (untied), qwen2 (tied, q/k/v biases), qwen2-bf16 (bfloat16 weights, untied),
-mistral (untied, no sliding window) and three scaled-rope checkpoints, it writes the checkpoint folder as `save_pretrained` does
+mistral (untied, no sliding window), qwen3 (q/k norms, head_dim 32) and three scaled-rope checkpoints,
+it writes the checkpoint folder as `save_pretrained` does
 (config.json, generation_config.json, model.safetensors) plus
 - `expected.safetensors`: `input_ids` [3, 24] int64, `attention_mask` [3, 24] (rows 1 and 2 left-padded
   by 5 and 11), `logits` [3, 24, 512] float32 of the float32 weights (bf16: its weights upcast),
@@ -27,7 +28,7 @@ import torch
 import transformers
 from safetensors.torch import save_file
 from transformers import (GPT2Config, GPT2LMHeadModel, LlamaConfig, LlamaForCausalLM, MistralConfig,
-                          MistralForCausalLM, Qwen2Config, Qwen2ForCausalLM)
+                          MistralForCausalLM, Qwen2Config, Qwen2ForCausalLM, Qwen3Config, Qwen3ForCausalLM)
 
 OUT = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "hf"
 VOCAB, LENGTH, PADS = 512, 24, (0, 5, 11)
@@ -55,6 +56,9 @@ MODELS = {
     "qwen2-rope-yarn": (Qwen2ForCausalLM, Qwen2Config(**DECODER, tie_word_embeddings=False, rope_parameters={
         "rope_type": "yarn", "factor": 4.0, "original_max_position_embeddings": 32, "rope_theta": 1e6}),
         torch.float32),
+    # Qwen3: per-head q/k RMSNorm, no biases, a head_dim that is not hidden / heads, tied like its small models.
+    "qwen3": (Qwen3ForCausalLM, Qwen3Config(**DECODER, head_dim=32, tie_word_embeddings=True, rope_theta=1e6),
+              torch.float32),
 }
 
 
@@ -95,6 +99,7 @@ def write(name, cls, config, dtype, seed):
 
 
 def main():
+    # Each checkpoint's seed is its place in MODELS: add new ones at the end, and the others stay as they are.
     torch.use_deterministic_algorithms(True)
     for seed, (name, (cls, config, dtype)) in enumerate(MODELS.items()):
         write(name, cls, config, dtype, seed)
