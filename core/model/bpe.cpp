@@ -1,5 +1,6 @@
 #include "model/bpe.h"
 
+#include <cstdio>
 #include <queue>
 #include <stdexcept>
 
@@ -30,6 +31,12 @@ const std::string& BpeModel::tokenOf(int32_t id) const {
     return idToToken_[static_cast<size_t>(id)];
 }
 
+void BpeModel::setMissingCharacters(bool byteFallback, int32_t unk, bool fuseUnk) {
+    byteFallback_ = byteFallback;
+    unk_ = unk;
+    fuseUnk_ = fuseUnk;
+}
+
 void BpeModel::encodeWord(std::string_view word, std::vector<int32_t>& out) const {
     if (word.empty()) return;
     if (ignoreMerges_) {
@@ -54,13 +61,31 @@ void BpeModel::encodeWord(std::string_view word, std::vector<int32_t>& out) cons
             len = 3;
         else if (c >= 0xC0)
             len = 2;
-        const int32_t id = idOf(word.substr(i, len));
-        if (id < 0)
-            throw std::runtime_error("character '" + std::string(word.substr(i, len)) +
-                                     "' is not in the vocabulary");
-        const auto n = static_cast<int32_t>(symbols.size());
-        symbols.push_back({id, n - 1, n + 1});
+        const std::string_view ch = word.substr(i, len);
         i += len;
+        auto push = [&](int32_t id) {
+            const auto n = static_cast<int32_t>(symbols.size());
+            symbols.push_back({id, n - 1, n + 1});
+        };
+        if (const int32_t id = idOf(ch); id >= 0) {
+            push(id);
+            continue;
+        }
+        std::vector<int32_t> bytes;
+        if (byteFallback_)
+            for (const char b : ch) {
+                char name[8];
+                std::snprintf(name, sizeof name, "<0x%02X>", static_cast<unsigned char>(b));
+                if (const int32_t id = idOf(name); id >= 0) bytes.push_back(id);
+            }
+        if (byteFallback_ && bytes.size() == ch.size()) {
+            for (const int32_t id : bytes)
+                push(id);
+        } else if (unk_ >= 0) {
+            if (!(fuseUnk_ && !symbols.empty() && symbols.back().id == unk_)) push(unk_);
+        } else {
+            throw std::runtime_error("character '" + std::string(ch) + "' is not in the vocabulary");
+        }
     }
     symbols.back().next = -1;
 

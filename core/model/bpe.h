@@ -19,9 +19,14 @@ public:
     bool addMerge(const std::string& left, const std::string& right);
     /// When set, a pre-token that is itself in the vocabulary is taken whole (Llama 3 style).
     void setIgnoreMerges(bool on) { ignoreMerges_ = on; }
+    /// SentencePiece-style vocabularies (Llama 2, Mistral, Gemma): a character missing from the vocabulary
+    /// becomes its UTF-8 bytes' <0xXX> tokens (byte_fallback), else `unk` (-1: none), consecutive unknowns
+    /// fused into one when `fuseUnk`.
+    void setMissingCharacters(bool byteFallback, int32_t unk, bool fuseUnk);
 
-    /// Appends the ids of one byte-level pre-token. Characters missing from the vocabulary throw
-    /// std::runtime_error (byte-level vocabularies hold all 256 byte characters).
+    /// Appends the ids of one pre-token. Characters missing from the vocabulary take the byte fallback or
+    /// unk when set (setMissingCharacters), else throw std::runtime_error (byte-level vocabularies hold
+    /// all 256 byte characters).
     void encodeWord(std::string_view byteLevelWord, std::vector<int32_t>& out) const;
 
     int32_t idOf(std::string_view token) const;   // -1 when absent
@@ -46,6 +51,8 @@ private:
     std::vector<std::string> idToToken_;
     std::unordered_map<uint64_t, Merge> merges_;
     bool ignoreMerges_ = false;
+    bool byteFallback_ = false, fuseUnk_ = false;
+    int32_t unk_ = -1;
 };
 
 } // namespace gpo::model

@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <utf8proc.h>
 
 namespace gpo::model {
 namespace fs = std::filesystem;
@@ -23,17 +22,6 @@ std::string tokenContent(const json& j) {
     if (j.is_object() && j.contains("content") && j["content"].is_string())
         return j["content"].get<std::string>();
     return {};
-}
-
-std::string normalize(std::string_view text, int options) {
-    utf8proc_uint8_t* out = nullptr;
-    const utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
-                                            static_cast<utf8proc_ssize_t>(text.size()), &out,
-                                            static_cast<utf8proc_option_t>(options | UTF8PROC_STABLE));
-    if (n < 0) throw std::invalid_argument(std::string("cannot normalise text: ") + utf8proc_errmsg(n));
-    std::string result(reinterpret_cast<const char*>(out), static_cast<size_t>(n));
-    std::free(out);
-    return result;
 }
 
 /// Valid UTF-8 with each broken sequence replaced by U+FFFD, as Hugging Face's errors="replace" does.
@@ -99,28 +87,6 @@ void readVocab(BpeModel& bpe, const json& vocab, const std::string& path, const 
     }
 }
 
-void readNormalizer(const json& j, const std::string& path, int& options, bool& any) {
-    if (j.is_null()) return;
-    const std::string type = j.value("type", "");
-    if (type == "Sequence") {
-        for (const json& n : j.value("normalizers", json::array()))
-            readNormalizer(n, path, options, any);
-        return;
-    }
-    any = true;
-    if (type == "NFC")
-        options = UTF8PROC_COMPOSE;
-    else if (type == "NFD")
-        options = UTF8PROC_DECOMPOSE;
-    else if (type == "NFKC")
-        options = UTF8PROC_COMPOSE | UTF8PROC_COMPAT;
-    else if (type == "NFKD")
-        options = UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT;
-    else
-        throw InputError(path, 0,
-                         "normalizer '" + type + "' is not supported (byte-level BPE tokenizers only)");
-}
-
 void readPreTokenizer(const json& j, const std::string& path, PreTokenizer& pre, bool& byteLevel,
                       bool& prefixSpace) {
     if (j.is_null()) return;
@@ -176,22 +142,27 @@ Tokenizer Tokenizer::fromTokenizerJson(const std::string& path) {
     readMerges(t.bpe_, model["merges"], path);
     t.bpe_.setIgnoreMerges(model.value("ignore_merges", false));
 
-    int options = 0;
-    bool normalizes = false;
-    readNormalizer(doc.value("normalizer", json()), path, options, normalizes);
-    if (normalizes) {
-        t.normalization_ = options == UTF8PROC_COMPOSE                       ? Normalization::NFC
-                           : options == UTF8PROC_DECOMPOSE                   ? Normalization::NFD
-                           : options == (UTF8PROC_COMPOSE | UTF8PROC_COMPAT) ? Normalization::NFKC
-                                                                             : Normalization::NFKD;
-    }
+    t.normalizer_ = Normalizer::fromJson(doc.value("normalizer", json()), path);
     bool byteLevel = false;
     readPreTokenizer(doc.value("pre_tokenizer", json()), path, t.pre_, byteLevel, t.addPrefixSpace_);
     if (doc.contains("decoder") && doc["decoder"].is_object() &&
         doc["decoder"].value("type", "") == "ByteLevel")
         byteLevel = true;
-    if (!byteLevel)
-        throw InputError(path, 0, "not a byte-level BPE tokenizer (no ByteLevel pre-tokenizer or decoder)");
+    if (!byteLevel) {
+        // SentencePiece-style: the vocabulary holds characters as they are, a decoder chain spells them.
+        const bool byteFallback = model.value("byte_fallback", false);
+        if (!byteFallback && !model.contains("unk_token"))
+            throw InputError(
+                path, 0,
+                "neither a byte-level BPE tokenizer (no ByteLevel pre-tokenizer or decoder) nor a "
+                "SentencePiece-style one (no byte_fallback or unk_token)");
+        t.byteLevel_ = false;
+        t.spDecoder_ = TokenDecoder::fromJson(doc.value("decoder", json()), path);
+        const int32_t unk = model.contains("unk_token") && model["unk_token"].is_string()
+                                ? t.bpe_.idOf(model["unk_token"].get<std::string>())
+                                : -1;
+        t.bpe_.setMissingCharacters(byteFallback, unk, model.value("fuse_unk", false));
+    }
 
     if (doc.contains("added_tokens")) {
         const json& added = doc["added_tokens"];
@@ -305,29 +276,13 @@ bool Tokenizer::isSpecial(int32_t id) const {
 
 void Tokenizer::encodeSegment(std::string_view segment, std::vector<int32_t>& out) const {
     if (segment.empty()) return;
-    std::string text;
-    switch (normalization_) {
-    case Normalization::None:
-        text = segment;
-        break;
-    case Normalization::NFC:
-        text = normalize(segment, UTF8PROC_COMPOSE);
-        break;
-    case Normalization::NFD:
-        text = normalize(segment, UTF8PROC_DECOMPOSE);
-        break;
-    case Normalization::NFKC:
-        text = normalize(segment, UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
-        break;
-    case Normalization::NFKD:
-        text = normalize(segment, UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT);
-        break;
-    }
+    std::string text = normalizer_.apply(segment);
+    if (text.empty()) return;
     if (addPrefixSpace_ && !isWhitespaceByte(text.front())) text.insert(text.begin(), ' ');
     const std::vector<std::string_view> pieces =
         pre_.empty() ? std::vector<std::string_view>{text} : pre_.split(text);
     for (std::string_view piece : pieces)
-        bpe_.encodeWord(bytesToByteLevel(piece), out);
+        bpe_.encodeWord(byteLevel_ ? bytesToByteLevel(piece) : std::string(piece), out);
 }
 
 std::vector<int32_t> Tokenizer::encode(std::string_view text, bool parseSpecial) const {
@@ -362,6 +317,21 @@ std::vector<int32_t> Tokenizer::encode(std::string_view text, bool parseSpecial)
 }
 
 std::string Tokenizer::decodeBytes(const std::vector<int32_t>& ids, bool skipSpecial) const {
+    if (!byteLevel_) {
+        // HF runs every token's string through the decoder chain, added tokens' contents included.
+        std::vector<std::string> tokens;
+        for (int32_t id : ids) {
+            if (const AddedToken* a = addedById(id)) {
+                if (!(skipSpecial && a->special)) tokens.push_back(a->content);
+                continue;
+            }
+            const std::string& token = bpe_.tokenOf(id);
+            if (token.empty())
+                throw std::out_of_range("token id " + std::to_string(id) + " is not in the vocabulary");
+            tokens.push_back(token);
+        }
+        return spDecoder_.decode(std::move(tokens));
+    }
     std::string out, bytes;
     for (int32_t id : ids) {
         if (const AddedToken* a = addedById(id)) {

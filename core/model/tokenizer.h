@@ -1,9 +1,13 @@
 #pragma once
-// Byte-level BPE tokenizer, read from a Hugging Face tokenizer.json or from GPT-2's encoder.json +
-// vocab.bpe (vocab.json + merges.txt). Matches Hugging Face `tokenizers` id for id; decode(encode(t)) == t
-// for any UTF-8 text t.
+// BPE tokenizers as Hugging Face `tokenizers` runs them, read from a tokenizer.json or from GPT-2's
+// encoder.json + vocab.bpe (vocab.json + merges.txt): byte-level BPE (GPT-2, Qwen, Llama 3, DeepSeek;
+// decode(encode(t)) == t for any UTF-8 text t) and SentencePiece-style BPE (Llama 2, Mistral: "▁" for
+// spaces, <0xXX> byte fallback, unk; decode is HF's, which drops the space its normalizer prepended).
+// Matches HF id for id (tests/reference/tokenizer_ids.py).
 #include "model/bpe.h"
+#include "model/normalizer.h"
 #include "model/pretokenizer.h"
+#include "model/token_decoder.h"
 
 #include <cstdint>
 #include <optional>
@@ -63,7 +67,6 @@ public:
     bool hasChatTemplate() const { return chatML_; }
 
 private:
-    enum class Normalization { None, NFC, NFD, NFKC, NFKD };
     void finishSetup();
     void encodeSegment(std::string_view text, std::vector<int32_t>& out) const;
     const AddedToken* addedById(int32_t id) const;
@@ -71,7 +74,9 @@ private:
     BpeModel bpe_;
     PreTokenizer pre_;
     std::vector<AddedToken> added_; // longest content first, for matching
-    Normalization normalization_ = Normalization::None;
+    Normalizer normalizer_;
+    bool byteLevel_ = true;  ///< false: SentencePiece-style (raw characters in the vocabulary)
+    TokenDecoder spDecoder_; ///< SentencePiece-style decoding
     bool addPrefixSpace_ = false;
     bool addBos_ = false;
     bool chatML_ = false;

@@ -19,6 +19,8 @@ private slots:
     void initTestCase();
     void qwenMatchesReferenceIds();
     void gpt2MatchesReferenceIds();
+    void realTokenizersMatchHf_data();
+    void realTokenizersMatchHf();
     void roundTripsRandomUtf8();
     void specialTokensAndChat();
     void decodeRepairsCutCharacters();
@@ -69,6 +71,39 @@ void TestTokenizer::gpt2MatchesReferenceIds() {
     compareAll(*gpt2_, reference_["texts"], reference_["gpt2"]);
     QCOMPARE(gpt2_->vocabSize(), 50257);
     QCOMPARE(gpt2_->eosId(), 50256);
+}
+
+void TestTokenizer::realTokenizersMatchHf_data() {
+    QTest::addColumn<QString>("name");
+    for (const char* n : {"qwen3", "llama3_1", "llama2", "deepseek_v3"})
+        QTest::newRow(n) << n;
+}
+
+// The real tokenizer files of Qwen3, Llama 3.1, Llama 2 (SentencePiece-style BPE with byte fallback) and
+// DeepSeek-V3 against HF tokenizers' ids and decodes (tests/reference/tokenizer_ids.py) over GSM8K/MATH
+// text and strings made to break them: leading and doubled spaces, blank lines, indentation, digits.
+void TestTokenizer::realTokenizersMatchHf() {
+    QFETCH(QString, name);
+    static const nlohmann::json hf = [] {
+        std::ifstream in(kDir + "/hf_reference_ids.json");
+        return nlohmann::json::parse(in);
+    }();
+    const std::string n = name.toStdString();
+    const Tokenizer tok = Tokenizer::fromDirectory(kDir + "/" + n);
+    const auto& texts = hf["texts"];
+    int wrong = 0;
+    for (size_t i = 0; i < texts.size(); ++i) {
+        const std::string text = texts[i].get<std::string>();
+        const auto ids = tok.encode(text);
+        const auto want = hf["ids"][n][i].get<std::vector<int32_t>>();
+        const std::string decoded = tok.decode(want);
+        if (ids != want || decoded != hf["decoded"][n][i].get<std::string>()) {
+            if (++wrong <= 3)
+                qWarning("%s text %zu (%s): %s", n.c_str(), i, text.substr(0, 40).c_str(),
+                         ids != want ? "ids differ" : ("decode: " + decoded).c_str());
+        }
+    }
+    QCOMPARE(wrong, 0);
 }
 
 void TestTokenizer::roundTripsRandomUtf8() {
