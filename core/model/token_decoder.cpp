@@ -50,6 +50,11 @@ void TokenDecoder::read(const nlohmann::json& j, const std::string& path) {
         s.kind = Step::Kind::Replace;
         s.from = j["pattern"]["String"].get<std::string>();
         s.to = j["content"].get<std::string>();
+    } else if (type == "Metaspace") {
+        s.kind = Step::Kind::Metaspace;
+        s.from = j.value("replacement", std::string("\xE2\x96\x81"));
+        s.dropFirst =
+            j.value("prepend_scheme", j.value("add_prefix_space", true) ? "always" : "never") != "never";
     } else if (type == "ByteFallback") {
         s.kind = Step::Kind::ByteFallback;
     } else if (type == "Fuse") {
@@ -60,9 +65,10 @@ void TokenDecoder::read(const nlohmann::json& j, const std::string& path) {
         s.start = j.value("start", size_t(0));
         s.stop = j.value("stop", size_t(0));
     } else {
-        throw InputError(path, 0,
-                         "decoder '" + type +
-                             "' is not supported (ByteLevel; or Replace, ByteFallback, Fuse, Strip)");
+        throw InputError(
+            path, 0,
+            "decoder '" + type +
+                "' is not supported (ByteLevel; or Replace, ByteFallback, Fuse, Strip, Metaspace)");
     }
     steps_.push_back(std::move(s));
 }
@@ -73,6 +79,14 @@ std::string TokenDecoder::decode(std::vector<std::string> tokens) const {
         case Step::Kind::Replace:
             for (auto& t : tokens)
                 t = replaceAll(t, s.from, s.to);
+            break;
+        case Step::Kind::Metaspace:
+            for (size_t i = 0; i < tokens.size(); ++i) {
+                std::string& t = tokens[i];
+                if (i == 0 && s.dropFirst && t.compare(0, s.from.size(), s.from) == 0)
+                    t.erase(0, s.from.size());
+                t = replaceAll(t, s.from, " ");
+            }
             break;
         case Step::Kind::ByteFallback: {
             std::vector<std::string> out;

@@ -1,7 +1,8 @@
 #pragma once
 // The decoder chain of a SentencePiece-style tokenizer.json (Llama 2, Mistral, Gemma), as Hugging Face
 // `tokenizers` runs it over the tokens' strings: Replace ("▁" -> " "), ByteFallback (<0xXX> tokens back
-// to their bytes), Fuse (one string), Strip (Llama 2 drops the space its normalizer prepended).
+// to their bytes), Fuse (one string), Strip (Llama 2 drops the space its normalizer prepended), and
+// Metaspace ("▁" -> " ", the first token's leading one dropped: newer Mistral and Gemma conversions).
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -18,8 +19,9 @@ public:
 
 private:
     struct Step {
-        enum class Kind { Replace, ByteFallback, Fuse, Strip } kind = Kind::Fuse;
-        std::string from, to;       ///< Replace; Strip: `from` is the character stripped
+        enum class Kind { Replace, ByteFallback, Fuse, Strip, Metaspace } kind = Kind::Fuse;
+        std::string from, to;       ///< Replace; Strip: `from` is the character stripped; Metaspace: `from`
+        bool dropFirst = false;     ///< Metaspace: the first token loses its leading `from` (unless "never")
         size_t start = 0, stop = 0; ///< Strip: how many at each end
     };
     void read(const nlohmann::json& j, const std::string& path);

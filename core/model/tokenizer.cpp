@@ -87,6 +87,23 @@ void readVocab(BpeModel& bpe, const json& vocab, const std::string& path, const 
     }
 }
 
+/// Metaspace's settings, shared by its pre-tokenizer and decoder forms.
+template <class M> void readMetaspace(const json& j, const std::string& path, M& m) {
+    m.on = true;
+    m.replacement = j.value("replacement", m.replacement);
+    const std::string scheme =
+        j.value("prepend_scheme", j.value("add_prefix_space", true) ? "always" : "never");
+    if (scheme == "always")
+        m.prepend = M::Prepend::Always;
+    else if (scheme == "first")
+        m.prepend = M::Prepend::First;
+    else if (scheme == "never")
+        m.prepend = M::Prepend::Never;
+    else
+        throw InputError(path, 0, "Metaspace prepend_scheme '" + scheme + "' is not always, first or never");
+    m.split = j.value("split", true);
+}
+
 void readPreTokenizer(const json& j, const std::string& path, PreTokenizer& pre, bool& byteLevel,
                       bool& prefixSpace) {
     if (j.is_null()) return;
@@ -144,7 +161,11 @@ Tokenizer Tokenizer::fromTokenizerJson(const std::string& path) {
 
     t.normalizer_ = Normalizer::fromJson(doc.value("normalizer", json()), path);
     bool byteLevel = false;
-    readPreTokenizer(doc.value("pre_tokenizer", json()), path, t.pre_, byteLevel, t.addPrefixSpace_);
+    const json preTokenizer = doc.value("pre_tokenizer", json());
+    if (preTokenizer.is_object() && preTokenizer.value("type", "") == "Metaspace")
+        readMetaspace(preTokenizer, path, t.metaspace_);
+    else
+        readPreTokenizer(preTokenizer, path, t.pre_, byteLevel, t.addPrefixSpace_);
     if (doc.contains("decoder") && doc["decoder"].is_object() &&
         doc["decoder"].value("type", "") == "ByteLevel")
         byteLevel = true;
@@ -274,10 +295,34 @@ bool Tokenizer::isSpecial(int32_t id) const {
     return a && a->special;
 }
 
-void Tokenizer::encodeSegment(std::string_view segment, std::vector<int32_t>& out) const {
+void Tokenizer::encodeSegment(std::string_view segment, bool atStart, std::vector<int32_t>& out) const {
     if (segment.empty()) return;
     std::string text = normalizer_.apply(segment);
     if (text.empty()) return;
+    if (metaspace_.on) {
+        const std::string& r = metaspace_.replacement;
+        std::string spaced;
+        for (const char c : text)
+            if (c == ' ')
+                spaced.append(r);
+            else
+                spaced.push_back(c);
+        const bool prepend = metaspace_.prepend == Metaspace::Prepend::Always ||
+                             (metaspace_.prepend == Metaspace::Prepend::First && atStart);
+        if (prepend && spaced.compare(0, r.size(), r) != 0) spaced.insert(0, r);
+        if (!metaspace_.split) {
+            bpe_.encodeWord(spaced, out);
+            return;
+        }
+        // Each word begins at a replacement character (HF: split on it, merged with what follows).
+        size_t start = 0;
+        for (size_t at = spaced.find(r, 1); at != std::string::npos; at = spaced.find(r, at + r.size())) {
+            bpe_.encodeWord(std::string_view(spaced).substr(start, at - start), out);
+            start = at;
+        }
+        bpe_.encodeWord(std::string_view(spaced).substr(start), out);
+        return;
+    }
     if (addPrefixSpace_ && !isWhitespaceByte(text.front())) text.insert(text.begin(), ' ');
     const std::vector<std::string_view> pieces =
         pre_.empty() ? std::vector<std::string_view>{text} : pre_.split(text);
@@ -308,11 +353,11 @@ std::vector<int32_t> Tokenizer::encode(std::string_view text, bool parseSpecial)
         if (hit->rstrip)
             while (after < text.size() && isWhitespaceByte(text[after]))
                 ++after;
-        encodeSegment(text.substr(segmentStart, before - segmentStart), out);
+        encodeSegment(text.substr(segmentStart, before - segmentStart), segmentStart == 0, out);
         out.push_back(hit->id);
         segmentStart = at = after;
     }
-    encodeSegment(text.substr(segmentStart), out);
+    encodeSegment(text.substr(segmentStart), segmentStart == 0, out);
     return out;
 }
 

@@ -68,7 +68,8 @@ public:
 
 private:
     void finishSetup();
-    void encodeSegment(std::string_view text, std::vector<int32_t>& out) const;
+    /// `atStart`: the piece begins the text (Metaspace's prepend_scheme "first" prepends only there).
+    void encodeSegment(std::string_view text, bool atStart, std::vector<int32_t>& out) const;
     const AddedToken* addedById(int32_t id) const;
 
     BpeModel bpe_;
@@ -77,6 +78,12 @@ private:
     Normalizer normalizer_;
     bool byteLevel_ = true;  ///< false: SentencePiece-style (raw characters in the vocabulary)
     TokenDecoder spDecoder_; ///< SentencePiece-style decoding
+    struct Metaspace {
+        bool on = false;
+        std::string replacement = "\xE2\x96\x81"; // ▁
+        enum class Prepend { Always, First, Never } prepend = Prepend::Always;
+        bool split = false; // words begin at each replacement character
+    } metaspace_;           ///< the Metaspace pre-tokenizer (newer Llama 2 / Mistral / Gemma conversions)
     bool addPrefixSpace_ = false;
     bool addBos_ = false;
     bool chatML_ = false;

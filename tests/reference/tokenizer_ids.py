@@ -3,6 +3,9 @@
 tokenizer files under tests/fixtures/tokenizers (qwen3, llama3_1, llama2, deepseek_v3), and their
 decodes, for test_tokenizer.
 
+Also two variants of Llama 2's file as newer conversions write them (the Metaspace pre-tokenizer and
+decoder), described in the output under "variants".
+
 The texts are the 14 adversarial strings of reference_ids.json, strings made to break SentencePiece-style
 and digit-splitting tokenizers (leading and doubled spaces, blank lines, indentation, digits at
 boundaries, bytes outside the vocabulary, special tokens), and the first GSM8K test questions and
@@ -38,7 +41,27 @@ ADVERSARIAL = [
     "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>",
     "<｜begin▁of▁sentence｜><｜User｜>2+2?<｜Assistant｜><think>\n",
     "▁already▁has▁the▁meta▁space",
+    "</s>glued<s>x and<unk>y",
 ]
+
+# Variants of Llama 2's file the way newer conversions write SentencePiece-style tokenizers: the
+# Metaspace pre-tokenizer instead of the Prepend/Replace normalizers (Mistral v0.3: prepend_scheme "first",
+# no split, Llama 2's decoder chain), and Metaspace with split and its own decoder. The test builds each
+# from llama2/tokenizer.json with these keys replaced.
+META = "\u2581"
+VARIANTS = {
+    "llama2_metaspace_first": {
+        "normalizer": None,
+        "pre_tokenizer": {"type": "Metaspace", "replacement": META, "prepend_scheme": "first", "split": False},
+    },
+    "llama2_metaspace_split": {
+        "normalizer": None,
+        "pre_tokenizer": {"type": "Metaspace", "replacement": META, "prepend_scheme": "always", "split": True},
+        "decoder": {"type": "Sequence", "decoders": [
+            {"type": "ByteFallback"},
+            {"type": "Metaspace", "replacement": META, "prepend_scheme": "always", "split": True}]},
+    },
+}
 
 
 def dataset_texts():
@@ -63,15 +86,20 @@ def main():
         "texts": texts,
         "ids": {},
         "decoded": {},
+        "variants": {name: {"base": "llama2", "set": keys} for name, keys in VARIANTS.items()},
     }
-    for name in NAMES:
-        tok = Tokenizer.from_file(str(FIX / "tokenizers" / name / "tokenizer.json"))
+    base = json.loads((FIX / "tokenizers" / "llama2" / "tokenizer.json").read_text())
+    for name in NAMES + list(VARIANTS):
+        if name in VARIANTS:
+            tok = Tokenizer.from_str(json.dumps(base | VARIANTS[name]))
+        else:
+            tok = Tokenizer.from_file(str(FIX / "tokenizers" / name / "tokenizer.json"))
         ids = [tok.encode(t, add_special_tokens=False).ids for t in texts]
         result["ids"][name] = ids
         result["decoded"][name] = [tok.decode(i, skip_special_tokens=False) for i in ids]
     out = FIX / "tokenizers" / "hf_reference_ids.json"
     out.write_text(json.dumps(result, ensure_ascii=False) + "\n")
-    print(f"wrote {out}: {len(texts)} texts x {len(NAMES)} tokenizers")
+    print(f"wrote {out}: {len(texts)} texts x {len(NAMES) + len(VARIANTS)} tokenizers")
 
 
 if __name__ == "__main__":
