@@ -16,6 +16,12 @@ TokenLogprobs tokenLogprobs(Transformer& model, const std::vector<std::vector<in
         width = std::max<int64_t>(width, static_cast<int64_t>(s.size()));
     if (batch == 0 || width < 2)
         throw std::invalid_argument("log-probabilities need sequences of at least two tokens");
+    // Past its positions a model computes what it never learned (GPT-2 has no embedding there at all).
+    if (width > model.config().maxPositions)
+        throw std::invalid_argument("a sequence of " + std::to_string(width) +
+                                    " tokens is longer than the model's max_position_embeddings (" +
+                                    std::to_string(model.config().maxPositions) +
+                                    "): shorten it (training: max_length)");
     std::vector<int64_t> ids(static_cast<size_t>(batch * width), 0), pos(ids.size());
     std::vector<uint8_t> valid(ids.size(), 0);
     for (size_t b = 0; b < sequences.size(); ++b)

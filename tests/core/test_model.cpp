@@ -256,6 +256,16 @@ void TestModel::logprobsMatchLogits() {
                  qPrintable(QString("%1: %2 vs %3").arg(i).arg(lp[0][i]).arg(want)));
         if (i < 4) QVERIFY(std::abs(lp[1][i] - lp[0][i]) < 1e-5); // padding does not leak into shorter rows
     }
+    // Past max_position_embeddings (GPT-2's 64 learned positions) is an error, not clamped positions.
+    auto gpt2 = cpuPolicy(kHf + "gpt2");
+    try {
+        sequenceLogprobs(gpt2->model(), {std::vector<int32_t>(65, 7)});
+        QFAIL("65 tokens on a 64-position model were scored");
+    } catch (const std::invalid_argument& err) {
+        QVERIFY2(std::string(err.what()).find("longer than the model's max_position_embeddings (64)") !=
+                     std::string::npos,
+                 err.what());
+    }
 }
 
 void TestModel::saveRoundTrips() {
