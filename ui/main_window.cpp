@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "add_policy_dialog.h"
 #include "advantage_heatmap.h"
 #include "agreement_dashboard.h"
 #include "analyze_dialog.h"
@@ -257,6 +258,11 @@ void MainWindow::buildActions() {
                            &MainWindow::verifyAnswers);
     projectMenu->addAction(tr("&Evaluate Default Policy on Dataset"), QKeySequence(Qt::CTRL | Qt::Key_E),
                            this, &MainWindow::evaluatePolicy);
+    projectMenu->addAction(tr("Add Policy &Checkpoint…"), this, [this] {
+        if (!project_) return;
+        AddPolicyDialog dialog(projectPath(), this);
+        dialog.exec();
+    });
     projectMenu->addAction(tr("&Reload"), QKeySequence::Refresh, this, [this] {
         refreshDatasets();
         reloadTrajectories();
@@ -492,7 +498,8 @@ void MainWindow::evaluatePolicy() {
         return;
     }
     if (!policy) {
-        showError(tr("Evaluate"), tr("This project has no default policy yet. Register one with\n"
+        showError(tr("Evaluate"), tr("This project has no default policy yet. Register one with Project → "
+                                     "Add Policy Checkpoint…, or\n"
                                      "gpo policy add --project %1 --name NAME --path CHECKPOINT --default")
                                       .arg(projectPath()));
         return;

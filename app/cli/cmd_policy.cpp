@@ -1,5 +1,7 @@
 // gpo policy: the policies a project knows (add, list, choose the default).
 #include "cli_common.h"
+#include "model/checkpoint_report.h"
+#include "model/policy.h"
 #include "policy_args.h"
 
 #include <iostream>
@@ -47,9 +49,13 @@ void addPolicy(CLI::App& app, Context&, int& rc) {
     add->callback([a, &rc, print] {
         rc = runCommand(a->json, [&] {
             Project project = Project::open(a->project);
-            model::Policy::load(a->path, {"cpu", "auto"}); // refuse a folder that is not a usable checkpoint
+            // Loading refuses a folder that is not a usable checkpoint, naming the file and key.
+            const auto policy = model::Policy::load(a->path, {"cpu", "auto"});
+            const nlohmann::json report = model::checkpointReport(*policy);
             const PolicyEntry p = registerPolicy(project, a->name, a->path, a->makeDefault);
-            print({{"ok", true}, {"policy", entryJson(p)}}, "registered " + p.name + " -> " + p.path + "\n");
+            const std::string text = model::checkpointReportText(report);
+            print({{"ok", true}, {"policy", entryJson(p)}, {"checkpoint", report}, {"report_text", text}},
+                  "registered " + p.name + " -> " + p.path + "\n" + text);
             return 0;
         });
     });

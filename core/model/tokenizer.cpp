@@ -215,6 +215,7 @@ Tokenizer Tokenizer::fromTokenizerJson(const std::string& path) {
             t.padId_ = idOfField("pad_token");
             t.addBos_ = config.value("add_bos_token", false) && t.bosId_ >= 0;
             if (config.contains("chat_template")) {
+                t.declaresChatTemplate_ = true;
                 const std::string tpl = config["chat_template"].dump();
                 t.chatML_ = tpl.find("<|im_start|>") != std::string::npos;
             }

@@ -65,6 +65,10 @@ public:
     /// else the messages' contents joined by newlines.
     std::string applyChatTemplate(const std::vector<ChatMessage>& messages, bool addGenerationPrompt) const;
     bool hasChatTemplate() const { return chatML_; }
+    /// Whether tokenizer_config.json has a chat_template at all (ChatML's is the one rendered today).
+    bool declaresChatTemplate() const { return declaresChatTemplate_; }
+    /// "byte-level BPE" or "SentencePiece-style BPE".
+    const char* kind() const { return byteLevel_ ? "byte-level BPE" : "SentencePiece-style BPE"; }
 
 private:
     void finishSetup();
@@ -87,6 +91,7 @@ private:
     bool addPrefixSpace_ = false;
     bool addBos_ = false;
     bool chatML_ = false;
+    bool declaresChatTemplate_ = false;
     int32_t vocabSize_ = 0;
     int32_t eosId_ = -1, bosId_ = -1, padId_ = -1;
 };

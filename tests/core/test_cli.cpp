@@ -18,6 +18,7 @@ struct Run {
     int code;
     QJsonObject json;
     QString err;
+    QString out; ///< all of stdout (json is its last line)
 };
 
 Run gpo(const QStringList& args) {
@@ -27,7 +28,7 @@ Run gpo(const QStringList& args) {
     const QByteArray out = p.readAllStandardOutput();
     const QList<QByteArray> lines = out.trimmed().split('\n');
     Run r{p.exitCode(), QJsonDocument::fromJson(lines.isEmpty() ? QByteArray() : lines.last()).object(),
-          QString::fromUtf8(p.readAllStandardError())};
+          QString::fromUtf8(p.readAllStandardError()), QString::fromUtf8(out)};
     return r;
 }
 } // namespace
@@ -205,6 +206,26 @@ private slots:
         const QJsonObject policy = r.json["policies"].toArray()[0].toObject();
         QCOMPARE(policy["name"].toString(), QStringLiteral("demo-policy"));
         QCOMPARE(policy["default"].toBool(), true);
+        // Bringing a model: `policy add` says what it found before anything runs.
+        r = gpo({"policy", "add", "-p", demo, "--name", "brought", "--path",
+                 QStringLiteral(GPO_FIXTURES "/reference/trl/model"), "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonObject ckpt = r.json["checkpoint"].toObject();
+        QCOMPARE(ckpt["architecture"].toString(), QStringLiteral("llama"));
+        QCOMPARE(ckpt["context_length"].toInt(), 128);
+        QCOMPARE(ckpt["dtype"].toString(), QStringLiteral("float32"));
+        QCOMPARE(ckpt["rope"].toObject()["type"].toString(), QStringLiteral("default"));
+        QCOMPARE(ckpt["tokenizer"].toObject()["kind"].toString(), QStringLiteral("byte-level BPE"));
+        QCOMPARE(ckpt["tokenizer"].toObject()["eos"].toArray()[0].toString(),
+                 QStringLiteral("<|endoftext|>"));
+        QCOMPARE(ckpt["prompt"].toObject()["sample"].toString(),
+                 QStringLiteral("Question: What is 3 + 4?\nAnswer:\n"));
+        QCOMPARE(ckpt["thinking"].toBool(), false);
+        QVERIFY(ckpt["parameters"].toInt() > 0);
+        r = gpo({"policy", "add", "-p", demo, "--name", "brought-again", "--path",
+                 QStringLiteral(GPO_FIXTURES "/reference/trl/model")});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.contains("tokenizer     byte-level BPE"), qPrintable(r.out));
     }
     void evalStoresAnswers() {
         const QString demo = dir_.filePath(QStringLiteral("demo.gpo"));

@@ -1,4 +1,5 @@
 // The studio shell offscreen: the demo project, the lazy browser, filters, the trajectory view, keys.
+#include "add_policy_dialog.h"
 #include "advantage_heatmap.h"
 #include "agreement_dashboard.h"
 #include "analyze_dialog.h"
@@ -13,6 +14,7 @@
 #include "store/annotations.h"
 #include "store/importer.h"
 #include "store/label_import.h"
+#include "store/project.h"
 #include "store/runs.h"
 #include "store/studies.h"
 #include "trajectory_table_model.h"
@@ -174,6 +176,32 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!w.isRunningJob(), 120000);
         QTRY_VERIFY_WITH_TIMEOUT(w.statusBar()->currentMessage().contains("pass@1"), 20000);
         QVERIFY(w.statusBar()->currentMessage().contains("over 8 problems"));
+    }
+
+    // Project → Add Policy Checkpoint… says what gpo found in the folder, or why it refused it.
+    void addPolicyCheckpointShowsWhatItFound() {
+        const QString demo = dir_.filePath("policies.gpo"); // its own project: the demo's keeps its policies
+        Project::open(demo.toStdString(), OpenMode::Create);
+        ui::AddPolicyDialog dialog(demo);
+        QSignalSpy added(&dialog, &ui::AddPolicyDialog::policyAdded);
+        dialog.setFolder(QStringLiteral(GPO_FIXTURES "/reference/trl/model"));
+        dialog.add();
+        QVERIFY(added.wait(60000));
+        QCOMPARE(added.first().first().toString(), QStringLiteral("model")); // named after the folder
+        QVERIFY2(dialog.report().contains("tokenizer     byte-level BPE"), qPrintable(dialog.report()));
+        QVERIFY(dialog.report().contains("Question: What is 3 + 4?"));
+        dialog.show();
+        keepPicture(&dialog, "add_policy_checkpoint");
+        // A folder that is not a checkpoint: refused, saying why, and nothing registered.
+        ui::AddPolicyDialog refused(demo);
+        refused.setFolder(QStringLiteral(GPO_FIXTURES "/tokenizers/qwen3"));
+        QSignalSpy again(&refused, &ui::AddPolicyDialog::policyAdded);
+        refused.add();
+        QTRY_VERIFY_WITH_TIMEOUT(!refused.report().isEmpty(), 60000);
+        QVERIFY(!refused.added() && again.isEmpty());
+        QVERIFY2(refused.report().contains("config.json"), qPrintable(refused.report()));
+        refused.show();
+        keepPicture(&refused, "add_policy_refused");
     }
 
     void stoppingAJobIsNotAFailure() {
