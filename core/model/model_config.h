@@ -1,5 +1,6 @@
 #pragma once
-// A checkpoint's config.json, read for the families we run: GPT-2 and the Llama / Qwen2 / Qwen3 / Mistral family.
+// A checkpoint's config.json, read for the families we run: GPT-2 and the Llama / Qwen2 / Qwen3 /
+// Mistral family.
 // Reads both transformers 4 (`rope_theta`, `torch_dtype`) and 5 (`rope_parameters`, `dtype`) spellings.
 #include <cstdint>
 #include <nlohmann/json.hpp>

@@ -1,6 +1,7 @@
 #include "model/normalizer.h"
 
 #include "util/input_error.h"
+#include "util/text.h"
 
 #include <cstdlib>
 #include <stdexcept>
@@ -18,16 +19,6 @@ std::string unicodeNormalize(std::string_view text, int options) {
     std::string result(reinterpret_cast<const char*>(out), static_cast<size_t>(n));
     std::free(out);
     return result;
-}
-
-std::string replaceAll(std::string_view text, const std::string& from, const std::string& to) {
-    if (from.empty()) return std::string(text);
-    std::string out;
-    size_t at = 0;
-    for (size_t hit; (hit = text.find(from, at)) != std::string_view::npos; at = hit + from.size())
-        out.append(text.substr(at, hit - at)).append(to);
-    out.append(text.substr(at));
-    return out;
 }
 
 } // namespace
@@ -82,7 +73,7 @@ std::string Normalizer::apply(std::string_view text) const {
             if (!out.empty()) out.insert(0, s.to);
             break;
         case Step::Kind::Replace:
-            out = replaceAll(out, s.from, s.to);
+            out = text::replaceAll(out, s.from, s.to);
             break;
         }
     }

@@ -1,6 +1,7 @@
 #include "model/token_decoder.h"
 
 #include "util/input_error.h"
+#include "util/text.h"
 
 namespace gpo::model {
 namespace {
@@ -16,16 +17,6 @@ int fallbackByte(const std::string& token) {
     };
     const int hi = hex(token[3]), lo = hex(token[4]);
     return hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
-}
-
-std::string replaceAll(const std::string& text, const std::string& from, const std::string& to) {
-    if (from.empty()) return text;
-    std::string out;
-    size_t at = 0;
-    for (size_t hit; (hit = text.find(from, at)) != std::string::npos; at = hit + from.size())
-        out.append(text, at, hit - at).append(to);
-    out.append(text, at);
-    return out;
 }
 
 } // namespace
@@ -78,14 +69,14 @@ std::string TokenDecoder::decode(std::vector<std::string> tokens) const {
         switch (s.kind) {
         case Step::Kind::Replace:
             for (auto& t : tokens)
-                t = replaceAll(t, s.from, s.to);
+                t = text::replaceAll(t, s.from, s.to);
             break;
         case Step::Kind::Metaspace:
             for (size_t i = 0; i < tokens.size(); ++i) {
                 std::string& t = tokens[i];
                 if (i == 0 && s.dropFirst && t.compare(0, s.from.size(), s.from) == 0)
                     t.erase(0, s.from.size());
-                t = replaceAll(t, s.from, " ");
+                t = text::replaceAll(t, s.from, " ");
             }
             break;
         case Step::Kind::ByteFallback: {

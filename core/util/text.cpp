@@ -44,12 +44,15 @@ std::string toLower(std::string_view s) {
 
 std::string replaceAll(std::string s, std::string_view from, std::string_view to) {
     if (from.empty()) return s;
-    size_t pos = 0;
-    while ((pos = s.find(from, pos)) != std::string::npos) {
-        s.replace(pos, from.size(), to);
-        pos += to.size();
-    }
-    return s;
+    // One pass into a new string: replacing in place moves the tail at every hit (quadratic on long
+    // texts such as a tokenizer's spaces in a reasoning trace).
+    std::string out;
+    size_t at = 0;
+    for (size_t hit; (hit = s.find(from, at)) != std::string::npos; at = hit + from.size())
+        out.append(s, at, hit - at).append(to);
+    if (at == 0) return s;
+    out.append(s, at, std::string::npos);
+    return out;
 }
 
 std::string collapseWhitespace(std::string_view s) {
