@@ -9,9 +9,13 @@ namespace {
 
 constexpr double kPi = std::numbers::pi;
 
+/// base^(2i / dim) for i < dim / 2: the wavelengths' scale, whose reciprocals are the default frequencies.
+at::Tensor basePowers(double base, int64_t dim) {
+    return at::pow(base, at::arange(0, dim, 2, at::kLong).to(at::kFloat) / static_cast<double>(dim));
+}
+
 at::Tensor defaultInvFreq(double base, int64_t dim) {
-    return at::pow(base, at::arange(0, dim, 2, at::kLong).to(at::kFloat) / static_cast<double>(dim))
-        .reciprocal();
+    return basePowers(base, dim).reciprocal();
 }
 
 // Llama 3.1's smooth interpolation: long wavelengths scaled by the factor, short ones kept, the band
@@ -43,8 +47,7 @@ at::Tensor yarn(double base, int64_t dim, const RopeScaling& s) {
     high = std::min(high, static_cast<double>(dim - 1));
     if (low == high) high += 0.001; // as transformers: no singular ramp
     const at::Tensor ramp = ((at::arange(dim / 2, at::kFloat) - low) / (high - low)).clamp(0, 1);
-    const at::Tensor posFreqs =
-        at::pow(base, at::arange(0, dim, 2, at::kLong).to(at::kFloat) / static_cast<double>(dim));
+    const at::Tensor posFreqs = basePowers(base, dim);
     const at::Tensor extrapolation = 1.0 / posFreqs, interpolation = 1.0 / (s.factor * posFreqs);
     const at::Tensor extrapolationFactor = 1 - ramp;
     return interpolation * (1 - extrapolationFactor) + extrapolation * extrapolationFactor;

@@ -21,6 +21,10 @@ int fallbackByte(const std::string& token) {
 
 } // namespace
 
+std::string metaspacePrependScheme(const nlohmann::json& j) {
+    return j.value("prepend_scheme", j.value("add_prefix_space", true) ? "always" : "never");
+}
+
 TokenDecoder TokenDecoder::fromJson(const nlohmann::json& j, const std::string& path) {
     TokenDecoder d;
     d.read(j, path);
@@ -44,8 +48,7 @@ void TokenDecoder::read(const nlohmann::json& j, const std::string& path) {
     } else if (type == "Metaspace") {
         s.kind = Step::Kind::Metaspace;
         s.from = j.value("replacement", std::string("\xE2\x96\x81"));
-        s.dropFirst =
-            j.value("prepend_scheme", j.value("add_prefix_space", true) ? "always" : "never") != "never";
+        s.dropFirst = metaspacePrependScheme(j) != "never";
     } else if (type == "ByteFallback") {
         s.kind = Step::Kind::ByteFallback;
     } else if (type == "Fuse") {

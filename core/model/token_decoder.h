@@ -9,6 +9,10 @@
 
 namespace gpo::model {
 
+/// Metaspace's prepend_scheme ("always", "first", "never"), or its older add_prefix_space spelling, as the
+/// pre-tokenizer and the decoder both read it.
+std::string metaspacePrependScheme(const nlohmann::json& metaspace);
+
 class TokenDecoder {
 public:
     /// Reads the "decoder" value; a type outside the four throws InputError naming it.

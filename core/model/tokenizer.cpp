@@ -91,8 +91,7 @@ void readVocab(BpeModel& bpe, const json& vocab, const std::string& path, const 
 template <class M> void readMetaspace(const json& j, const std::string& path, M& m) {
     m.on = true;
     m.replacement = j.value("replacement", m.replacement);
-    const std::string scheme =
-        j.value("prepend_scheme", j.value("add_prefix_space", true) ? "always" : "never");
+    const std::string scheme = metaspacePrependScheme(j);
     if (scheme == "always")
         m.prepend = M::Prepend::Always;
     else if (scheme == "first")
