@@ -53,9 +53,7 @@ void addGenerate(CLI::App& app, Context&, int& rc) {
                 const auto& tok = policy->requireTokenizer();
                 const std::string text =
                     a->chat ? tok.applyChatTemplate({{"user", a->prompt}}, true) : a->prompt;
-                if (tok.addsBos()) tokens.push_back(tok.bosId());
-                const auto body = tok.encode(text);
-                tokens.insert(tokens.end(), body.begin(), body.end());
+                tokens = tok.encodePrompt(text);
             }
             if (tokens.empty()) throw std::invalid_argument("the prompt is empty");
             for (int32_t t : tokens)

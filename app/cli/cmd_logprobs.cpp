@@ -84,9 +84,7 @@ void addLogprobs(CLI::App& app, Context&, int& rc) {
                 tokens = parseIdList(a->ids);
             } else {
                 const auto& tok = policy->requireTokenizer();
-                if (tok.addsBos()) tokens.push_back(tok.bosId());
-                const auto body = tok.encode(a->text);
-                tokens.insert(tokens.end(), body.begin(), body.end());
+                tokens = tok.encodePrompt(a->text);
             }
             if (tokens.size() < 2) throw std::invalid_argument("need at least two tokens to score");
             const auto lp = model::sequenceLogprobs(policy->model(), {tokens})[0];

@@ -29,9 +29,7 @@ std::vector<train::SftExample> readExamples(const std::string& path, const model
         const bool pair = j.contains("completion");
         const std::string prompt = pair ? optionalString(j, "prompt") : std::string();
         const std::string completion = pair ? requireString(j, "completion") : requireString(j, "text");
-        if (tok.addsBos()) e.tokens.push_back(tok.bosId());
-        const auto p = tok.encode(prompt);
-        e.tokens.insert(e.tokens.end(), p.begin(), p.end());
+        e.tokens = tok.encodePrompt(prompt);
         e.promptTokens = static_cast<int64_t>(e.tokens.size());
         const auto c = tok.encode(completion);
         e.tokens.insert(e.tokens.end(), c.begin(), c.end());

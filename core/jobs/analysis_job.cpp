@@ -31,8 +31,7 @@ struct PrefixTokens {
 PrefixTokens prefixTokens(const model::Tokenizer& tok, const model::PromptFormat& prompt,
                           const TrajectoryDetail& d) {
     PrefixTokens p;
-    p.shared = tok.encode(prompt.render(d.problem.question, tok));
-    if (tok.addsBos()) p.shared.insert(p.shared.begin(), tok.bosId());
+    p.shared = tok.encodePrompt(prompt.render(d.problem.question, tok));
     const auto& steps = d.trajectory.steps;
     const std::string& response = d.trajectory.response;
     size_t cut = 0;

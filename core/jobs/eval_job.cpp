@@ -74,8 +74,7 @@ EvalResult evaluatePolicy(Project& project, const Registry& registry, model::Pol
             {g.id, std::move(g.question), std::move(g.answer), std::move(g.verifier), nullptr, {}, 0});
     for (auto& p : problems) {
         p.grader = &registry.requireVerifier(p.verifier);
-        p.prompt = tok.encode(prompt.render(p.question, tok));
-        if (tok.addsBos()) p.prompt.insert(p.prompt.begin(), tok.bosId());
+        p.prompt = tok.encodePrompt(prompt.render(p.question, tok));
     }
     model::SamplingParams params;
     params.temperature = o.temperature >= 0 ? o.temperature : (o.samples > 1 ? 1.0 : 0.0);

@@ -62,9 +62,7 @@ std::vector<train::OnlinePrompt> onlinePrompts(Project& project, const Registry&
     for (const GradableProblem& g : gradableProblems(project, c.dataset, c.limit)) {
         train::OnlinePrompt p;
         p.problemId = g.id;
-        if (tok.addsBos() && tok.bosId() >= 0) p.tokens.push_back(tok.bosId());
-        const auto body = tok.encode(format.render(g.question, tok));
-        p.tokens.insert(p.tokens.end(), body.begin(), body.end());
+        p.tokens = tok.encodePrompt(format.render(g.question, tok));
         p.answer = g.answer;
         p.question = g.question;
         p.verifier = &registry.requireVerifier(g.verifier);

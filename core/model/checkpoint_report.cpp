@@ -71,17 +71,14 @@ json checkpointReport(const Policy& policy) {
                           {"bos", spell(tok->bosId())},
                           {"eos", eos},
                           {"pad", spell(tok->padId())},
-                          {"chat_template", tok->declaresChatTemplate()}};
+                          {"chat_template", tok->declaresChatTemplate()
+                                                ? json(fs::path(tok->chatTemplate().file).filename().string())
+                                                : json(nullptr)}};
         const PromptFormat format = PromptFormat::forCheckpoint(policy.dir(), *tok);
         r["prompt"] = {{"format", format.toJson()},
                        {"sample_question", kSampleQuestion},
                        {"sample", format.render(kSampleQuestion, *tok)}};
         r["thinking"] = tok->tokenId("<think>").has_value() && tok->tokenId("</think>").has_value();
-        if (tok->declaresChatTemplate() && !tok->hasChatTemplate())
-            warnings.push_back(
-                "tokenizer_config.json's chat_template is not ChatML, which is the only template "
-                "rendered today: the prompt above is what the model is asked, not its own "
-                "template's render");
     } else {
         r["tokenizer"] = nullptr;
         warnings.push_back("no tokenizer in the folder: only token ids can be scored or sampled");
@@ -110,7 +107,10 @@ std::string checkpointReportText(const json& r) {
           << (t["adds_bos"].get<bool>() ? t["bos"].get<std::string>() + " added" : "not added") << "; EOS";
         for (const auto& e : t["eos"])
             s << " " << e.get<std::string>();
-        s << "\n  chat template " << (t["chat_template"].get<bool>() ? "in tokenizer_config.json" : "none")
+        s << "\n  chat template "
+          << (t["chat_template"].is_string()
+                  ? t["chat_template"].get<std::string>() + " (rendered as transformers does)"
+                  : std::string("none"))
           << "\n";
         s << "  prompt        " << r["prompt"]["format"].dump() << "\n  sample        "
           << json(r["prompt"]["sample"]).dump() << "\n";

@@ -26,14 +26,17 @@ PromptFormat PromptFormat::plain(const std::string& templ) {
 PromptFormat PromptFormat::forCheckpoint(const std::string& dir, const Tokenizer& tok) {
     const std::string path = (std::filesystem::path(dir) / kFile).string();
     PromptFormat f;
-    if (!std::filesystem::exists(path)) {
-        if (tok.hasChatTemplate()) {
-            f.chat = true;
-            f.instruction = kStepByStep;
-        }
-        return f;
-    }
-    return fromJson(readJsonDocument(path), tok, path);
+    if (std::filesystem::exists(path)) return fromJson(readJsonDocument(path), tok, path);
+    if (!tok.declaresChatTemplate()) return f;
+    if (!tok.hasChatTemplate())
+        tok.chatTemplate().fail(
+            tok.chatTemplate().line,
+            tok.chatTemplate().error +
+                " (write gpo_prompt.json with a plain \"template\" to prompt without it)");
+    f.chat = true;
+    // Qwen2.5-Math's template already asks for step-by-step reasoning in its default system turn.
+    if (f.render("{question}", tok).find(kStepByStep) == std::string::npos) f.instruction = kStepByStep;
+    return f;
 }
 
 PromptFormat PromptFormat::fromJson(const nlohmann::json& j, const Tokenizer& tok, const std::string& path) {
@@ -48,8 +51,14 @@ PromptFormat PromptFormat::fromJson(const nlohmann::json& j, const Tokenizer& to
         if (!j["chat"].is_boolean()) throw InputError(path, 0, "\"chat\" must be true or false");
         f.chat = j["chat"].get<bool>();
     }
-    if (f.chat && !tok.hasChatTemplate())
+    if (j.contains("thinking")) {
+        if (!j["thinking"].is_boolean()) throw InputError(path, 0, "\"thinking\" must be true or false");
+        f.thinking = j["thinking"].get<bool>();
+    }
+    if (f.chat && !tok.declaresChatTemplate())
         throw InputError(path, 0, "asks for the chat template, but the tokenizer has none");
+    if (f.chat && !tok.hasChatTemplate())
+        tok.chatTemplate().fail(tok.chatTemplate().line, tok.chatTemplate().error);
     text("template", f.templ);
     text("system", f.system);
     text("instruction", f.instruction);
@@ -63,7 +72,9 @@ std::string PromptFormat::render(const std::string& question, const Tokenizer& t
         std::vector<ChatMessage> messages;
         if (!system.empty()) messages.push_back({"system", system});
         messages.push_back({"user", instruction.empty() ? question : question + "\n" + instruction});
-        return tok.applyChatTemplate(messages, true);
+        nlohmann::ordered_json variables = nlohmann::ordered_json::object();
+        if (thinking) variables["enable_thinking"] = *thinking;
+        return tok.applyChatTemplate(messages, true, variables);
     }
     std::string out = templ;
     for (size_t at = 0; (at = out.find(kPlaceholder, at)) != std::string::npos; at += question.size())
@@ -72,7 +83,11 @@ std::string PromptFormat::render(const std::string& question, const Tokenizer& t
 }
 
 nlohmann::json PromptFormat::toJson() const {
-    if (chat) return {{"chat", true}, {"system", system}, {"instruction", instruction}};
+    if (chat) {
+        nlohmann::json j = {{"chat", true}, {"system", system}, {"instruction", instruction}};
+        if (thinking) j["thinking"] = *thinking;
+        return j;
+    }
     return {{"template", templ}};
 }
 

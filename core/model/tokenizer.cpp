@@ -2,6 +2,7 @@
 
 #include "data/json_source.h"
 #include "model/byte_level.h"
+#include "template/template_error.h"
 #include "util/input_error.h"
 #include "util/text.h"
 
@@ -213,12 +214,16 @@ Tokenizer Tokenizer::fromTokenizerJson(const std::string& path) {
             t.bosId_ = idOfField("bos_token");
             t.padId_ = idOfField("pad_token");
             t.addBos_ = config.value("add_bos_token", false) && t.bosId_ >= 0;
-            if (config.contains("chat_template")) {
-                t.declaresChatTemplate_ = true;
-                const std::string tpl = config["chat_template"].dump();
-                t.chatML_ = tpl.find("<|im_start|>") != std::string::npos;
-            }
+            for (const char* field :
+                 {"bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token"})
+                if (config.contains(field) && !tokenContent(config[field]).empty())
+                    t.specialTokens_[field] = tokenContent(config[field]);
         }
+        t.chatTemplate_ =
+            findChatTemplate(fs::path(path).parent_path().string(), config, configPath.string());
+    } else {
+        t.chatTemplate_ =
+            findChatTemplate(fs::path(path).parent_path().string(), json(), configPath.string());
     }
     t.finishSetup();
     return t;
@@ -394,22 +399,34 @@ std::string Tokenizer::decodeBytes(const std::vector<int32_t>& ids, bool skipSpe
     return out;
 }
 
+std::vector<int32_t> Tokenizer::encodePrompt(std::string_view text) const {
+    std::vector<int32_t> ids = encode(text);
+    if (addBos_ && bosId_ >= 0 && (ids.empty() || ids.front() != bosId_)) ids.insert(ids.begin(), bosId_);
+    return ids;
+}
+
 std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skipSpecial) const {
     return repairUtf8(decodeBytes(ids, skipSpecial));
 }
 
-std::string Tokenizer::applyChatTemplate(const std::vector<ChatMessage>& messages,
-                                         bool addGenerationPrompt) const {
-    std::string prompt;
-    if (chatML_) {
-        for (const ChatMessage& m : messages)
-            prompt += "<|im_start|>" + m.role + "\n" + m.content + "<|im_end|>\n";
-        if (addGenerationPrompt) prompt += "<|im_start|>assistant\n";
-        return prompt;
-    }
+std::string Tokenizer::applyChatTemplate(const std::vector<ChatMessage>& messages, bool addGenerationPrompt,
+                                         const nlohmann::ordered_json& variables) const {
+    const ChatTemplateFile& ct = chatTemplate_;
+    if (!ct.declared) throw InputError("tokenizer_config.json", 0, "the tokenizer has no chat template");
+    if (!ct.parsed) ct.fail(ct.line, ct.error);
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const ChatMessage& m : messages)
-        prompt += m.content + "\n";
-    return prompt;
+        list.push_back({{"role", m.role}, {"content", m.content}});
+    nlohmann::ordered_json vars = specialTokens_;
+    for (const auto& [k, v] : variables.items())
+        vars[k] = v;
+    try {
+        return ct.parsed->render(list, addGenerationPrompt, vars);
+    } catch (const tmpl::RaisedError& e) {
+        ct.fail(0, std::string("the template refuses this conversation: ") + e.what());
+    } catch (const tmpl::TemplateError& e) {
+        ct.fail(e.line(), e.message());
+    }
 }
 
 } // namespace gpo::model

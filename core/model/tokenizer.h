@@ -5,6 +5,7 @@
 // spaces, <0xXX> byte fallback, unk; decode is HF's, which drops the space its normalizer prepended).
 // Matches HF id for id (tests/reference/tokenizer_ids.py).
 #include "model/bpe.h"
+#include "model/chat_template_file.h"
 #include "model/normalizer.h"
 #include "model/pretokenizer.h"
 #include "model/token_decoder.h"
@@ -43,6 +44,9 @@ public:
     /// Ids of `text`. With `parseSpecial`, special tokens written in the text (e.g. "<|im_end|>") become
     /// their ids; without it they are encoded as plain text. No BOS/EOS is added.
     std::vector<int32_t> encode(std::string_view text, bool parseSpecial = true) const;
+    /// Ids of a prompt as the model is fed it: BOS first when the tokenizer adds one, unless the text
+    /// already begins with it (a chat template writes its own; transformers then adds none either).
+    std::vector<int32_t> encodePrompt(std::string_view text) const;
     /// The text of `ids`. Incomplete UTF-8 sequences (a cut mid-character) become U+FFFD.
     std::string decode(const std::vector<int32_t>& ids, bool skipSpecial = false) const;
     /// The raw bytes of `ids`, possibly ending mid-character (for incremental decoding).
@@ -61,12 +65,21 @@ public:
     void setEosId(int32_t id) { eosId_ = id; }
     bool addsBos() const { return addBos_; }
 
-    /// The prompt for a conversation: ChatML when the tokenizer's chat template uses <|im_start|>,
-    /// else the messages' contents joined by newlines.
-    std::string applyChatTemplate(const std::vector<ChatMessage>& messages, bool addGenerationPrompt) const;
-    bool hasChatTemplate() const { return chatML_; }
-    /// Whether tokenizer_config.json has a chat_template at all (ChatML's is the one rendered today).
-    bool declaresChatTemplate() const { return declaresChatTemplate_; }
+    /// The prompt for a conversation, rendered by the checkpoint's chat template as transformers'
+    /// apply_chat_template renders it (with bos_token, eos_token, ... and `variables` such as
+    /// enable_thinking). Throws InputError naming the template's file and line when there is no usable
+    /// template or the template refuses the conversation (its raise_exception message).
+    std::string
+    applyChatTemplate(const std::vector<ChatMessage>& messages, bool addGenerationPrompt,
+                      const nlohmann::ordered_json& variables = nlohmann::ordered_json::object()) const;
+    /// Whether there is a chat template that parsed.
+    bool hasChatTemplate() const { return chatTemplate_.parsed != nullptr; }
+    /// Whether a chat template was found at all (it may not have parsed: chatTemplateError()).
+    bool declaresChatTemplate() const { return chatTemplate_.declared; }
+    const ChatTemplateFile& chatTemplate() const { return chatTemplate_; }
+    /// bos_token, eos_token, unk_token, sep_token, pad_token, cls_token, mask_token as
+    /// tokenizer_config.json names them (the ones it sets), as chat templates see them.
+    const nlohmann::ordered_json& specialTokenStrings() const { return specialTokens_; }
     /// "byte-level BPE" or "SentencePiece-style BPE".
     const char* kind() const { return byteLevel_ ? "byte-level BPE" : "SentencePiece-style BPE"; }
 
@@ -90,8 +103,8 @@ private:
     } metaspace_;           ///< the Metaspace pre-tokenizer (newer Llama 2 / Mistral / Gemma conversions)
     bool addPrefixSpace_ = false;
     bool addBos_ = false;
-    bool chatML_ = false;
-    bool declaresChatTemplate_ = false;
+    ChatTemplateFile chatTemplate_;
+    nlohmann::ordered_json specialTokens_ = nlohmann::ordered_json::object();
     int32_t vocabSize_ = 0;
     int32_t eosId_ = -1, bosId_ = -1, padId_ = -1;
 };

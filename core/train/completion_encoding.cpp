@@ -9,9 +9,7 @@ namespace gpo::train {
 EncodedCompletion encodeCompletion(const model::Tokenizer& tokenizer, const std::string& prompt,
                                    const std::string& completion, int32_t eos) {
     EncodedCompletion out;
-    if (tokenizer.addsBos() && tokenizer.bosId() >= 0) out.tokens.push_back(tokenizer.bosId());
-    const auto p = tokenizer.encode(prompt);
-    out.tokens.insert(out.tokens.end(), p.begin(), p.end());
+    out.tokens = tokenizer.encodePrompt(prompt);
     out.promptTokens = static_cast<int64_t>(out.tokens.size());
     if (out.promptTokens == 0)
         throw std::invalid_argument("an empty prompt: a completion needs at least one token before it");
