@@ -56,7 +56,9 @@ RopeScaling ropeScalingOf(const json& rope, const json& config, const std::strin
     s.originalMaxPositions = config.value("original_max_position_embeddings",
                                           rope.value("original_max_position_embeddings", maxPositions));
     if (s.type == "default") return s;
-    if (s.type == "linear") {
+    if (s.type == "linear" || s.type == "dynamic") {
+        // dynamic (NTK) rescales only past max_position_embeddings, which scoring refuses: inside it the
+        // frequencies are the default ones, as transformers computes them there.
         number("factor", s.factor, true);
     } else if (s.type == "llama3") {
         number("factor", s.factor, true);
@@ -81,7 +83,8 @@ RopeScaling ropeScalingOf(const json& rope, const json& config, const std::strin
         s.truncate = rope.value("truncate", true);
     } else {
         throw InputError(path, 0,
-                         "rope_type \"" + s.type + "\" is not supported (default, linear, llama3, yarn)");
+                         "rope_type \"" + s.type +
+                             "\" is not supported (default, linear, dynamic, llama3, yarn)");
     }
     if (!(s.factor > 0)) throw InputError(path, 0, "rope \"factor\" must be positive");
     return s;

@@ -15,7 +15,7 @@ enum class Family { Gpt2, Llama };
 /// rope_scaling (v4): "default", "linear", "llama3" (Llama 3.1+), "yarn" (Qwen2.5 long context).
 struct RopeScaling {
     std::string type = "default";
-    double factor = 1.0;                    ///< linear, llama3, yarn
+    double factor = 1.0;                    ///< linear, dynamic, llama3, yarn
     double lowFreqFactor = 1.0;             ///< llama3
     double highFreqFactor = 4.0;            ///< llama3
     int64_t originalMaxPositions = 0;       ///< llama3, yarn: the pretraining context

@@ -57,6 +57,7 @@ at::Tensor yarn(double base, int64_t dim, const RopeScaling& s) {
 
 RopeFrequencies ropeFrequencies(const ModelConfig& c) {
     const RopeScaling& s = c.rope;
+    if (s.type == "dynamic") return {defaultInvFreq(c.ropeTheta, c.headDim), 1.0};
     if (s.type == "linear") return {defaultInvFreq(c.ropeTheta, c.headDim) / s.factor, 1.0};
     if (s.type == "llama3") return {llama3(defaultInvFreq(c.ropeTheta, c.headDim), s), 1.0};
     if (s.type == "yarn") return {yarn(c.ropeTheta, c.headDim, s), s.attentionFactor};

@@ -1,6 +1,7 @@
 #pragma once
 // Rotary embeddings' inverse frequencies, as transformers' ROPE_INIT_FUNCTIONS compute them (float32),
-// for each rope type the loader accepts: default, linear, llama3 and yarn.
+// for each rope type the loader accepts: default, linear, dynamic (inside max_position_embeddings,
+// where it is the default), llama3 and yarn.
 #include "model/model_config.h"
 
 #include <ATen/ATen.h>

@@ -66,7 +66,7 @@ static std::vector<int32_t> toIds(const at::Tensor& row) {
 void TestModel::logitsMatchTransformers_data() {
     QTest::addColumn<QString>("name");
     for (const char* n : {"gpt2", "llama", "qwen2", "qwen2-bf16", "mistral", "llama-rope-linear",
-                          "llama-rope-llama3", "qwen2-rope-yarn", "qwen3"})
+                          "llama-rope-llama3", "qwen2-rope-yarn", "qwen3", "llama-rope-dynamic"})
         QTest::newRow(n) << n;
 }
 
@@ -345,10 +345,10 @@ void TestModel::corruptCheckpointsFailClearly() {
         return thrown<InputError>([&] { cpuPolicy(dir); });
     };
     rewrite("\"intermediate_size\": 180", "\"intermediate_size\": 176");
-    e = rewrite("\"rope_type\": \"default\"", "\"rope_type\": \"dynamic\"");
+    e = rewrite("\"rope_type\": \"default\"", "\"rope_type\": \"longrope\"");
     QVERIFY(e);
-    expect(e->cause(), "rope_type \"dynamic\" is not supported (default, linear, llama3, yarn)");
-    e = rewrite("\"rope_type\": \"dynamic\"", "\"rope_type\": \"llama3\"");
+    expect(e->cause(), "rope_type \"longrope\" is not supported (default, linear, dynamic, llama3, yarn)");
+    e = rewrite("\"rope_type\": \"longrope\"", "\"rope_type\": \"llama3\"");
     QVERIFY(e);
     expect(e->cause(), "rope_type \"llama3\" needs \"factor\"");
     // Mistral v0.1's sliding window is narrower than the context it claims: refused, not ignored.

@@ -10,8 +10,9 @@ it writes the checkpoint folder as `save_pretrained` does
   by 5 and 11), `logits` [3, 24, 512] float32 of the float32 weights (bf16: its weights upcast),
   `greedy_prompt` [1, 12] and `greedy_output` [1, 32] (`generate`, 20 new tokens, greedy, no EOS);
 - `expected.json`: what they are and the library versions.
-Every rope type gpo accepts is covered: "default" by those, "linear", "llama3" and "yarn" by
-llama-rope-linear, llama-rope-llama3 and qwen2-rope-yarn (the loader refuses the others by name).
+Every rope type gpo accepts is covered: "default" by those, "linear", "llama3", "yarn" and "dynamic" by
+llama-rope-linear, llama-rope-llama3, qwen2-rope-yarn and llama-rope-dynamic (the loader refuses the
+others by name).
 
 Needs only PyPI (CPU is enough). Run from the repository root:
 
@@ -59,6 +60,9 @@ MODELS = {
     # Qwen3: per-head q/k RMSNorm, no biases, a head_dim that is not hidden / heads, tied like its small models.
     "qwen3": (Qwen3ForCausalLM, Qwen3Config(**DECODER, head_dim=32, tie_word_embeddings=True, rope_theta=1e6),
               torch.float32),
+    # dynamic NTK scaling changes nothing inside max_position_embeddings, the only place gpo scores.
+    "llama-rope-dynamic": (LlamaForCausalLM, LlamaConfig(**DECODER, tie_word_embeddings=False, rope_parameters={
+        "rope_type": "dynamic", "factor": 4.0, "rope_theta": 10000.0}), torch.float32),
 }
 
 
