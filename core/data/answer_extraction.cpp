@@ -114,6 +114,60 @@ std::optional<std::string> lastBoxed(std::string_view text) {
     return std::nullopt;
 }
 
+namespace {
+
+struct Box {
+    size_t begin, end; // the \boxed command to past its closing brace
+    std::string content;
+};
+
+std::vector<Box> boxes(std::string_view text) {
+    std::vector<Box> out;
+    for (size_t at = 0; at < text.size();) {
+        const size_t b = text.find("\\boxed{", at), f = text.find("\\fbox{", at);
+        const size_t p = std::min(b, f);
+        if (p == std::string_view::npos) break;
+        const size_t open = p + (p == b ? 6 : 5);
+        size_t end = 0;
+        auto content = braceGroup(text, open, end);
+        if (!content) break;
+        out.push_back({p, end, *content});
+        at = end;
+    }
+    return out;
+}
+
+/// Whether only list separators stand between two boxes: spaces, commas, "and"/"or", \quad, math delimiters.
+bool onlySeparators(std::string_view gap) {
+    std::string g(gap);
+    for (const char* token :
+         {"\\text{ and }", "\\text{and}", "\\text{ or }", "\\text{or}", "\\text{, }", "\\mbox{ and }",
+          "\\qquad", "\\quad", "\\(", "\\)", "\\[", "\\]", "\\,", "\\;", "\\ "})
+        g = text::replaceAll(g, token, " ");
+    std::string words;
+    for (char c : g)
+        words.push_back(c == ',' || c == ';' || c == '$' || c == '.' ? ' ' : c);
+    for (const std::string& w : text::split(text::collapseWhitespace(words), ' '))
+        if (!w.empty() && w != "and" && w != "or") return false;
+    return true;
+}
+
+} // namespace
+
+std::optional<std::string> lastBoxedRun(std::string_view text) {
+    const std::vector<Box> all = boxes(text);
+    if (all.empty()) return lastBoxed(text);
+    size_t first = all.size() - 1;
+    while (first > 0 &&
+           onlySeparators(text.substr(all[first - 1].end, all[first].begin - all[first - 1].end)))
+        --first;
+    if (first == all.size() - 1 || lastBoxed(text) != all.back().content) return lastBoxed(text);
+    std::string joined;
+    for (size_t i = first; i < all.size(); ++i)
+        joined += (joined.empty() ? "" : ",") + all[i].content;
+    return joined;
+}
+
 std::optional<std::string> afterHashes(std::string_view text) {
     const size_t p = text.rfind("####");
     if (p == std::string_view::npos) return std::nullopt;

@@ -9,6 +9,10 @@ namespace gpo::extract {
 
 /// Content of the last \boxed{…} or \fbox{…} (nested braces kept; "\boxed 5" form too).
 std::optional<std::string> lastBoxed(std::string_view text);
+/// The last \boxed{…} with the boxes just before it that only separators part from it ("\boxed{1}
+/// and \boxed{2}", "\boxed{(2,2)} \quad \text{and} \quad \boxed{(6,2)}", "\(\boxed{1}\), \(\boxed{-2}\)"):
+/// one answer listing them, comma-separated. A box earlier in the text, with words between, is not part.
+std::optional<std::string> lastBoxedRun(std::string_view text);
 /// Text after the last "####" (GSM8K), to the end of its line.
 std::optional<std::string> afterHashes(std::string_view text);
 /// The answer stated in the last "the answer is …" / "Final Answer: …" / "Answer: …" phrase.

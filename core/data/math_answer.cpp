@@ -6,6 +6,9 @@
 #include "util/text.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
 #include <optional>
 #include <regex>
 
@@ -135,6 +138,20 @@ std::string canonicalNumbers(const std::string& s) {
     return out;
 }
 
+/// "\\left(\\frac{1}{5}" → "\left(\frac{1}{5}": commands written with their backslash doubled (an
+/// escaping slip in JSON-borne answers). Not in matrices and arrays, whose "\\" ends a row.
+std::string singleBackslashCommands(const std::string& s) {
+    if (s.find("\\begin") != std::string::npos || s.find("\\\\begin") != std::string::npos) return s;
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\\' && i + 2 < s.size() && s[i + 1] == '\\' && text::isAlpha(s[i + 2]) &&
+            (i == 0 || s[i - 1] != '\\'))
+            continue; // drop the first of the two
+        out.push_back(s[i]);
+    }
+    return out;
+}
+
 /// "x = 11" → "11"; "\theta=30" → "30"; "f(x)=2x" → "2x". Only a short left-hand side is dropped.
 std::string dropVariableAssignment(const std::string& s) {
     if (std::count(s.begin(), s.end(), '=') != 1) return s;
@@ -143,7 +160,7 @@ std::string dropVariableAssignment(const std::string& s) {
     std::string rhs = text::trimmed(std::string_view(s).substr(eq + 1));
     if (rhs.empty()) return s;
     static const std::regex shortLhs(
-        R"(^([A-Za-z](_\{?\w+\}?)?|\\[A-Za-z]+|[A-Za-z]\([A-Za-z]\)|[A-Za-z]\s*\+\s*[A-Za-z])$)");
+        R"(^([A-Za-z](_\{?\w+\}?)?|[A-Z]{2,3}|\\[A-Za-z]+|[A-Za-z]\([A-Za-z]\)|[A-Za-z]\s*\+\s*[A-Za-z]|\([A-Za-z](,[A-Za-z])+\))$)");
     if (std::regex_match(lhs, shortLhs)) return rhs;
     return s;
 }
@@ -258,7 +275,17 @@ std::optional<std::vector<std::vector<std::string>>> parseMatrix(std::string_vie
 bool scalarEqual(const std::string& a, const std::string& b);
 bool structurallyEqual(const std::string& a, const std::string& b);
 
+/// The same list with repeats dropped (a solution listed twice is one solution).
+std::vector<std::string> distinct(const std::vector<std::string>& v) {
+    std::vector<std::string> out;
+    for (const auto& x : v)
+        if (std::find(out.begin(), out.end(), x) == out.end()) out.push_back(x);
+    return out;
+}
+
 bool unorderedEqual(std::vector<std::string> a, std::vector<std::string> b) {
+    a = distinct(a);
+    b = distinct(b);
     if (a.size() != b.size()) return false;
     std::vector<bool> used(b.size(), false);
     for (const auto& x : a) {
@@ -294,13 +321,39 @@ std::vector<std::string> elements(const std::string& s) {
     return out;
 }
 
+/// "2x+4y-3=0" and "y=-\frac{1}{2}x+\frac{3}{4}": the same equation when left minus right of one is a
+/// constant non-zero multiple of the other's at random points of their variables.
+bool sameEquation(const std::string& a, const std::string& b) {
+    const size_t ea = a.find('='), eb = b.find('=');
+    auto f = mathexpr::Expression::parse("(" + a.substr(0, ea) + ")-(" + a.substr(ea + 1) + ")");
+    auto g = mathexpr::Expression::parse("(" + b.substr(0, eb) + ")-(" + b.substr(eb + 1) + ")");
+    if (!f || !g || f->variables().empty() || f->variables() != g->variables()) return false;
+    std::optional<double> ratio;
+    int points = 0;
+    for (int k = 0; k < 12 && points < 5; ++k) {
+        std::map<std::string, double> at;
+        int i = 0;
+        for (const auto& v : f->variables())
+            at[v] = 0.37 + 0.61 * ((k * 7 + i++ * 3) % 11) - 1.3 * (k % 3);
+        const double fv = f->evaluate(at), gv = g->evaluate(at);
+        if (!std::isfinite(fv) || !std::isfinite(gv) || std::fabs(gv) < 1e-9 || std::fabs(fv) < 1e-9)
+            continue;
+        const double r = fv / gv;
+        if (ratio && std::fabs(r - *ratio) > 1e-6 * std::max(1.0, std::fabs(*ratio))) return false;
+        ratio = r;
+        ++points;
+    }
+    return points >= 3;
+}
+
 bool scalarEqual(const std::string& a, const std::string& b) {
     if (a == b) return true;
-    // Equations: compare both sides.
+    // Equations: compare both sides, else whether they are the same equation rearranged.
     if (std::count(a.begin(), a.end(), '=') == 1 && std::count(b.begin(), b.end(), '=') == 1) {
         const size_t ea = a.find('='), eb = b.find('=');
-        return scalarEqual(a.substr(0, ea), b.substr(0, eb)) &&
-               scalarEqual(a.substr(ea + 1), b.substr(eb + 1));
+        if (scalarEqual(a.substr(0, ea), b.substr(0, eb)) && scalarEqual(a.substr(ea + 1), b.substr(eb + 1)))
+            return true;
+        return sameEquation(a, b);
     }
     return mathexpr::equivalent(a, b);
 }
@@ -352,13 +405,16 @@ bool structurallyEqual(const std::string& aIn, const std::string& bIn) {
         const auto ua = splitUnion(a), ub = splitUnion(b);
         if (ua.size() > 1 || ub.size() > 1) return unorderedEqual(ua, ub);
     }
-    // Sets: \{…\} in any order.
-    const bool setA = text::startsWith(a, "\\{") && text::endsWith(a, "\\}");
-    const bool setB = text::startsWith(b, "\\{") && text::endsWith(b, "\\}");
-    if (setA || setB) {
-        return unorderedEqual(elements(setA ? a.substr(2, a.size() - 4) : a),
-                              elements(setB ? b.substr(2, b.size() - 4) : b));
-    }
+    // Sets: \{…\} in any order; "{1,2,3}" with plain braces around a list is one too.
+    auto setBody = [](const std::string& s) -> std::optional<std::string> {
+        if (text::startsWith(s, "\\{") && text::endsWith(s, "\\}")) return s.substr(2, s.size() - 4);
+        if (s.size() > 2 && s.front() == '{' && closingBracket(s) == s.size() - 1 &&
+            splitTopLevel(s.substr(1, s.size() - 2)).size() > 1)
+            return s.substr(1, s.size() - 2);
+        return std::nullopt;
+    };
+    const auto setA = setBody(a), setB = setBody(b);
+    if (setA || setB) return unorderedEqual(elements(setA ? *setA : a), elements(setB ? *setB : b));
     const bool brA = wholeIsBracketed(a), brB = wholeIsBracketed(b);
     const auto innerA = brA ? a.substr(1, a.size() - 2) : a;
     const auto innerB = brB ? b.substr(1, b.size() - 2) : b;
@@ -404,12 +460,15 @@ std::vector<std::string> splitTopLevel(std::string_view s, char sep) {
 
 std::string normalize(std::string_view answer) {
     std::string s = extract::stripMathDelimiters(answer);
-    if (auto inner = extract::lastBoxed(s); inner && text::startsWith(text::trim(s), "\\boxed")) s = *inner;
+    if (auto inner = extract::lastBoxedRun(s); inner && text::startsWith(text::trim(s), "\\boxed"))
+        s = *inner;
     s = replaceAll(s, "\n", " ");
     {
         static const std::regex spacedGroup(R"((\\[A-Za-z]+)\s+\{)"); // "\text { cm}" is "\text{ cm}"
         s = std::regex_replace(s, spacedGroup, "$1{");
     }
+    s = singleBackslashCommands(s);
+    s = replaceAll(s, ",\\!", "{,}");  // "11,\! 111": MATH's thousands separator
     s = replaceAll(s, "\\\\", "\x02"); // matrix row separators survive the "\ " rule below
     for (const char* noise :
          {"\\displaystyle", "\\!", "\\,", "\\;", "\\:", "\\left.", "\\right.", "\\left", "\\right", "\\bigl",
@@ -499,7 +558,78 @@ bool decimalCommaEqual(const std::string& comma, const std::string& point) {
 
 } // namespace
 
+namespace {
+
+/// "1 and 2 and 3", "21, 16 or 11", "6 \text{ and } 8", "-12; -11", "(0;0;0),(0;-2;0)": the same list with
+/// commas. Only where a side reads as a list of answers; the text is returned unchanged otherwise.
+std::string listWithCommas(std::string_view written) {
+    std::string s = replaceAll(std::string(written), "$", "");
+    for (const char* sep : {"\\text{ and }", "\\text{and}", "\\text{ or }", "\\text{or}", "\\mbox{ and }",
+                            " and ", " or ", ")or(", ")and(", "\\quad", ";"})
+        s = replaceAll(s, sep, ",");
+    static const std::regex repeated(R"(,(\s*,)+)"); // "(5,8) \quad \text{and} \quad (8,5)" left ",,,"
+    return std::regex_replace(s, repeated, ",");
+}
+
+/// The left side of a reference "label = value" names what the value is: "(p,q)=(3,2)", "|AB|=1",
+/// "A:B=1", "V_{1}:V_{2}=11:21", "\frac{NO}{BO}=…". Letters, brackets, bars, colons, commands and
+/// subscripts only: "x^2+y^2=25" is an equation, not a label.
+bool labelSide(const std::string& lhs) {
+    bool letter = false;
+    for (size_t i = 0; i < lhs.size(); ++i) {
+        const char c = lhs[i];
+        if (c == '_') { // a subscript: _1, _{12}, _{MBCN}
+            if (i + 1 < lhs.size() && lhs[i + 1] == '{')
+                i = lhs.find('}', i);
+            else
+                ++i;
+            if (i == std::string::npos) return false;
+            continue;
+        }
+        if (text::isAlpha(c))
+            letter = true;
+        else if (!std::strchr("(),|:{}\\", c))
+            return false;
+    }
+    return letter;
+}
+
+std::vector<std::string> sides(const std::string& s) {
+    return splitTopLevel(s, '=');
+}
+
+} // namespace
+
 bool equivalent(std::string_view answer, std::string_view reference) {
+    if (equivalentAsWritten(answer, reference)) return true;
+    // Lists written with "and", "or" or semicolons.
+    const std::string la = listWithCommas(answer), lr = listWithCommas(reference);
+    if ((la != answer || lr != reference) &&
+        (splitTopLevel(normalize(la)).size() > 1 || splitTopLevel(normalize(lr)).size() > 1) &&
+        equivalentAsWritten(la, lr))
+        return true;
+    // Equations as written (normalize() reads "y=2x" as the value 2x): the same equation rearranged.
+    {
+        const std::string wa = extract::stripMathDelimiters(answer),
+                          wr = extract::stripMathDelimiters(reference);
+        const auto ea = splitTopLevel(wa, '='), er = splitTopLevel(wr, '=');
+        if (ea.size() == 2 && er.size() == 2 &&
+            sameEquation(normalize(ea[0]) + "=" + normalize(ea[1]),
+                         normalize(er[0]) + "=" + normalize(er[1])))
+            return true;
+    }
+    const std::string a = normalize(answer), r = normalize(reference);
+    const auto sa = sides(a), sr = sides(r);
+    // "(p,q)=(3,2)" against "(3,2)": the value the label names.
+    if (sa.size() == 1 && sr.size() == 2 && labelSide(sr[0])) return equivalentAsWritten(answer, sr[1]);
+    // "z=1+1=2" against "z=3+3=2": the same unknown, the same final value.
+    if (sa.size() > 1 && sr.size() > 1 && (sa.size() > 2 || sr.size() > 2) && sa.front() == sr.front() &&
+        labelSide(sa.front()))
+        return equivalentAsWritten(sa.back(), sr.back());
+    return false;
+}
+
+bool equivalentAsWritten(std::string_view answer, std::string_view reference) {
     const std::string a = normalize(answer), r = normalize(reference);
     if (a.empty() || r.empty()) return false;
     if (a == r) return true;
@@ -512,7 +642,8 @@ bool equivalent(std::string_view answer, std::string_view reference) {
     // \boxed{(b,c)=(6,5)}, "\cos \angle RPS = -\frac{24}{25}".
     if (r.find('=') == std::string::npos) {
         const std::string side = extract::lastSide(extract::stripMathDelimiters(answer));
-        if (side != text::trimmed(extract::stripMathDelimiters(answer))) return equivalent(side, reference);
+        if (side != text::trimmed(extract::stripMathDelimiters(answer)))
+            return equivalentAsWritten(side, reference);
     }
     return false;
 }

@@ -59,13 +59,14 @@ Verdict Verifier::verify(std::string_view response, std::string_view reference,
 // ---- math ------------------------------------------------------------------------------------------
 
 std::string MathVerifier::description() const {
-    return "last \\boxed{}/\\fbox{}, else 'the answer is …', else the final sentence's conclusion; "
+    return "last \\boxed{}/\\fbox{} (boxes side by side: a list), else 'the answer is …', else the final "
+           "sentence's conclusion; "
            "mathematical equivalence";
 }
 
 std::optional<std::string> MathVerifier::extractAnswer(std::string_view response,
                                                        std::string_view question) const {
-    if (auto b = extract::lastBoxed(response)) return b;
+    if (auto b = extract::lastBoxedRun(response)) return b;
     if (auto p = extract::answerPhrase(response)) {
         // "Final Answer: The company used $7,945$ kilowatt-hours." states its answer in a sentence.
         if (!extract::isProse(*p)) return p;
@@ -81,8 +82,8 @@ std::optional<std::string> MathVerifier::extractAnswer(std::string_view response
 }
 
 std::string MathVerifier::referenceAnswer(std::string_view reference) const {
-    // A whole reference solution carries its answer in its last box.
-    if (auto b = extract::lastBoxed(reference)) return *b;
+    // A whole reference solution carries its answer in its last box (or its last boxes, side by side).
+    if (auto b = extract::lastBoxedRun(reference)) return *b;
     return std::string(reference);
 }
 

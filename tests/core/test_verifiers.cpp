@@ -207,6 +207,55 @@ void TestVerifiers::mathEquivalence_data() {
                                     << "1011_{2}" << true;
     QTest::newRow("textbf aime") << "\\textbf{(113) }"
                                  << "113" << true;
+    // Boxes side by side are one list; a box earlier in the prose is not part of it.
+    QTest::newRow("boxes and") << "the roots are \\[ \\boxed{-2} \\quad \\text{and} \\quad \\boxed{1}. \\]"
+                               << "$1, -2$" << true;
+    QTest::newRow("boxes comma") << "\\boxed{(1, 2)}, \\boxed{(2, 1)}"
+                                 << "$(2,1),(1,2)$" << true;
+    QTest::newRow("earlier box apart") << "First $\\boxed{3}$ cases, so in all we get \\boxed{5}"
+                                       << "5" << true;
+    QTest::newRow("reference boxes") << "$\\boxed{1,2}$"
+                                     << "\\(\\boxed{1}\\) and \\(\\boxed{2}\\)." << true;
+    // Lists written with and / or / semicolons.
+    QTest::newRow("and list") << "$\\boxed{1,2,3}$"
+                              << "$1$ and $2$ and $3$" << true;
+    QTest::newRow("or list") << "$21,16,11$"
+                             << "$21,16$ or $11$" << true;
+    QTest::newRow("semicolon tuples") << "(0, -2, 6), (0, 0, 0)"
+                                      << "$(0;0;0),(0;-2;6)$" << true;
+    QTest::newRow("and list differs") << "$\\boxed{6,9}$"
+                                      << "\\(\\boxed{6 \\text{ and } 8}\\)" << false;
+    QTest::newRow("repeat listed twice") << "$(3,2),(2,3),(3,2)$"
+                                         << "$(2,3),(3,2)$" << true;
+    QTest::newRow("plain brace set") << "$${2, 3, 5}$$"
+                                     << "$$\\boxed{5}, \\boxed{3}, \\boxed{2}$$" << true;
+    // A reference that names its value.
+    QTest::newRow("label tuple") << "$(3,2)$"
+                                 << "$(p,q)=(3,2)$" << true;
+    QTest::newRow("label segment") << "$1$"
+                                   << "$|AB|=1$" << true;
+    QTest::newRow("label ratio") << "$11:21$"
+                                 << "$V_{1}:V_{2}=11:21$" << true;
+    QTest::newRow("label wrong value") << "$(3,3)$"
+                                       << "$(p,q)=(3,2)$" << false;
+    QTest::newRow("equation is no label") << "$25$"
+                                          << "$x^2+y^2=25$" << false;
+    QTest::newRow("same unknown chain") << "$z = 3+3 = 2$"
+                                        << "$z = 1 + 1 = 2$" << true;
+    // Equations rearranged, and equations that differ.
+    QTest::newRow("line rearranged") << "$y=-\\frac{1}{2}x+\\frac{3}{4}$"
+                                     << "$2x+4y-3=0$" << true;
+    QTest::newRow("plane negated") << "$-34x-45y+20z-100=0$"
+                                   << "$34x+45y-20z+100=0$" << true;
+    QTest::newRow("ellipse scaled") << "$x^2/16 + y^2/12 = 1/4$"
+                                    << "$x^2/4 + y^2/3 = 1$" << true;
+    QTest::newRow("different line") << "$y=-\\frac{1}{2}x+1$"
+                                    << "$2x+4y-3=0$" << false;
+    // MATH's thousands separator; commands with a doubled backslash.
+    QTest::newRow("thin-space thousands") << "$\\boxed{11,\\! 111,\\! 111,\\! 100}$"
+                                          << "11111111100" << true;
+    QTest::newRow("doubled backslashes") << "$\\left( \\frac{1}{5}, \\frac{1}{6} \\right)$"
+                                         << "$\\\\left(\\\\frac{1}{5},\\\\frac{1}{6}\\\\right)$" << true;
 }
 
 void TestVerifiers::mathEquivalence() {
@@ -522,19 +571,22 @@ void TestVerifiers::conclusionReadsTheLastStatement() {
 }
 
 // Math-Verify's own test cases (tests/fixtures/math_verify, written by tests/reference/math_verify_cases.py):
-// the share of its verdicts we agree with must not fall, and the only false accepts allowed are the two
-// cases that expect math split over lines to be refused ("Answer $ \n 9 \n $", where we read the 9).
+// the share of its verdicts we agree with must not fall, and the only false accepts allowed are three
+// answers equal to the reference that Math-Verify refuses by design: two with math split over lines
+// ("Answer $ \n 9 \n $", where we read the 9) and an interval written as the inequality it is.
 void TestVerifiers::mathVerifySuite() {
     const auto cases = readVerifierCases(GPO_FIXTURES "/math_verify/cases.jsonl");
     QCOMPARE(cases.size(), size_t(261));
     MathVerifier v;
     const CaseReport r = gradeVerifierCases(v, cases);
-    QVERIFY2(r.agreed >= 193, qPrintable(QString::number(r.agreed)));
-    QCOMPARE(r.falseAccepts, int64_t(2));
+    QVERIFY2(r.agreed >= 238, qPrintable(QString::number(r.agreed)));
+    QCOMPARE(r.falseAccepts, int64_t(3));
     for (const CaseOutcome& o : r.disagreements)
         if (o.verdict.correct)
-            QVERIFY2(o.c->test.find("test_latex_notation[$9$-Answer") == 0, o.c->test.c_str());
-    QCOMPARE(r.byTest.at("test_relations_math").agreed, int64_t(25));
+            QVERIFY2(o.c->test.find("test_latex_notation[$9$-Answer") == 0 ||
+                         o.c->test.find("test_set_rel_assymetry[$x ") == 0,
+                     o.c->test.c_str());
+    QVERIFY(r.byTest.at("test_relations_math").agreed >= 28);
 }
 
 void TestVerifiers::verifierCasesErrors() {

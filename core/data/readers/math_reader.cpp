@@ -58,7 +58,7 @@ void MathReader::read(const std::string& path, const ReadContext& ctx, const Rec
             Problem& p = r.record.problem;
             p.question = requireString(j, "problem");
             const std::string solution = requireString(j, "solution");
-            auto boxed = extract::lastBoxed(solution);
+            auto boxed = extract::lastBoxedRun(solution);
             if (!boxed) throw FieldError("field 'solution' has no \\boxed{} answer");
             p.answer = *boxed;
             p.level = levelText(j);
