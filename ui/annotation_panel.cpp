@@ -276,11 +276,16 @@ void AnnotationPanel::showFinished() {
     }
     header_->clear();
     const bool done = study_ && index_ >= queueSize();
-    question_->setText(!project_ ? tr("Open a project to annotate.")
-                       : done ? tr("All %1 trajectories of this study are done. Thank you! Use ← Previous "
-                                   "to look back or change an answer.")
-                                    .arg(queueSize())
-                              : tr("Choose a study and type your name, then press Start."));
+    question_->setText(
+        !project_ ? tr("Open a project to annotate.")
+        : done    ? tr("All %1 trajectories of this study are done. Thank you! Use ← Previous "
+                          "to look back or change an answer.")
+                     .arg(queueSize())
+        : studyChoice_->count() == 0
+            ? tr("This project has no study yet. Filter the trajectory list to the trajectories "
+                 "people should annotate, then use Study → New Study from List… (or `gpo study "
+                 "create` on the command line).")
+            : tr("Choose a study and type your name, then press Start."));
     instructions_->setVisible(study_.has_value() && !study_->config.instructions.empty());
     if (study_) instructions_->setText(QString::fromStdString(study_->config.instructions));
     reveal_->clear();

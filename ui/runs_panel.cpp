@@ -484,9 +484,15 @@ void RunsPanel::newExperiment() {
 
 void RunsPanel::comparePolicies() {
     if (!project_) return;
-    auto* dialog = new PolicyCompareDialog(projectPath_, this);
+    // A window of its own, not a dialog kept above the studio: the trajectory it opens comes to the front.
+    auto* dialog = new PolicyCompareDialog(projectPath_, nullptr);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &PolicyCompareDialog::trajectoryActivated, this, &RunsPanel::trajectoryActivated);
+    connect(this, &QObject::destroyed, dialog, &QWidget::close);
+    connect(dialog, &PolicyCompareDialog::trajectoryActivated, this, [this](int64_t id, int step) {
+        emit trajectoryActivated(id, step);
+        window()->raise();
+        window()->activateWindow();
+    });
     dialog->show();
 }
 

@@ -67,15 +67,18 @@ void ValuePlot::showAnalysis(const TrajectoryAnalysis& a, int steps, std::option
     low_->setData(x, lo, true);
     high_->setData(x, hi, true);
     // A step h lies between prefixes h and h+1.
-    auto place = [](QCPItemStraightLine* line, std::optional<int> step) {
+    auto place = [](QCPItemStraightLine* line, std::optional<int> step, double shift) {
         line->setVisible(step && *step >= 0);
         if (step && *step >= 0) {
-            line->point1->setCoords(*step + 0.5, 0);
-            line->point2->setCoords(*step + 0.5, 1);
+            line->point1->setCoords(*step + 0.5 + shift, 0);
+            line->point2->setCoords(*step + 0.5 + shift, 1);
         }
     };
-    place(errorLine_, firstError);
-    place(pickLine_, pick);
+    // When the pick is the labelled error, the two lines stand side by side rather than one on the other.
+    const bool same = firstError && pick && *firstError == *pick && *pick >= 0;
+    place(errorLine_, firstError, same ? -0.06 : 0.0);
+    place(pickLine_, pick, same ? 0.06 : 0.0);
+    pickKey_->setName(same ? tr("pick (abs-advantage), at the labelled error") : tr("pick (abs-advantage)"));
     errorKey_->removeFromLegend();
     pickKey_->removeFromLegend();
     if (errorLine_->visible()) errorKey_->addToLegend();
